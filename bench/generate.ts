@@ -1,0 +1,34 @@
+/**
+ * Generates a content directory with N analytics rules for benchmarks: the
+ * project's own rules cycled with fresh ids, each query made distinct (so no
+ * cache can hide per-query work), plus the project's function and watchlist.
+ * Two of every three rules call the function, the realistic worst case for
+ * dependency extraction.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { v4 as uuidv4 } from "uuid";
+
+const PROJECT = join(__dirname, "..");
+
+export function generateContent(ruleCount: number): string {
+  const dir = mkdtempSync(join(tmpdir(), `sentinel-iac-bench-${ruleCount}-`));
+  cpSync(join(PROJECT, "functions"), join(dir, "functions"), { recursive: true });
+  cpSync(join(PROJECT, "watchlists"), join(dir, "watchlists"), { recursive: true });
+  cpSync(join(PROJECT, "rules", "hunting"), join(dir, "rules", "hunting"), { recursive: true });
+  const templates = readdirSync(join(PROJECT, "rules", "analytics")).map((f) =>
+    readFileSync(join(PROJECT, "rules", "analytics", f), "utf8"),
+  );
+  const out = join(dir, "rules", "analytics", "generated");
+  mkdirSync(out, { recursive: true });
+  for (let i = 0; i < ruleCount; i++) {
+    const template = templates[i % templates.length]!;
+    const text = template
+      .replace(/^id: .*$/m, `id: ${uuidv4()}`)
+      .replace(/^name: (.*)$/m, `name: $1 (variant ${i})`)
+      .replace(/^query: \|\n/m, `query: |\n  // variant ${i}\n`);
+    writeFileSync(join(out, `rule-${String(i).padStart(5, "0")}.yaml`), text);
+  }
+  return dir;
+}

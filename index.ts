@@ -1,0 +1,6 @@
+// The Pulumi program: read the stack's configuration, build the desired state
+// from the content in Git, and register it. Invalid content stops here, before
+// any resource is registered. See README.md and docs/.
+import { deploy } from "./src/pulumi/program";
+
+export const deployed = deploy(__dirname).summary;

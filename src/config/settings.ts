@@ -1,0 +1,79 @@
+/**
+ * The project's `sentinel-iac:*` configuration keys, read the same way whether
+ * they come from `pulumi.Config` (the program) or straight from a
+ * `Pulumi.<stack>.yaml` file (the CLI's `--stack`).
+ */
+import { DEFAULT_STACK_SETTINGS, NRT_MODES, RULES_ENABLED, type NrtMode, type RulesEnabled, type StackSettings } from "../model/stack";
+
+export const CONFIG_NAMESPACE = "sentinel-iac";
+export const DEFAULT_PROPAGATION_WAIT_SECONDS = 60;
+
+export interface ProjectSettings {
+  resourceGroupName?: string;
+  workspaceName?: string;
+  /** As written in config: relative to the project directory. */
+  contentDir: string;
+  stack: StackSettings;
+  propagationWaitSeconds: number;
+}
+
+/** Returns the raw value of `sentinel-iac:<key>`: a string, number, boolean, list or undefined. */
+export type ConfigLookup = (key: string) => unknown;
+
+export class ConfigError extends Error {}
+
+function asString(key: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return value;
+  throw new ConfigError(`${CONFIG_NAMESPACE}:${key} must be a string, but is ${JSON.stringify(value)}.`);
+}
+
+function asEnum<T extends string>(key: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  const s = asString(key, value);
+  if (s === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(s)) return s as T;
+  throw new ConfigError(
+    `${CONFIG_NAMESPACE}:${key} is '${s}'; it must be one of ${allowed.join(", ")}. Fix it with \`pulumi config set ${CONFIG_NAMESPACE}:${key} <value>\`.`,
+  );
+}
+
+function asStringList(key: string, value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  let v = value;
+  if (typeof v === "string") {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      v = [value];
+    }
+  }
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v;
+  throw new ConfigError(
+    `${CONFIG_NAMESPACE}:${key} must be a list of strings. Set items with \`pulumi config set --path '${CONFIG_NAMESPACE}:${key}[0]' <value>\`.`,
+  );
+}
+
+function asSeconds(key: string, value: unknown, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 3600) {
+    throw new ConfigError(`${CONFIG_NAMESPACE}:${key} must be a whole number of seconds from 0 to 3600, but is ${JSON.stringify(value)}.`);
+  }
+  return n;
+}
+
+export function readProjectSettings(get: ConfigLookup): ProjectSettings {
+  return {
+    resourceGroupName: asString("resourceGroupName", get("resourceGroupName")),
+    workspaceName: asString("workspaceName", get("workspaceName")),
+    contentDir: asString("contentDir", get("contentDir")) ?? ".",
+    stack: {
+      include: asStringList("include", get("include")),
+      exclude: asStringList("exclude", get("exclude")),
+      rulesEnabled: asEnum<RulesEnabled>("rulesEnabled", get("rulesEnabled"), RULES_ENABLED, DEFAULT_STACK_SETTINGS.rulesEnabled),
+      disabledRules: asStringList("disabledRules", get("disabledRules")),
+      nrtRules: asEnum<NrtMode>("nrtRules", get("nrtRules"), NRT_MODES, DEFAULT_STACK_SETTINGS.nrtRules),
+    },
+    propagationWaitSeconds: asSeconds("propagationWaitSeconds", get("propagationWaitSeconds"), DEFAULT_PROPAGATION_WAIT_SECONDS),
+  };
+}

@@ -1,0 +1,36 @@
+/** Reads a `Pulumi.<stack>.yaml` file without the Pulumi CLI, for the CLI's `--stack`. */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { CONFIG_NAMESPACE, ConfigError, readProjectSettings, type ProjectSettings } from "./settings";
+
+export interface StackFile {
+  stack: string;
+  path: string;
+  settings: ProjectSettings;
+  /** Every `config:` entry of the file, e.g. `azure-native:subscriptionId`. */
+  raw: Record<string, unknown>;
+}
+
+export function readStackFile(projectDir: string, stack: string): StackFile {
+  const path = join(projectDir, `Pulumi.${stack}.yaml`);
+  if (!existsSync(path)) {
+    throw new ConfigError(
+      `stack file ${path} does not exist. Create it with \`pulumi stack init ${stack}\` and set ${CONFIG_NAMESPACE}:resourceGroupName and ${CONFIG_NAMESPACE}:workspaceName.`,
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const config = (typeof doc === "object" && doc !== null && "config" in doc ? (doc as { config: unknown }).config : {}) ?? {};
+  if (typeof config !== "object" || Array.isArray(config)) throw new ConfigError(`${path}: 'config' must be a mapping.`);
+  const raw = config as Record<string, unknown>;
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === "object" && value !== null && "secure" in value) raw[key] = undefined;
+  }
+  const settings = readProjectSettings((key) => raw[`${CONFIG_NAMESPACE}:${key}`]);
+  return { stack, path, settings, raw };
+}

@@ -1,0 +1,93 @@
+/** Reads a watchlist CSV with csv-parse, keeping the line of every row for messages. */
+import { parse } from "csv-parse/sync";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+
+export interface CsvRow {
+  /** 1-based line of the row in the file. */
+  line: number;
+  values: Record<string, string>;
+}
+
+export interface CsvTable {
+  columns: string[];
+  rows: CsvRow[];
+}
+
+interface InfoRow {
+  record: string[];
+  /** `lines` is the line on which the record ends. */
+  info: { lines: number };
+}
+
+export function readCsvTable(file: string, text: string): { table?: CsvTable; diagnostics: Diagnostic[] } {
+  let records: InfoRow[];
+  try {
+    // csv-parse's typings do not model `info: true` (each record becomes {record, info}).
+    records = parse(text, {
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    }) as unknown as InfoRow[];
+  } catch (error) {
+    const e = error as { message?: string; lines?: number; code?: string };
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          code: "csv/syntax",
+          file,
+          ...(e.lines ? { position: { line: e.lines, column: 1 } } : {}),
+          message: `CSV could not be read: ${e.message ?? String(error)}`,
+          hint: "Every row needs the same number of fields as the header; quote fields that contain commas or quotes.",
+        },
+      ],
+    };
+  }
+  const [header, ...body] = records;
+  if (!header) {
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          code: "csv/empty",
+          file,
+          position: { line: 1, column: 1 },
+          message: "the CSV is empty; it needs a header row",
+          hint: "Add a header row naming the columns, e.g. IPOrRange,Description,Owner.",
+        },
+      ],
+    };
+  }
+  const columns = header.record;
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  columns.forEach((c, i) => {
+    if (c === "") {
+      diagnostics.push({
+        severity: "error",
+        code: "csv/header",
+        file,
+        position: { line: header.info.lines, column: 1 },
+        message: `header column ${i + 1} has no name`,
+        hint: "Name every column in the header row.",
+      });
+    } else if (seen.has(c.toLowerCase())) {
+      diagnostics.push({
+        severity: "error",
+        code: "csv/header",
+        file,
+        position: { line: header.info.lines, column: 1 },
+        message: `header column '${c}' appears twice`,
+        hint: "Column names must be unique (ignoring case), because each becomes a column of _GetWatchlist().",
+      });
+    }
+    seen.add(c.toLowerCase());
+  });
+  const rows = body.map(({ record, info }) => ({
+    line: info.lines,
+    values: Object.fromEntries(columns.map((c, i) => [c, record[i] ?? ""])),
+  }));
+  return { table: { columns, rows }, diagnostics };
+}

@@ -1,0 +1,164 @@
+/**
+ * Reads every content file once: YAML with positions, the `.kql` body of each
+ * function, the CSV of each watchlist; checks each against its schema.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import type { TSchema } from "typebox";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { checkSchema } from "../schema/check";
+import { AnalyticsRuleSchema, type AnalyticsRuleDoc } from "../schema/analyticsRule";
+import { HuntingQuerySchema, type HuntingQueryDoc } from "../schema/huntingQuery";
+import { SavedFunctionSchema, type SavedFunctionDoc } from "../schema/savedFunction";
+import { WatchlistSchema, type WatchlistDoc } from "../schema/watchlist";
+import { readCsvTable, type CsvTable } from "./csvTable";
+import { discoverContent, toContentPath, type ContentFile } from "./discover";
+import { parseYamlSource, type YamlSource } from "./yamlSource";
+
+export interface Loaded<T> {
+  file: string;
+  source: YamlSource;
+  doc: T;
+}
+
+export interface LoadedFunction extends Loaded<SavedFunctionDoc> {
+  /** The `.kql` body file, relative to the content directory. */
+  queryFile: string;
+  /** The body with line endings normalised to `\n` and any byte-order mark removed. */
+  query: string;
+}
+
+export interface LoadedWatchlist extends Loaded<WatchlistDoc> {
+  /** The CSV file, relative to the content directory. */
+  itemsFile: string;
+  table: CsvTable;
+}
+
+export interface LoadedContent {
+  contentDir: string;
+  analyticsRules: Loaded<AnalyticsRuleDoc>[];
+  huntingQueries: Loaded<HuntingQueryDoc>[];
+  functions: LoadedFunction[];
+  watchlists: LoadedWatchlist[];
+  /** Every file read, relative to the content directory. */
+  files: string[];
+  diagnostics: Diagnostic[];
+}
+
+export function loadContent(contentDir: string): LoadedContent {
+  const root = resolve(contentDir);
+  const out: LoadedContent = {
+    contentDir: root,
+    analyticsRules: [],
+    huntingQueries: [],
+    functions: [],
+    watchlists: [],
+    files: [],
+    diagnostics: [],
+  };
+  if (!existsSync(root)) {
+    out.diagnostics.push({
+      severity: "error",
+      code: "content/missing-dir",
+      file: ".",
+      message: `content directory '${contentDir}' does not exist`,
+      hint: "Pass --content with the folder that holds rules/, functions/ and watchlists/, or set sentinel-iac:contentDir.",
+    });
+    return out;
+  }
+  for (const entry of discoverContent(root)) {
+    out.files.push(entry.file);
+    switch (entry.kind) {
+      case "analyticsRule":
+        pushLoaded(out.analyticsRules, loadYaml<AnalyticsRuleDoc>(entry, AnalyticsRuleSchema, "analytics rule", out.diagnostics));
+        break;
+      case "huntingQuery":
+        pushLoaded(out.huntingQueries, loadYaml<HuntingQueryDoc>(entry, HuntingQuerySchema, "hunting query", out.diagnostics));
+        break;
+      case "function": {
+        const loaded = loadYaml<SavedFunctionDoc>(entry, SavedFunctionSchema, "function", out.diagnostics);
+        if (loaded) pushLoaded(out.functions, attachQuery(root, loaded, out));
+        break;
+      }
+      case "watchlist": {
+        const loaded = loadYaml<WatchlistDoc>(entry, WatchlistSchema, "watchlist", out.diagnostics);
+        if (loaded) pushLoaded(out.watchlists, attachItems(root, loaded, out));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function pushLoaded<T>(list: T[], item: T | undefined): void {
+  if (item) list.push(item);
+}
+
+function readText(path: string): string {
+  const text = readFileSync(path, "utf8");
+  return text.startsWith("\uFEFF") ? text.slice(1) : text;
+}
+
+function loadYaml<T>(entry: ContentFile, schema: TSchema, what: string, diagnostics: Diagnostic[]): Loaded<T> | undefined {
+  const parsed = parseYamlSource(entry.file, readText(entry.absolutePath));
+  diagnostics.push(...parsed.diagnostics);
+  if (!parsed.source) return undefined;
+  const checked = checkSchema<T>(schema, parsed.source, { what });
+  diagnostics.push(...checked.diagnostics);
+  return checked.value === undefined ? undefined : { file: entry.file, source: parsed.source, doc: checked.value };
+}
+
+/** Resolves a sibling file named in the YAML, or `<yaml name>.<ext>` by default. */
+function siblingFile(root: string, yamlFile: string, named: string | undefined, ext: string): string {
+  const yamlAbs = join(root, yamlFile);
+  return named === undefined ? join(dirname(yamlAbs), `${basename(yamlAbs, extname(yamlAbs))}${ext}`) : resolve(dirname(yamlAbs), named);
+}
+
+function missingFile(loaded: Loaded<unknown>, field: string, path: string, what: string): Diagnostic {
+  const r = loaded.source.locate([field]);
+  return {
+    severity: "error",
+    code: "content/missing-file",
+    file: loaded.file,
+    ...(r ? { position: r.start, end: r.end } : { position: { line: 1, column: 1 } }),
+    field,
+    message: `${what} '${path}' does not exist`,
+    hint: `Create it, or set '${field}' to the right path (relative to this YAML file).`,
+  };
+}
+
+function attachQuery(root: string, loaded: Loaded<SavedFunctionDoc>, out: LoadedContent): LoadedFunction | undefined {
+  const abs = siblingFile(root, loaded.file, loaded.doc.queryFile, ".kql");
+  const queryFile = toContentPath(root, abs);
+  if (!existsSync(abs)) {
+    out.diagnostics.push(missingFile(loaded, "queryFile", queryFile, "function body"));
+    return undefined;
+  }
+  out.files.push(queryFile);
+  const query = readText(abs).replace(/\r\n?/g, "\n");
+  if (query.trim() === "") {
+    out.diagnostics.push({
+      severity: "error",
+      code: "function/empty-body",
+      file: queryFile,
+      position: { line: 1, column: 1 },
+      message: "the function body is empty",
+      hint: "Write the KQL of the function in this file.",
+    });
+    return undefined;
+  }
+  return { ...loaded, queryFile, query };
+}
+
+function attachItems(root: string, loaded: Loaded<WatchlistDoc>, out: LoadedContent): LoadedWatchlist | undefined {
+  const abs = siblingFile(root, loaded.file, loaded.doc.itemsFile, ".csv");
+  const itemsFile = toContentPath(root, abs);
+  if (!existsSync(abs)) {
+    out.diagnostics.push(missingFile(loaded, "itemsFile", itemsFile, "watchlist CSV"));
+    return undefined;
+  }
+  out.files.push(itemsFile);
+  const { table, diagnostics } = readCsvTable(itemsFile, readFileSync(abs, "utf8"));
+  out.diagnostics.push(...diagnostics);
+  return table ? { ...loaded, itemsFile, table } : undefined;
+}

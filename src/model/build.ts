@@ -1,0 +1,116 @@
+/**
+ * The one loader: content files -> validated desired state. Every consumer
+ * (Pulumi program, CLI, live diff, exporters) calls this and nothing else.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { loadContent, type Loaded, type LoadedContent } from "../content/load";
+import { convertAnalyticsRule } from "../convert/analyticsRule";
+import { convertHuntingQuery } from "../convert/huntingQuery";
+import { convertSavedFunction } from "../convert/savedFunction";
+import { convertWatchlist } from "../convert/watchlist";
+import { referenceLookup } from "../kql/referenceCache";
+import { checkAnalyticsRule } from "../validate/analyticsRule";
+import { checkHuntingQuery } from "../validate/huntingQuery";
+import { checkSavedFunction } from "../validate/savedFunction";
+import { checkWatchlist } from "../validate/watchlist";
+import { FieldReporter } from "../validate/reporter";
+import { orderByDependencies } from "./order";
+import type { DesiredResource, DesiredState, FunctionResource, WatchlistResource } from "./types";
+
+export function buildDesiredState(contentDir: string): DesiredState {
+  return buildFromContent(loadContent(contentDir));
+}
+
+export function buildFromContent(content: LoadedContent): DesiredState {
+  const diagnostics: Diagnostic[] = [...content.diagnostics];
+  for (const r of content.analyticsRules) checkAnalyticsRule(r, diagnostics);
+  for (const q of content.huntingQueries) checkHuntingQuery(q, diagnostics);
+  for (const f of content.functions) checkSavedFunction(f, diagnostics);
+  for (const w of content.watchlists) checkWatchlist(w, diagnostics);
+  checkUniqueIds(content, diagnostics);
+
+  const resources: DesiredResource[] = [
+    ...content.watchlists.flatMap((w) => convertWatchlist(w)),
+    ...content.functions.map(convertSavedFunction),
+    ...content.analyticsRules.map(convertAnalyticsRule),
+    ...content.huntingQueries.map(convertHuntingQuery),
+  ];
+  const unique = dropDuplicateKeys(resources);
+  linkDependencies(unique);
+  const { ordered, diagnostics: orderDiagnostics } = orderByDependencies(unique);
+  diagnostics.push(...orderDiagnostics);
+  return { resources: ordered, diagnostics, files: content.files };
+}
+
+/** Ids and aliases name resources in Azure, so two files must never share one. */
+function checkUniqueIds(content: LoadedContent, diagnostics: Diagnostic[]): void {
+  const groups: [string, Loaded<unknown>[], (l: Loaded<unknown>) => string, string][] = [
+    [
+      "id",
+      [...content.analyticsRules, ...content.huntingQueries],
+      (l) => (l as Loaded<{ id: string }>).doc.id.toLowerCase(),
+      "Generate a new GUID for one of them (e.g. with `uuidgen`).",
+    ],
+    ["alias", content.functions, (l) => (l as Loaded<{ alias: string }>).doc.alias, "Rename one of the functions."],
+    ["alias", content.watchlists, (l) => (l as Loaded<{ alias: string }>).doc.alias.toLowerCase(), "Rename one of the watchlists."],
+  ];
+  for (const [field, items, keyOf, hint] of groups) {
+    const first = new Map<string, Loaded<unknown>>();
+    for (const item of items) {
+      const key = keyOf(item);
+      const earlier = first.get(key);
+      if (!earlier) {
+        first.set(key, item);
+        continue;
+      }
+      new FieldReporter(item.source, diagnostics).error(
+        [field],
+        `content/duplicate-${field}`,
+        `${field} '${key}' is already used by ${earlier.file}`,
+        hint,
+      );
+    }
+  }
+}
+
+/** Keeps the first of resources that would share an Azure name (the duplicate was reported above). */
+function dropDuplicateKeys(resources: DesiredResource[]): DesiredResource[] {
+  const seen = new Set<string>();
+  return resources.filter((r) => (seen.has(r.key) ? false : (seen.add(r.key), true)));
+}
+
+/**
+ * Dependencies come from the queries: a function or rule that calls a function
+ * from functions/ depends on it; one that reads `_GetWatchlist('<alias>')` of a
+ * watchlist in watchlists/ depends on that watchlist.
+ */
+function linkDependencies(resources: DesiredResource[]): void {
+  // KQL function names are case-sensitive; watchlist aliases are Azure resource names, which are not.
+  const functions = new Map<string, FunctionResource>();
+  const watchlists = new Map<string, WatchlistResource>();
+  for (const r of resources) {
+    if (r.content === "function" && r.properties.functionAlias) functions.set(r.properties.functionAlias, r);
+    if (r.content === "watchlist") watchlists.set(r.name.toLowerCase(), r);
+  }
+  if (functions.size === 0 && watchlists.size === 0) return;
+  const names = [...functions.keys()];
+  const lookup = referenceLookup();
+  for (const r of resources) {
+    if (r.content !== "function" && r.content !== "analyticsRule" && r.content !== "huntingQuery") continue;
+    // A query can only reference a name its text contains; skip the parse for the many that cannot.
+    const query = r.properties.query;
+    if (!query.includes("_GetWatchlist") && !names.some((n) => query.includes(n))) continue;
+    const refs = lookup.referencesOf(query);
+    const deps = new Set(r.dependsOn);
+    for (const name of refs.functions) {
+      const fn = functions.get(name);
+      if (fn && fn !== r) deps.add(fn.key);
+    }
+    for (const alias of refs.watchlists) {
+      const wl = watchlists.get(alias.toLowerCase());
+      if (wl) deps.add(wl.key);
+    }
+    r.dependsOn = [...deps].sort();
+  }
+  lookup.save();
+}

@@ -1,0 +1,172 @@
+/**
+ * The desired-state model: every resource the content turns into, shaped as
+ * Azure Resource Manager receives it, with its dependencies. The Pulumi
+ * program, the CLI's plan, the live diff and the exporters all read this;
+ * none of them re-reads the YAML.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic";
+
+export const ARM_TYPES = {
+  watchlist: "Microsoft.SecurityInsights/watchlists",
+  watchlistItem: "Microsoft.SecurityInsights/watchlists/watchlistItems",
+  savedSearch: "Microsoft.OperationalInsights/workspaces/savedSearches",
+  alertRule: "Microsoft.SecurityInsights/alertRules",
+} as const;
+export type ArmType = (typeof ARM_TYPES)[keyof typeof ARM_TYPES];
+
+/** API versions whose request shapes the properties follow (the ones azure-native v3 uses, except NRT). */
+export const API_VERSIONS = {
+  securityInsights: "2024-09-01",
+  securityInsightsNrt: "2025-04-01-preview",
+  savedSearches: "2023-09-01",
+} as const;
+
+export type TriggerOperator = "GreaterThan" | "LessThan" | "Equal" | "NotEqual";
+export type AlertSeverity = "High" | "Medium" | "Low" | "Informational";
+
+export interface EntityMapping {
+  entityType: string;
+  fieldMappings: { identifier: string; columnName: string }[];
+}
+
+export interface AlertDetailsOverride {
+  alertDisplayNameFormat?: string;
+  alertDescriptionFormat?: string;
+  alertTacticsColumnName?: string;
+  alertSeverityColumnName?: string;
+  alertDynamicProperties?: { alertProperty: string; value: string }[];
+}
+
+export interface IncidentConfiguration {
+  createIncident: boolean;
+  groupingConfiguration: {
+    enabled: boolean;
+    reopenClosedIncident: boolean;
+    lookbackDuration: string;
+    matchingMethod: "AllEntities" | "AnyAlert" | "Selected";
+    groupByEntities: string[];
+    groupByAlertDetails: ("DisplayName" | "Severity")[];
+    groupByCustomDetails: string[];
+  };
+}
+
+/** Properties shared by Scheduled and NRT rules, as the API takes them. */
+export interface AlertRuleCommonProperties {
+  displayName: string;
+  description: string;
+  enabled: boolean;
+  severity: AlertSeverity;
+  query: string;
+  tactics: string[];
+  techniques: string[];
+  suppressionDuration: string;
+  suppressionEnabled: boolean;
+  incidentConfiguration: IncidentConfiguration;
+  eventGroupingSettings: { aggregationKind: "SingleAlert" | "AlertPerResult" };
+  entityMappings?: EntityMapping[];
+  customDetails?: Record<string, string>;
+  alertDetailsOverride?: AlertDetailsOverride;
+  alertRuleTemplateName?: string;
+  templateVersion?: string;
+}
+
+export interface ScheduledAlertRuleProperties extends AlertRuleCommonProperties {
+  queryFrequency: string;
+  queryPeriod: string;
+  triggerOperator: TriggerOperator;
+  triggerThreshold: number;
+}
+
+/** NRT rules exist only in preview API versions, which add these two fields. */
+export interface NrtAlertRuleProperties extends AlertRuleCommonProperties {
+  subTechniques?: string[];
+  sentinelEntitiesMappings?: { columnName: string }[];
+}
+
+export interface SavedSearchProperties {
+  category: string;
+  displayName: string;
+  query: string;
+  version: number;
+  functionAlias?: string;
+  functionParameters?: string;
+  tags?: { name: string; value: string }[];
+}
+
+export interface WatchlistProperties {
+  displayName: string;
+  provider: string;
+  itemsSearchKey: string;
+  description?: string;
+  labels?: string[];
+  defaultDuration?: string;
+  source: string;
+  sourceType: "Local";
+}
+
+export interface WatchlistItemProperties {
+  itemsKeyValue: Record<string, string>;
+}
+
+/** Where a resource came from, for messages and plan output. */
+export interface ResourceOrigin {
+  /** Content file, relative to the content directory. */
+  file: string;
+  /** Line in the file (CSV row for watchlist items). */
+  line?: number;
+}
+
+interface ResourceBase<T extends ArmType, P> {
+  /** Unique key of the resource in the model: `<ARM type>/<name>` (items: `.../<alias>/<itemId>`). */
+  key: string;
+  type: T;
+  /** The ARM name (last segment of the resource id). */
+  name: string;
+  apiVersion: string;
+  /** Exactly what the resource's `properties` must hold on a PUT. */
+  properties: P;
+  /** Keys of resources that must exist before this one. */
+  dependsOn: string[];
+  origin: ResourceOrigin;
+}
+
+export type ScheduledRuleResource = ResourceBase<typeof ARM_TYPES.alertRule, ScheduledAlertRuleProperties> & {
+  kind: "Scheduled";
+  content: "analyticsRule";
+};
+export type NrtRuleResource = ResourceBase<typeof ARM_TYPES.alertRule, NrtAlertRuleProperties> & {
+  kind: "NRT";
+  content: "analyticsRule";
+};
+export type HuntingQueryResource = ResourceBase<typeof ARM_TYPES.savedSearch, SavedSearchProperties> & {
+  content: "huntingQuery";
+};
+export type FunctionResource = ResourceBase<typeof ARM_TYPES.savedSearch, SavedSearchProperties> & {
+  content: "function";
+};
+export type WatchlistResource = ResourceBase<typeof ARM_TYPES.watchlist, WatchlistProperties> & {
+  content: "watchlist";
+};
+export type WatchlistItemResource = ResourceBase<typeof ARM_TYPES.watchlistItem, WatchlistItemProperties> & {
+  content: "watchlistItem";
+  /** Alias of the parent watchlist (the ARM parent name). */
+  watchlistAlias: string;
+};
+
+export type AlertRuleResource = ScheduledRuleResource | NrtRuleResource;
+export type DesiredResource =
+  ScheduledRuleResource | NrtRuleResource | HuntingQueryResource | FunctionResource | WatchlistResource | WatchlistItemResource;
+
+export type ContentKind = DesiredResource["content"];
+
+export interface DesiredState {
+  /** Resources in dependency order: every resource comes after the ones it depends on. */
+  resources: DesiredResource[];
+  diagnostics: Diagnostic[];
+  /** Content files read, relative to the content directory. */
+  files: string[];
+}
+
+export function resourceKey(type: ArmType, ...names: string[]): string {
+  return `${type}/${names.join("/")}`;
+}

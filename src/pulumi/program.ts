@@ -1,0 +1,66 @@
+/** What index.ts runs: config -> desired state -> Pulumi resources. */
+import * as pulumi from "@pulumi/pulumi";
+import { countDiagnostics, hasErrors, type Diagnostic } from "../diagnostics/diagnostic";
+import { formatDiagnostic } from "../diagnostics/format";
+import { buildDesiredState } from "../model/build";
+import { applyStackSettings } from "../model/stack";
+import type { DesiredState } from "../model/types";
+import { registerDesiredState } from "./register";
+import { readProgramConfig } from "./stackConfig";
+
+/** Stack outputs: what this stack deploys, by content kind. */
+export interface DeployedSummary {
+  analyticsRules: number;
+  enabledRules: number;
+  huntingQueries: number;
+  functions: number;
+  watchlists: number;
+  watchlistItems: number;
+}
+
+function summarize(state: DesiredState): DeployedSummary {
+  const count = (content: string) => state.resources.filter((r) => r.content === content).length;
+  return {
+    analyticsRules: count("analyticsRule"),
+    enabledRules: state.resources.filter((r) => r.content === "analyticsRule" && r.properties.enabled).length,
+    huntingQueries: count("huntingQuery"),
+    functions: count("function"),
+    watchlists: count("watchlist"),
+    watchlistItems: count("watchlistItem"),
+  };
+}
+
+/** Warnings shown in `pulumi up` output; the rest are counted (the plan shows them all). */
+export const WARNINGS_SHOWN = 20;
+
+function report(diagnostics: readonly Diagnostic[], contentDir: string): void {
+  let warnings = 0;
+  for (const d of diagnostics) {
+    if (d.severity === "error") pulumi.log.error(formatDiagnostic(d, contentDir));
+    else if (d.severity === "warning" && ++warnings <= WARNINGS_SHOWN) pulumi.log.warn(formatDiagnostic(d, contentDir));
+  }
+  if (warnings > WARNINGS_SHOWN) {
+    pulumi.log.warn(`${warnings - WARNINGS_SHOWN} more warnings not shown; run \`npx sentinel-iac plan\` to see them all.`);
+  }
+}
+
+export interface Deployment {
+  summary: DeployedSummary;
+  /** The registered resources by model key. */
+  resources: Map<string, pulumi.CustomResource>;
+}
+
+export function deploy(projectDir: string): Deployment {
+  const config = readProgramConfig(projectDir);
+  const state = applyStackSettings(buildDesiredState(config.contentDir), config.settings);
+  report(state.diagnostics, config.contentDir);
+  if (hasErrors(state.diagnostics)) {
+    const { error } = countDiagnostics(state.diagnostics);
+    // RunError ends the program without a stack trace; the errors were logged above.
+    throw new pulumi.RunError(
+      `${error} error${error === 1 ? "" : "s"} in the content; nothing was deployed. Run \`npx sentinel-iac plan\` to see them with the plan.`,
+    );
+  }
+  const resources = registerDesiredState(state, { target: config.target, propagationWaitSeconds: config.propagationWaitSeconds });
+  return { summary: summarize(state), resources };
+}

@@ -1,0 +1,34 @@
+/** Reads the stack's `sentinel-iac:*` configuration (declared in Pulumi.yaml) for the program. */
+import * as pulumi from "@pulumi/pulumi";
+import { resolve } from "node:path";
+import { CONFIG_NAMESPACE, readProjectSettings } from "../config/settings";
+import type { StackSettings } from "../model/stack";
+
+export interface DeploymentTarget {
+  resourceGroupName: string;
+  workspaceName: string;
+}
+
+export interface ProgramConfig {
+  target: DeploymentTarget;
+  /** Absolute path of the content directory. */
+  contentDir: string;
+  settings: StackSettings;
+  /** Seconds to wait after a watchlist or function is created or changed before rules that use it are written; 0 disables. */
+  propagationWaitSeconds: number;
+}
+
+/** `projectDir` is where Pulumi.yaml lives; contentDir is resolved against it. */
+export function readProgramConfig(projectDir: string): ProgramConfig {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const settings = readProjectSettings((key) => config.get(key));
+  return {
+    target: {
+      resourceGroupName: settings.resourceGroupName ?? config.require("resourceGroupName"),
+      workspaceName: settings.workspaceName ?? config.require("workspaceName"),
+    },
+    contentDir: resolve(projectDir, settings.contentDir),
+    settings: settings.stack,
+    propagationWaitSeconds: settings.propagationWaitSeconds,
+  };
+}

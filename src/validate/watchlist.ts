@@ -1,0 +1,109 @@
+/** Checks a watchlist's metadata against its CSV, and each row's values. */
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import type { LoadedWatchlist } from "../content/load";
+import { parseAddress, parseIpRangeEntry } from "../util/ipRange";
+import { didYouMean } from "../util/suggest";
+import { FieldReporter } from "./reporter";
+
+/** Watchlist alias rules from the Sentinel docs: 3-64 characters, starting and ending with a letter or digit. */
+const ALIAS = /^[A-Za-z0-9][A-Za-z0-9_]{1,62}[A-Za-z0-9]$/;
+
+/** The key two search-key values collide on: item ids are derived from it. */
+export function searchKeyIdentity(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): void {
+  const report = new FieldReporter(watchlist.source, sink);
+  const { doc, table, itemsFile } = watchlist;
+  const rowError = (line: number, code: string, message: string, hint: string, severity: "error" | "warning" = "error") =>
+    sink.push({ severity, code, file: itemsFile, position: { line, column: 1 }, message, hint });
+
+  if (!ALIAS.test(doc.alias)) {
+    report.error(
+      ["alias"],
+      "watchlist/invalid-alias",
+      `'${doc.alias}' is not a valid watchlist alias`,
+      "Use 3 to 64 letters, digits or underscores, starting and ending with a letter or digit.",
+    );
+  }
+  const columns = table.columns;
+  if (!columns.includes(doc.itemsSearchKey)) {
+    report.error(
+      ["itemsSearchKey"],
+      "watchlist/search-key-column",
+      `search key column '${doc.itemsSearchKey}' is not in ${itemsFile} (columns: ${columns.join(", ")})`,
+      `${didYouMean(doc.itemsSearchKey, columns)}The search key must name a CSV header column exactly (case-sensitive).`,
+    );
+    return;
+  }
+  for (const name of Object.keys(doc.columns ?? {})) {
+    if (!columns.includes(name)) {
+      report.error(
+        ["columns", name],
+        "watchlist/unknown-column",
+        `column '${name}' is not in ${itemsFile}`,
+        `${didYouMean(name, columns)}Describe only columns the CSV has.`,
+        "key",
+      );
+    }
+  }
+  if (table.rows.length === 0) {
+    report.info([], "watchlist/empty", `${itemsFile} has no rows; the watchlist will be empty`);
+  }
+  const seen = new Map<string, number>();
+  for (const row of table.rows) {
+    const key = row.values[doc.itemsSearchKey] ?? "";
+    if (key === "") {
+      rowError(
+        row.line,
+        "watchlist/empty-search-key",
+        `row has no value in search key column '${doc.itemsSearchKey}'`,
+        "Fill in the search key, or delete the row.",
+      );
+      continue;
+    }
+    const identity = searchKeyIdentity(key);
+    const first = seen.get(identity);
+    if (first !== undefined) {
+      rowError(
+        row.line,
+        "watchlist/duplicate-search-key",
+        `search key '${key}' repeats line ${first}`,
+        "Search keys identify rows and must be unique (ignoring case); merge the rows.",
+      );
+    } else {
+      seen.set(identity, row.line);
+    }
+    for (const [column, spec] of Object.entries(doc.columns ?? {})) {
+      const value = row.values[column];
+      if (value === undefined || value === "") continue;
+      if (spec.type === "ip-range") {
+        const parsed = parseIpRangeEntry(value);
+        if (!parsed.ok) {
+          rowError(
+            row.line,
+            "watchlist/invalid-ip-range",
+            `${column} '${value}' ${parsed.reason}`,
+            "Write a single address (192.0.2.1, 2001:db8::1), a CIDR (192.0.2.0/24) or a range (192.0.2.10-192.0.2.20).",
+          );
+        } else if (parsed.note) {
+          rowError(
+            row.line,
+            "watchlist/ip-range-host-bits",
+            `${column} '${value}' ${parsed.note}`,
+            "Write the network address so the entry says what it covers.",
+            "warning",
+          );
+        }
+      } else if (spec.type === "ip-address" && !parseAddress(value)) {
+        rowError(
+          row.line,
+          "watchlist/invalid-ip-address",
+          `${column} '${value}' is not an IP address`,
+          "Write a single IPv4 (dotted quad) or IPv6 address.",
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/** Temporary content directories for tests, and access to ../shared when present. */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import type { Diagnostic } from "../../src/diagnostics/diagnostic";
+
+export const PROJECT_DIR = resolve(__dirname, "..", "..");
+export const SHARED_DIR = resolve(PROJECT_DIR, "..", "shared");
+export const HAS_SHARED = existsSync(join(SHARED_DIR, "corpus")) && existsSync(join(SHARED_DIR, "oracle"));
+
+/** Tells the reader why a ../shared-based suite did not run. */
+export function sharedSkipReason(): string {
+  return `../shared not found at ${SHARED_DIR}: corpus and oracle checks skipped (they run in CI, where ../shared sits beside the project)`;
+}
+
+/** Writes `files` (path -> text) into a fresh temporary directory and returns it. */
+export function writeContent(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "sentinel-iac-test-"));
+  for (const [path, text] of Object.entries(files)) {
+    const full = join(dir, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, text);
+  }
+  return dir;
+}
+
+/** A temporary copy of the project's own content (rules, functions, watchlists). */
+export function copyProjectContent(): string {
+  const dir = mkdtempSync(join(tmpdir(), "sentinel-iac-content-"));
+  for (const folder of ["rules", "functions", "watchlists"]) cpSync(join(PROJECT_DIR, folder), join(dir, folder), { recursive: true });
+  return dir;
+}
+
+/** A content directory whose rules/analytics and rules/hunting are the shared corpus folders. */
+export function corpusContentDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "sentinel-iac-corpus-"));
+  mkdirSync(join(dir, "rules"));
+  symlinkSync(join(SHARED_DIR, "corpus", "analytics"), join(dir, "rules", "analytics"));
+  symlinkSync(join(SHARED_DIR, "corpus", "hunting"), join(dir, "rules", "hunting"));
+  return dir;
+}
+
+export function readProjectFile(path: string): string {
+  return readFileSync(join(PROJECT_DIR, path), "utf8");
+}
+
+export function errorsOf(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.severity === "error");
+}
+
+export function codes(diagnostics: readonly Diagnostic[]): string[] {
+  return diagnostics.map((d) => d.code);
+}
+
+/** A valid Scheduled analytics rule; `overrides` replaces or adds top-level YAML lines. */
+export function ruleYaml(overrides: Record<string, string> = {}, id = "3f2b8c1e-6d4a-4e9b-9c1f-2a7d5e8b0c46"): string {
+  const fields: Record<string, string> = {
+    id,
+    name: "Test rule",
+    description: "A rule for tests.",
+    kind: "Scheduled",
+    severity: "Medium",
+    queryFrequency: "1h",
+    queryPeriod: "1h",
+    triggerOperator: "gt",
+    triggerThreshold: "0",
+    tactics: "\n  - InitialAccess",
+    relevantTechniques: "\n  - T1078",
+    query: '|\n  SigninLogs\n  | where ResultType == "0"\n  | project TimeGenerated, UserPrincipalName, IPAddress',
+    ...overrides,
+  };
+  return (
+    Object.entries(fields)
+      .filter(([, v]) => v !== "<omit>")
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("\n") + "\n"
+  );
+}

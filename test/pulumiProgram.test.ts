@@ -1,0 +1,236 @@
+/** The Pulumi program under the SDK's mock monitor: types, names, rule ids, dependsOn, options and config overrides. */
+import { createRequire } from "node:module";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { deploy } from "../src/pulumi/program";
+import { propagationWaitProvider } from "../src/pulumi/propagationWait";
+import { registerDesiredState, registrationFor, logicalName, TYPE_TOKENS } from "../src/pulumi/register";
+import { buildDesiredState } from "../src/model/build";
+import { applyStackSettings, DEFAULT_STACK_SETTINGS } from "../src/model/stack";
+import { MockDeployment } from "./helpers/pulumiMocks";
+import { copyProjectContent, ruleYaml, writeContent } from "./helpers/content";
+
+const AZURE_NATIVE_VERSION = (createRequire(__filename)("@pulumi/azure-native/package.json") as { version: string }).version;
+const TARGET = { resourceGroupName: "rg-soc", workspaceName: "law-soc" };
+
+function config(contentDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    "sentinel-iac:resourceGroupName": TARGET.resourceGroupName,
+    "sentinel-iac:workspaceName": TARGET.workspaceName,
+    "sentinel-iac:contentDir": contentDir,
+    ...extra,
+  };
+}
+
+async function run(contentDir: string, extra: Record<string, string> = {}) {
+  const mock = new MockDeployment(config(contentDir, extra));
+  const deployment = deploy("/");
+  await mock.settle(deployment.resources.values());
+  return { mock, deployment };
+}
+
+describe("the program on the project's own content", () => {
+  it("registers every resource with azure-native's type, a logical name from its Azure name, and the plugin version", async () => {
+    const { mock, deployment } = await run(copyProjectContent());
+    expect(deployment.summary).toEqual({
+      analyticsRules: 3,
+      enabledRules: 3,
+      huntingQueries: 2,
+      functions: 1,
+      watchlists: 1,
+      watchlistItems: 5,
+    });
+    const types = mock.registrations.map((r) => `${r.type} ${r.name}`);
+    expect(types).toContain("azure-native:securityinsights:Watchlist NetworkAllowlist");
+    expect(types).toContain("azure-native:operationalinsights:SavedSearch ExcludeAllowlistedIPs_AADNI");
+    expect(types).toContain("azure-native:securityinsights:ScheduledAlertRule c3d4e5f6-a7b8-9c0d-1e2f-3a4b5c6d7e8f");
+    expect(types).toContain("azure-native:operationalinsights:SavedSearch 6962473c-bcb8-421d-a0db-826078cad280");
+    expect(types.filter((t) => t.startsWith("azure-native:securityinsights:WatchlistItem NetworkAllowlist-"))).toHaveLength(5);
+    expect(mock.registrations.filter((r) => r.type.startsWith("azure-native:")).every((r) => r.version === AZURE_NATIVE_VERSION)).toBe(
+      true,
+    );
+  });
+
+  it("passes the rule id as the ARM name and the properties exactly as converted", async () => {
+    const { mock } = await run(copyProjectContent());
+    const rule = mock.byName("f1a7b9c0-d5e6-8f2a-3b4c-5d6e7f8a9b0c");
+    expect(rule.inputs).toMatchObject({
+      resourceGroupName: "rg-soc",
+      workspaceName: "law-soc",
+      ruleId: "f1a7b9c0-d5e6-8f2a-3b4c-5d6e7f8a9b0c",
+      kind: "Scheduled",
+      displayName: "ROPC Authentication Detected - Credential Pass-Through Bypass",
+      enabled: true,
+      queryFrequency: "PT1H",
+      queryPeriod: "PT1H",
+      triggerOperator: "GreaterThan",
+      suppressionDuration: "PT1H",
+      suppressionEnabled: false,
+    });
+    const item = mock.registrations.find((r) => r.type === TYPE_TOKENS.watchlistItem)!;
+    expect(item.inputs).toMatchObject({ watchlistAlias: "NetworkAllowlist", watchlistItemId: item.name.slice("NetworkAllowlist-".length) });
+  });
+
+  it("orders watchlist -> items -> function -> wait -> rules through dependsOn", async () => {
+    const { mock } = await run(copyProjectContent());
+    const watchlist = mock.urnOf("NetworkAllowlist");
+    const fn = mock.byName("ExcludeAllowlistedIPs_AADNI");
+    expect(fn.dependencies).toEqual([watchlist]);
+    const items = mock.registrations.filter((r) => r.type === TYPE_TOKENS.watchlistItem);
+    expect(items.every((i) => i.dependencies.length === 1 && i.dependencies[0] === watchlist)).toBe(true);
+    const wait = mock.byName("content-propagation");
+    expect(new Set(wait.dependencies)).toEqual(new Set([fn.urn, watchlist, ...items.map((i) => i.urn)]));
+    expect(mock.byName("c3d4e5f6-a7b8-9c0d-1e2f-3a4b5c6d7e8f").dependencies.sort()).toEqual([fn.urn, wait.urn].sort());
+    // The threat-intel rule uses neither the function nor a watchlist, so it never waits.
+    expect(mock.byName("c8d4e6f7-a2b3-5c9d-0e1f-2a3b4c5d6e7f").dependencies).toEqual([]);
+  });
+
+  it("replaces saved searches on any change, deleting first (no in-place update without an etag)", async () => {
+    const { mock } = await run(copyProjectContent());
+    for (const name of ["ExcludeAllowlistedIPs_AADNI", "9644e2ae-07a2-4086-a85a-6ee2bca45f4e"]) {
+      expect(mock.byName(name)).toMatchObject({ replaceOnChanges: ["*"], deleteBeforeReplace: true });
+    }
+    expect(mock.byName("c3d4e5f6-a7b8-9c0d-1e2f-3a4b5c6d7e8f")).toMatchObject({ replaceOnChanges: [], deleteBeforeReplace: false });
+  });
+});
+
+describe("stack configuration", () => {
+  it("rulesEnabled=allDisabled registers every rule disabled", async () => {
+    const { mock } = await run(copyProjectContent(), { "sentinel-iac:rulesEnabled": "allDisabled" });
+    const rules = mock.registrations.filter((r) => r.type === TYPE_TOKENS.scheduledAlertRule);
+    expect(rules.map((r) => r.inputs["enabled"])).toEqual([false, false, false]);
+  });
+
+  it("include selects content and propagationWaitSeconds=0 removes the wait", async () => {
+    const { mock, deployment } = await run(copyProjectContent(), {
+      "sentinel-iac:include": JSON.stringify(["rules/analytics/ROPC-*", "functions/**", "watchlists/**"]),
+      "sentinel-iac:propagationWaitSeconds": "0",
+    });
+    expect(deployment.summary).toMatchObject({ analyticsRules: 2, huntingQueries: 0, functions: 1 });
+    expect(mock.registrations.some((r) => r.name === "content-propagation")).toBe(false);
+    expect(mock.byName("c3d4e5f6-a7b8-9c0d-1e2f-3a4b5c6d7e8f").dependencies).toEqual([mock.urnOf("ExcludeAllowlistedIPs_AADNI")]);
+  });
+
+  it("invalid content stops the program before anything is registered", async () => {
+    const dir = writeContent({ "rules/analytics/bad.yaml": ruleYaml({ queryPeriod: "30d" }) });
+    const mock = new MockDeployment(config(dir));
+    expect(() => deploy("/")).toThrow(pulumi.RunError);
+    expect(() => deploy("/")).toThrow(/1 error in the content; nothing was deployed/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(mock.registrations).toEqual([]);
+  });
+
+  it("missing required configuration is reported by name", () => {
+    new MockDeployment({ "sentinel-iac:workspaceName": "w" });
+    expect(() => deploy("/")).toThrow(/sentinel-iac:resourceGroupName/);
+  });
+});
+
+describe("registration matches azure-native's own resource classes", () => {
+  it("each model resource registers the same type token and inputs as the azure-native class would", async () => {
+    const dir = writeContent({
+      "rules/analytics/nrt.yaml": ruleYaml(
+        { kind: "NRT", queryFrequency: "<omit>", queryPeriod: "<omit>", triggerOperator: "<omit>", triggerThreshold: "<omit>" },
+        "abcdefab-1234-4abc-8def-0123456789ab",
+      ),
+    });
+    const content = copyProjectContent();
+    const state = applyStackSettings(buildDesiredState(content), DEFAULT_STACK_SETTINGS);
+    const nrt = applyStackSettings(buildDesiredState(dir), { ...DEFAULT_STACK_SETTINGS, nrtRules: "genericResource" });
+    const samples = [
+      ...["watchlist", "watchlistItem", "function", "analyticsRule", "huntingQuery"].map((c) =>
+        state.resources.find((r) => r.content === c)!,
+      ),
+      nrt.resources[0]!,
+    ];
+    const native = await import("@pulumi/azure-native");
+    const classes: Record<string, new (name: string, args: never) => pulumi.CustomResource> = {
+      [TYPE_TOKENS.watchlist]: native.securityinsights.Watchlist as never,
+      [TYPE_TOKENS.watchlistItem]: native.securityinsights.WatchlistItem as never,
+      [TYPE_TOKENS.savedSearch]: native.operationalinsights.SavedSearch as never,
+      [TYPE_TOKENS.scheduledAlertRule]: native.securityinsights.ScheduledAlertRule as never,
+      [TYPE_TOKENS.genericResource]: native.resources.Resource as never,
+    };
+    const ours = new MockDeployment(config(content));
+    await ours.settle(
+      registerDesiredState({ ...state, resources: samples, diagnostics: [] }, { target: TARGET, propagationWaitSeconds: 0 }).values(),
+    );
+    const theirs = new MockDeployment(config(content));
+    const created = samples.map((r) => {
+      const { type, args } = registrationFor(r, TARGET);
+      return new classes[type]!(logicalName(r), args as never);
+    });
+    await theirs.settle(created);
+    // Registration requests complete in any order; compare them sorted.
+    const view = (m: MockDeployment) =>
+      m.registrations.map((r) => [r.type, r.name, r.inputs] as const).sort((a, b) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`));
+    expect(view(ours)).toEqual(view(theirs));
+    expect(view(theirs).map(([type]) => type)).toEqual([
+      "azure-native:operationalinsights:SavedSearch",
+      "azure-native:operationalinsights:SavedSearch",
+      "azure-native:resources:Resource",
+      "azure-native:securityinsights:ScheduledAlertRule",
+      "azure-native:securityinsights:Watchlist",
+      "azure-native:securityinsights:WatchlistItem",
+    ]);
+  });
+
+  it("an NRT rule goes to the workspace's alertRules path with the preview API", () => {
+    const dir = writeContent({
+      "rules/analytics/nrt.yaml": ruleYaml({
+        kind: "NRT",
+        queryFrequency: "<omit>",
+        queryPeriod: "<omit>",
+        triggerOperator: "<omit>",
+        triggerThreshold: "<omit>",
+      }),
+    });
+    const rule = applyStackSettings(buildDesiredState(dir), { ...DEFAULT_STACK_SETTINGS, nrtRules: "genericResource" }).resources[0]!;
+    expect(registrationFor(rule, TARGET).args).toMatchObject({
+      resourceProviderNamespace: "Microsoft.OperationalInsights",
+      parentResourcePath: "workspaces/law-soc/providers/Microsoft.SecurityInsights",
+      resourceType: "alertRules",
+      resourceName: "3f2b8c1e-6d4a-4e9b-9c1f-2a7d5e8b0c46",
+      apiVersion: "2025-04-01-preview",
+      kind: "NRT",
+    });
+  });
+});
+
+describe("the propagation wait", () => {
+  it("waits only when the guarded definitions change, not when watchlist rows change", async () => {
+    const triggerFor = async (mutate: (dir: string) => void) => {
+      const dir = copyProjectContent();
+      mutate(dir);
+      const { mock } = await run(dir);
+      return mock.byName("content-propagation").inputs["trigger"];
+    };
+    const { appendFileSync, writeFileSync } = await import("node:fs");
+    const csv = "watchlists/NetworkAllowlist/NetworkAllowlist.csv";
+    const kql = "functions/ExcludeAllowlistedIPs_AADNI/ExcludeAllowlistedIPs_AADNI.kql";
+    const base = await triggerFor(() => undefined);
+    const newRow = await triggerFor((d) =>
+      appendFileSync(`${d}/${csv}`, "192.0.2.200,Another documentation address,Network Engineering\n"),
+    );
+    const newQuery = await triggerFor((d) => appendFileSync(`${d}/${kql}`, "| take 1000000\n"));
+    const newColumn = await triggerFor((d) => writeFileSync(`${d}/${csv}`, "IPOrRange,Description,Owner,Site\n192.0.2.0/28,x,y,z\n"));
+    expect(newRow).toBe(base);
+    expect(newQuery).not.toBe(base);
+    expect(newColumn).not.toBe(base);
+  });
+
+  it("its provider sleeps on create and asks for replacement when the trigger changes", async () => {
+    const started = Date.now();
+    const created = await propagationWaitProvider.create({ trigger: "abc", seconds: 0.2 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(created.outs).toEqual({ trigger: "abc", seconds: 0.2 });
+    expect(await propagationWaitProvider.diff!("id", { trigger: "abc", seconds: 60 }, { trigger: "abc", seconds: 60 })).toMatchObject({
+      changes: false,
+      replaces: [],
+    });
+    expect(await propagationWaitProvider.diff!("id", { trigger: "abc", seconds: 60 }, { trigger: "def", seconds: 60 })).toMatchObject({
+      changes: true,
+      replaces: ["trigger"],
+    });
+  });
+});
