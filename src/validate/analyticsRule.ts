@@ -87,7 +87,8 @@ function checkRange(
     range.min === undefined
       ? `at most ${formatDurationShort(range.max)}`
       : `between ${formatDurationShort(range.min)} and ${formatDurationShort(range.max)}`;
-  report.error(path, code, `is ${text} (${formatDurationShort(ms)}); Azure accepts ${limits}`, hint);
+  const written = formatDurationShort(ms) === text ? text : `${text} (${formatDurationShort(ms)})`;
+  report.error(path, code, `is ${written}; Azure accepts ${limits}`, hint);
   return false;
 }
 
