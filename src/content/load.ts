@@ -108,57 +108,62 @@ function loadYaml<T>(entry: ContentFile, schema: TSchema, what: string, diagnost
   return checked.value === undefined ? undefined : { file: entry.file, source: parsed.source, doc: checked.value };
 }
 
-/** Resolves a sibling file named in the YAML, or `<yaml name>.<ext>` by default. */
-function siblingFile(root: string, yamlFile: string, named: string | undefined, ext: string): string {
-  const yamlAbs = join(root, yamlFile);
-  return named === undefined ? join(dirname(yamlAbs), `${basename(yamlAbs, extname(yamlAbs))}${ext}`) : resolve(dirname(yamlAbs), named);
-}
-
-function missingFile(loaded: Loaded<unknown>, field: string, path: string, what: string): Diagnostic {
-  const r = loaded.source.locate([field]);
-  return {
-    severity: "error",
-    code: "content/missing-file",
-    file: loaded.file,
-    ...(r ? { position: r.start, end: r.end } : { position: { line: 1, column: 1 } }),
-    field,
-    message: `${what} '${path}' does not exist`,
-    hint: `Create it, or set '${field}' to the right path (relative to this YAML file).`,
-  };
+/**
+ * The file a YAML names in `field` (relative to itself), or `<yaml name><ext>` by default.
+ * Reports it when missing; otherwise records it as read.
+ */
+function companionFile(
+  root: string,
+  loaded: Loaded<unknown>,
+  field: string,
+  named: string | undefined,
+  ext: string,
+  what: string,
+  out: LoadedContent,
+) {
+  const yamlAbs = join(root, loaded.file);
+  const abs =
+    named === undefined ? join(dirname(yamlAbs), `${basename(yamlAbs, extname(yamlAbs))}${ext}`) : resolve(dirname(yamlAbs), named);
+  const file = toContentPath(root, abs);
+  if (!existsSync(abs)) {
+    const r = loaded.source.locate([field]);
+    out.diagnostics.push({
+      severity: "error",
+      code: "content/missing-file",
+      file: loaded.file,
+      ...(r ? { position: r.start, end: r.end } : { position: { line: 1, column: 1 } }),
+      field,
+      message: `${what} '${file}' does not exist`,
+      hint: `Create it, or set '${field}' to the right path (relative to this YAML file).`,
+    });
+    return undefined;
+  }
+  out.files.push(file);
+  return { abs, file };
 }
 
 function attachQuery(root: string, loaded: Loaded<SavedFunctionDoc>, out: LoadedContent): LoadedFunction | undefined {
-  const abs = siblingFile(root, loaded.file, loaded.doc.queryFile, ".kql");
-  const queryFile = toContentPath(root, abs);
-  if (!existsSync(abs)) {
-    out.diagnostics.push(missingFile(loaded, "queryFile", queryFile, "function body"));
-    return undefined;
-  }
-  out.files.push(queryFile);
-  const query = readText(abs).replace(/\r\n?/g, "\n");
+  const body = companionFile(root, loaded, "queryFile", loaded.doc.queryFile, ".kql", "function body", out);
+  if (!body) return undefined;
+  const query = readText(body.abs).replace(/\r\n?/g, "\n");
   if (query.trim() === "") {
     out.diagnostics.push({
       severity: "error",
       code: "function/empty-body",
-      file: queryFile,
+      file: body.file,
       position: { line: 1, column: 1 },
       message: "the function body is empty",
       hint: "Write the KQL of the function in this file.",
     });
     return undefined;
   }
-  return { ...loaded, queryFile, query };
+  return { ...loaded, queryFile: body.file, query };
 }
 
 function attachItems(root: string, loaded: Loaded<WatchlistDoc>, out: LoadedContent): LoadedWatchlist | undefined {
-  const abs = siblingFile(root, loaded.file, loaded.doc.itemsFile, ".csv");
-  const itemsFile = toContentPath(root, abs);
-  if (!existsSync(abs)) {
-    out.diagnostics.push(missingFile(loaded, "itemsFile", itemsFile, "watchlist CSV"));
-    return undefined;
-  }
-  out.files.push(itemsFile);
-  const { table, diagnostics } = readCsvTable(itemsFile, readFileSync(abs, "utf8"));
+  const csv = companionFile(root, loaded, "itemsFile", loaded.doc.itemsFile, ".csv", "watchlist CSV", out);
+  if (!csv) return undefined;
+  const { table, diagnostics } = readCsvTable(csv.file, readFileSync(csv.abs, "utf8"));
   out.diagnostics.push(...diagnostics);
-  return table ? { ...loaded, itemsFile, table } : undefined;
+  return table ? { ...loaded, itemsFile: csv.file, table } : undefined;
 }

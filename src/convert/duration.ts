@@ -51,16 +51,21 @@ function num(part: string | undefined): number {
   return part === undefined ? 0 : Number(part);
 }
 
-/** The ISO-8601 text .NET's XmlConvert.ToString(TimeSpan) prints, which Azure echoes back. */
-export function toIsoDuration(ms: DurationMs): string {
-  if (ms < 0) throw new RangeError("negative durations are not supported");
+/** Whole days, hours, minutes and (possibly fractional) seconds, as TimeSpan splits a duration. */
+function split(ms: DurationMs): { d: number; h: number; m: number; s: number } {
   const d = Math.floor(ms / MS.day);
   let rest = ms - d * MS.day;
   const h = Math.floor(rest / MS.hour);
   rest -= h * MS.hour;
   const m = Math.floor(rest / MS.minute);
   rest -= m * MS.minute;
-  const s = rest / MS.second;
+  return { d, h, m, s: rest / MS.second };
+}
+
+/** The ISO-8601 text .NET's XmlConvert.ToString(TimeSpan) prints, which Azure echoes back. */
+export function toIsoDuration(ms: DurationMs): string {
+  if (ms < 0) throw new RangeError("negative durations are not supported");
+  const { d, h, m, s } = split(ms);
   let time = "";
   if (h) time += `${h}H`;
   if (m) time += `${m}M`;
@@ -71,13 +76,8 @@ export function toIsoDuration(ms: DurationMs): string {
 
 /** Short human form for messages: `14d`, `1h30m`, `5m`. */
 export function formatDurationShort(ms: DurationMs): string {
-  const d = Math.floor(ms / MS.day);
-  let rest = ms - d * MS.day;
-  const h = Math.floor(rest / MS.hour);
-  rest -= h * MS.hour;
-  const m = Math.floor(rest / MS.minute);
-  rest -= m * MS.minute;
-  const s = Math.round(rest / MS.second);
-  const out = `${d ? `${d}d` : ""}${h ? `${h}h` : ""}${m ? `${m}m` : ""}${s ? `${s}s` : ""}`;
+  const { d, h, m, s } = split(ms);
+  const seconds = Math.round(s);
+  const out = `${d ? `${d}d` : ""}${h ? `${h}h` : ""}${m ? `${m}m` : ""}${seconds ? `${seconds}s` : ""}`;
   return out === "" ? "0s" : out;
 }
