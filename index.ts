@@ -3,4 +3,5 @@
 // any resource is registered. See README.md and docs/.
 import { deploy } from "./src/pulumi/program";
 
-export const deployed = deploy(__dirname).summary;
+// Pulumi awaits the exported function; what it returns becomes the stack's outputs.
+export = async () => (await deploy(__dirname)).summary;

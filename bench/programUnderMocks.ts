@@ -20,12 +20,13 @@ async function main(): Promise<void> {
     "sentinel-iac:resourceGroupName": "rg-bench",
     "sentinel-iac:workspaceName": "law-bench",
     "sentinel-iac:contentDir": contentDir,
+    "sentinel-iac:validateQueries": process.env["BENCH_VALIDATE_QUERIES"] ?? "false",
   });
   (globalThis as { gc?: () => void }).gc?.();
   const baselineRss = process.memoryUsage().rss;
   const baselineHeap = process.memoryUsage().heapUsed;
   const start = performance.now();
-  const deployment = deploy("/");
+  const deployment = await deploy("/");
   const evaluated = performance.now();
   await Promise.all([...deployment.resources.values()].map((r) => new Promise((resolve) => r.urn.apply(resolve))));
   const settled = performance.now();

@@ -1,5 +1,7 @@
 /**
- * `npm run bench`: the Pulumi program at 100, 1,000 and 3,000 generated rules
+ * `npm run bench`: the Pulumi program, then KQL validation (bench/validate.ts).
+ *
+ * The Pulumi program at 100, 1,000 and 3,000 generated rules
  * under the SDK's mock monitor, each sample in its own process. For each size
  * it runs twice: cold (empty query-reference cache, as on a fresh checkout)
  * and warm (the same content again). Targets: <= 2 ms and <= 0.3 MB per rule.
@@ -13,6 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateContent } from "./generate";
+import { benchValidate } from "./validate";
 
 interface Sample {
   resources: number;
@@ -83,3 +86,5 @@ for (const n of sizes.length > 0 ? sizes : [100, 1000, 3000]) {
     rmSync(cacheDir, { recursive: true, force: true });
   }
 }
+
+void benchValidate();

@@ -24,7 +24,7 @@ function config(contentDir: string, extra: Record<string, string> = {}): Record<
 
 async function run(contentDir: string, extra: Record<string, string> = {}) {
   const mock = new MockDeployment(config(contentDir, extra));
-  const deployment = deploy("/");
+  const deployment = await deploy("/");
   await mock.settle(deployment.resources.values());
   return { mock, deployment };
 }
@@ -114,15 +114,26 @@ describe("stack configuration", () => {
   it("invalid content stops the program before anything is registered", async () => {
     const dir = writeContent({ "rules/analytics/bad.yaml": ruleYaml({ queryPeriod: "30d" }) });
     const mock = new MockDeployment(config(dir));
-    expect(() => deploy("/")).toThrow(pulumi.RunError);
-    expect(() => deploy("/")).toThrow(/1 error in the content; nothing was deployed/);
+    await expect(deploy("/")).rejects.toThrow(pulumi.RunError);
+    await expect(deploy("/")).rejects.toThrow(/1 error in the content; nothing was deployed/);
     await new Promise((r) => setTimeout(r, 50));
     expect(mock.registrations).toEqual([]);
   });
 
-  it("missing required configuration is reported by name", () => {
+  it("a KQL error (unknown column) stops the deploy too; validateQueries=false skips the KQL checks", async () => {
+    const dir = writeContent({ "rules/analytics/bad.yaml": ruleYaml({ query: "|\n  SigninLogs\n  | project UserPrincipalNam" }) });
+    const mock = new MockDeployment(config(dir));
+    await expect(deploy("/")).rejects.toThrow(/1 error in the content/);
+    expect(mock.registrations).toEqual([]);
+    const unchecked = new MockDeployment(config(dir, { "sentinel-iac:validateQueries": "false" }));
+    const deployment = await deploy("/");
+    await unchecked.settle(deployment.resources.values());
+    expect(unchecked.registrations.map((r) => r.type)).toEqual(["azure-native:securityinsights:ScheduledAlertRule"]);
+  });
+
+  it("missing required configuration is reported by name", async () => {
     new MockDeployment({ "sentinel-iac:workspaceName": "w" });
-    expect(() => deploy("/")).toThrow(/sentinel-iac:resourceGroupName/);
+    await expect(deploy("/")).rejects.toThrow(/sentinel-iac:resourceGroupName/);
   });
 });
 

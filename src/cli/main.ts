@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config/settings";
 import { runPlan } from "./commands/plan";
+import { runValidate, watchValidate, type ValidateFormat } from "./commands/validate";
 
 /** Exit codes: 0 success, 1 errors found (or the command failed). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -17,9 +18,43 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--content <dir>", "content directory (holds rules/, functions/, watchlists/)")
     .option("--stack <name>", "apply a stack's settings from Pulumi.<name>.yaml (selection, enable overrides, NRT mode)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action((options: { content?: string; stack?: string; format: "text" | "json" }) => {
-      exitCode = runPlan(options, process.stdout);
+    .option("--strict", "unknown tables and functions are errors, and warnings fail the plan")
+    .option("--no-kql", "skip the KQL semantic checks (structure and limits only)")
+    .action(async (options: { content?: string; stack?: string; format: "text" | "json"; strict?: boolean; kql: boolean }) => {
+      exitCode = await runPlan(
+        { content: options.content, stack: options.stack, format: options.format, strict: options.strict, queries: options.kql },
+        process.stdout,
+      );
     });
+
+  program
+    .command("validate")
+    .description("Check all content, KQL included (schemas, functions, watchlists, result columns, lookbacks).")
+    .option("--content <dir>", "content directory (holds rules/, functions/, watchlists/, schemas/)")
+    .option("--strict", "unknown tables and functions are errors, and warnings fail the run")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif", "github"]).default("text"))
+    .option("--watch", "stay running and re-validate when a content file changes")
+    .option("--no-cache", "ignore and do not update the analysis cache")
+    .option("--workers <n>", "KQL analysis worker threads (default: by batch size and CPUs)", (v) => Number.parseInt(v, 10))
+    .action(
+      async (options: {
+        content?: string;
+        strict?: boolean;
+        format: ValidateFormat;
+        watch?: boolean;
+        cache: boolean;
+        workers?: number;
+      }) => {
+        const opts = {
+          content: options.content,
+          strict: options.strict,
+          format: options.format,
+          cache: options.cache,
+          workers: options.workers,
+        };
+        exitCode = options.watch ? await watchValidate(opts, process.stdout) : await runValidate(opts, process.stdout);
+      },
+    );
 
   try {
     await program.parseAsync(argv as string[]);

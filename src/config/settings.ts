@@ -15,6 +15,8 @@ export interface ProjectSettings {
   contentDir: string;
   stack: StackSettings;
   propagationWaitSeconds: number;
+  /** Run the KQL semantic checks in the program (errors stop the deploy). */
+  validateQueries: boolean;
 }
 
 /** Returns the raw value of `sentinel-iac:<key>`: a string, number, boolean, list or undefined. */
@@ -53,6 +55,13 @@ function asStringList(key: string, value: unknown): string[] {
   );
 }
 
+function asBoolean(key: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === "boolean") return value;
+  if (value === "true" || value === "false") return value === "true";
+  throw new ConfigError(`${CONFIG_NAMESPACE}:${key} must be true or false, but is ${JSON.stringify(value)}.`);
+}
+
 function asSeconds(key: string, value: unknown, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
@@ -75,5 +84,6 @@ export function readProjectSettings(get: ConfigLookup): ProjectSettings {
       nrtRules: asEnum<NrtMode>("nrtRules", get("nrtRules"), NRT_MODES, DEFAULT_STACK_SETTINGS.nrtRules),
     },
     propagationWaitSeconds: asSeconds("propagationWaitSeconds", get("propagationWaitSeconds"), DEFAULT_PROPAGATION_WAIT_SECONDS),
+    validateQueries: asBoolean("validateQueries", get("validateQueries"), true),
   };
 }

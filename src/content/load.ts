@@ -99,13 +99,32 @@ function readText(path: string): string {
   return text.startsWith("\uFEFF") ? text.slice(1) : text;
 }
 
+/**
+ * Parsed files by path, with the text they were parsed from. A process that
+ * loads the same content again (`validate --watch`) re-parses only files whose
+ * text changed, and keeps their position trees too.
+ */
+const parsedFiles = new Map<string, { text: string; loaded: Loaded<unknown> | undefined; diagnostics: Diagnostic[] }>();
+
 function loadYaml<T>(entry: ContentFile, schema: TSchema, what: string, diagnostics: Diagnostic[]): Loaded<T> | undefined {
-  const parsed = parseYamlSource(entry.file, readText(entry.absolutePath));
-  diagnostics.push(...parsed.diagnostics);
-  if (!parsed.source) return undefined;
-  const checked = checkSchema<T>(schema, parsed.source, { what });
-  diagnostics.push(...checked.diagnostics);
-  return checked.value === undefined ? undefined : { file: entry.file, source: parsed.source, doc: checked.value };
+  const text = readText(entry.absolutePath);
+  const memo = parsedFiles.get(entry.absolutePath);
+  if (memo && memo.text === text && memo.loaded?.file === entry.file) {
+    diagnostics.push(...memo.diagnostics);
+    return memo.loaded as Loaded<T> | undefined;
+  }
+  const own: Diagnostic[] = [];
+  const parsed = parseYamlSource(entry.file, text);
+  own.push(...parsed.diagnostics);
+  let loaded: Loaded<T> | undefined;
+  if (parsed.source) {
+    const checked = checkSchema<T>(schema, parsed.source, { what });
+    own.push(...checked.diagnostics);
+    if (checked.value !== undefined) loaded = { file: entry.file, source: parsed.source, doc: checked.value };
+  }
+  parsedFiles.set(entry.absolutePath, { text, loaded, diagnostics: own });
+  diagnostics.push(...own);
+  return loaded;
 }
 
 /**

@@ -45,6 +45,8 @@ export interface KColumnSymbol extends KSymbol {
 }
 export interface KTableSymbol extends KSymbol {
   readonly Columns: BridgeList<KColumnSymbol>;
+  /** True when the table's columns are not fully known (e.g. after bag_unpack). */
+  readonly IsOpen: boolean;
   WithName(name: string): KTableSymbol;
 }
 export type KScalarSymbol = KSymbol;

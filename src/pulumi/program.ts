@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { countDiagnostics, hasErrors, type Diagnostic } from "../diagnostics/diagnostic";
 import { formatDiagnostic } from "../diagnostics/format";
-import { buildDesiredState } from "../model/build";
+import { buildValidatedState } from "../model/validated";
 import { applyStackSettings } from "../model/stack";
 import type { DesiredState } from "../model/types";
 import { registerDesiredState } from "./register";
@@ -50,9 +50,10 @@ export interface Deployment {
   resources: Map<string, pulumi.CustomResource>;
 }
 
-export function deploy(projectDir: string): Deployment {
+export async function deploy(projectDir: string): Promise<Deployment> {
   const config = readProgramConfig(projectDir);
-  const state = applyStackSettings(buildDesiredState(config.contentDir), config.settings);
+  const built = await buildValidatedState(config.contentDir, { queries: config.validateQueries });
+  const state = applyStackSettings(built, config.settings);
   report(state.diagnostics, config.contentDir);
   if (hasErrors(state.diagnostics)) {
     const { error } = countDiagnostics(state.diagnostics);

@@ -16,6 +16,7 @@ export interface ProgramConfig {
   settings: StackSettings;
   /** Seconds to wait after a watchlist or function is created or changed before rules that use it are written; 0 disables. */
   propagationWaitSeconds: number;
+  validateQueries: boolean;
 }
 
 /** `projectDir` is where Pulumi.yaml lives; contentDir is resolved against it. */
@@ -30,5 +31,6 @@ export function readProgramConfig(projectDir: string): ProgramConfig {
     contentDir: resolve(projectDir, settings.contentDir),
     settings: settings.stack,
     propagationWaitSeconds: settings.propagationWaitSeconds,
+    validateQueries: settings.validateQueries,
   };
 }

@@ -1,8 +1,7 @@
 /** `sentinel-iac plan`: validate everything and show what a deploy would register. */
 import { relative, resolve } from "node:path";
 import { readStackFile } from "../../config/stackFile";
-import { hasErrors } from "../../diagnostics/diagnostic";
-import { buildDesiredState } from "../../model/build";
+import { buildValidatedState, failsValidation } from "../../model/validated";
 import { applyStackSettings, DEFAULT_STACK_SETTINGS } from "../../model/stack";
 import { renderPlanJson } from "../render/planJson";
 import { renderPlanText } from "../render/planText";
@@ -11,11 +10,14 @@ export interface PlanOptions {
   content?: string;
   stack?: string;
   format: "text" | "json";
+  strict?: boolean;
+  /** Run the KQL checks (default true). */
+  queries?: boolean;
   /** Where Pulumi.yaml and Pulumi.<stack>.yaml live; defaults to the working directory. */
   projectDir?: string;
 }
 
-export function runPlan(options: PlanOptions, out: { write(text: string): unknown }): number {
+export async function runPlan(options: PlanOptions, out: { write(text: string): unknown }): Promise<number> {
   const projectDir = resolve(options.projectDir ?? ".");
   let settings = DEFAULT_STACK_SETTINGS;
   let contentDir = resolve(options.content ?? projectDir);
@@ -24,13 +26,14 @@ export function runPlan(options: PlanOptions, out: { write(text: string): unknow
     settings = stack.settings.stack;
     if (options.content === undefined) contentDir = resolve(projectDir, stack.settings.contentDir);
   }
-  const state = applyStackSettings(buildDesiredState(contentDir), settings);
+  const built = await buildValidatedState(contentDir, { strict: options.strict, queries: options.queries });
+  const state = applyStackSettings(built, settings);
   out.write(
     options.format === "json"
       ? renderPlanJson(state, contentDir, options.stack)
       : renderPlanText(state, displayPath(contentDir), options.stack),
   );
-  return hasErrors(state.diagnostics) ? 1 : 0;
+  return failsValidation(state, options.strict === true) ? 1 : 0;
 }
 
 /** The content directory as the user would type it from here ("" for the working directory). */

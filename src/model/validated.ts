@@ -1,0 +1,33 @@
+/**
+ * The desired state with every check: the structural checks of the loader and
+ * the KQL semantic checks. `sentinel-iac validate`, `plan` and the Pulumi
+ * program all build it through here.
+ */
+import { loadContent } from "../content/load";
+import type { RunnerStats } from "../kql/analysisRunner";
+import { validateQueries, type QueryValidationOptions } from "../validate/kql";
+import { buildFromContent } from "./build";
+import type { DesiredState } from "./types";
+
+export interface ValidationOptions extends QueryValidationOptions {
+  /** Run the KQL semantic checks (default true). */
+  queries?: boolean;
+}
+
+export interface ValidatedState extends DesiredState {
+  /** What the KQL checks analyzed, or undefined when they did not run. */
+  queryStats?: RunnerStats;
+}
+
+export async function buildValidatedState(contentDir: string, options: ValidationOptions = {}): Promise<ValidatedState> {
+  const content = loadContent(contentDir);
+  const state = buildFromContent(content);
+  if (options.queries === false) return state;
+  const { diagnostics, stats } = await validateQueries(content, options);
+  return { ...state, diagnostics: [...state.diagnostics, ...diagnostics], queryStats: stats };
+}
+
+/** Errors fail a run; with `strict`, warnings do too. */
+export function failsValidation(state: DesiredState, strict: boolean): boolean {
+  return state.diagnostics.some((d) => d.severity === "error" || (strict && d.severity === "warning"));
+}

@@ -1,0 +1,302 @@
+/**
+ * KQL semantic validation of every query in the content, and the rule checks
+ * that need a query's result schema. Queries are analyzed by Kusto.Language
+ * against the table schemas, the project's functions and watchlists
+ * (kql/analysisRunner.ts); this module turns the findings into diagnostics
+ * at file:line:column and applies the levels users choose (--strict).
+ */
+import type { Diagnostic, SourcePosition } from "../diagnostics/diagnostic";
+import type { Loaded, LoadedContent } from "../content/load";
+import { textPositions, yamlScalarPositions, type OffsetToPosition } from "../content/queryPosition";
+import { parseDuration, formatDurationShort } from "../convert/duration";
+import type { KqlFinding, QueryAnalysis } from "../kql/analyze";
+import { analyzeAll, type RunnerStats } from "../kql/analysisRunner";
+import { buildEnvironment } from "../kql/environment";
+import { renderParameters } from "../convert/savedFunction";
+import { isSentinelBuiltin } from "../reference/builtins";
+import type { AnalyticsRuleDoc } from "../schema/analyticsRule";
+import { didYouMean } from "../util/suggest";
+import { FieldReporter } from "./reporter";
+
+export interface QueryValidationOptions {
+  /** Unknown tables and functions become errors, and warnings fail the run. */
+  strict?: boolean;
+  useCache?: boolean;
+  workers?: number;
+}
+
+export interface QueryValidation {
+  diagnostics: Diagnostic[];
+  stats: RunnerStats;
+}
+
+const TYPE_HINTS: Record<string, string> = {
+  KS145: "Both sides of a join need the join column; project or rename it on the side that lacks it, or join on $left.A == $right.B.",
+  KS109: "This operator takes column names, not expressions (e.g. project-rename); compute the value with extend first.",
+  KS249: "The table passed to the function lacks columns its parameter declares; project or rename them first.",
+  KS160: "Use a KQL type name: string, int, long, real, bool, datetime, timespan, guid or dynamic.",
+  default: "Compare and combine values of matching types; convert with tostring(), toint(), todatetime() ... where needed.",
+};
+
+/** Tolerance before a lookback counts as longer than queryPeriod (ago() is evaluated a little after the window starts). */
+const LOOKBACK_TOLERANCE_MS = 60_000;
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+
+interface Target {
+  file: string;
+  /** Where the query sits, for messages about the query as a whole. */
+  field?: string;
+  text: string;
+  positions: OffsetToPosition;
+  rule?: Loaded<AnalyticsRuleDoc>;
+}
+
+export async function validateQueries(content: LoadedContent, options: QueryValidationOptions = {}): Promise<QueryValidation> {
+  const diagnostics: Diagnostic[] = [];
+  const env = buildEnvironment(content, diagnostics);
+  const targets: Target[] = [];
+  const inputs: { text: string; functionParameters?: string }[] = [];
+  for (const rule of content.analyticsRules) {
+    targets.push({
+      file: rule.file,
+      field: "query",
+      text: rule.doc.query,
+      positions: yamlScalarPositions(rule.source, ["query"], rule.doc.query),
+      rule,
+    });
+    inputs.push({ text: rule.doc.query });
+  }
+  for (const hunt of content.huntingQueries) {
+    targets.push({
+      file: hunt.file,
+      field: "query",
+      text: hunt.doc.query,
+      positions: yamlScalarPositions(hunt.source, ["query"], hunt.doc.query),
+    });
+    inputs.push({ text: hunt.doc.query });
+  }
+  for (const fn of content.functions) {
+    targets.push({ file: fn.queryFile, text: fn.query, positions: textPositions(fn.query) });
+    inputs.push({ text: fn.query, functionParameters: renderParameters(fn.doc.parameters ?? []) });
+  }
+  const { results, stats } = await analyzeAll(inputs, env, { useCache: options.useCache, workers: options.workers });
+  const knownFunctions = env.functions.map((f) => f.name);
+  const knownTables = env.tables.map((t) => t.name);
+  targets.forEach((target, i) => {
+    const analysis = results[i]!;
+    for (const finding of analysis.findings)
+      diagnostics.push(findingDiagnostic(target, finding, options.strict === true, knownTables, knownFunctions));
+    if (target.rule) checkRuleAgainstResult(target.rule, analysis, target, diagnostics);
+  });
+  return { diagnostics, stats };
+}
+
+function snippet(text: string, start: number, length: number): string {
+  const raw = length > 0 ? text.slice(start, start + length) : (/^[^\n]{0,20}/.exec(text.slice(start))?.[0] ?? "");
+  const oneLine = raw.replace(/\s+/g, " ").trim();
+  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
+}
+
+function findingDiagnostic(target: Target, f: KqlFinding, strict: boolean, tables: string[], functions: string[]): Diagnostic {
+  const position: SourcePosition = target.positions(f.start);
+  const end: SourcePosition = target.positions(f.start + Math.max(f.length, 1));
+  const quoted = snippet(target.text, f.start, f.length);
+  const at = quoted && !f.message.includes(`'${quoted}'`) ? ` (at '${quoted}')` : "";
+  const base = { file: target.file, position, end, ...(target.field ? { field: target.field } : {}) };
+  const ks = f.code.startsWith("KS") ? ` [${f.code}]` : "";
+  switch (f.kind) {
+    case "unknown-table":
+    case "unknown-function": {
+      const name = f.name ?? quoted;
+      if (isSentinelBuiltin(name)) {
+        return {
+          ...base,
+          severity: "info",
+          code: "kql/sentinel-builtin",
+          message: `'${name}' is a Sentinel ASIM parser; its schema is not bundled, so columns after it are not checked`,
+          hint: "Add its schema to schemas/ (e.g. with `sentinel-iac schemas pull`) to check them.",
+        };
+      }
+      const isTable = f.kind === "unknown-table";
+      return {
+        ...base,
+        severity: strict ? "error" : "warning",
+        code: isTable ? "kql/unknown-table" : "kql/unknown-function",
+        message: `${isTable ? "table or function" : "function"} '${name}' is not known to the validator${ks}`,
+        hint:
+          `${didYouMean(name, isTable ? tables : functions)}` +
+          (isTable
+            ? "If the workspace has it (a custom _CL table, or one the bundled schemas lack), add its schema to schemas/ or run `sentinel-iac schemas pull`."
+            : "If the workspace has it, add it under functions/ so its signature is checked; otherwise fix the name."),
+      };
+    }
+    case "fuzzy-table":
+      return {
+        ...base,
+        severity: "info",
+        code: "kql/fuzzy-table",
+        message: `${f.message}${ks}`,
+        hint: "union isfuzzy=true tolerates it; add its schema to schemas/ to check its columns.",
+      };
+    case "unknown-column":
+      return {
+        ...base,
+        severity: "error",
+        code: "kql/unknown-column",
+        message: `${f.message}${ks}`,
+        hint: "Fix the column name. If the column does exist in your workspace (bundled schemas can lag behind new columns), add it to that table's schema in schemas/ or run `sentinel-iac schemas pull`.",
+      };
+    case "syntax":
+      return {
+        ...base,
+        severity: "error",
+        code: "kql/syntax",
+        message: `${f.message}${at}${ks}`,
+        hint: "Fix the KQL syntax at this position.",
+      };
+    case "type":
+      return {
+        ...base,
+        severity: "error",
+        code: "kql/type",
+        message: `${f.message}${at}${ks}`,
+        hint: TYPE_HINTS[f.code] ?? TYPE_HINTS["default"],
+      };
+    case "unknown-watchlist":
+      return {
+        ...base,
+        severity: "error",
+        code: "kql/unknown-watchlist",
+        message: f.message,
+        hint: "Use the alias of a watchlist under watchlists/ (aliases are case-insensitive), or add the watchlist there.",
+      };
+    case "dynamic-watchlist":
+      return {
+        ...base,
+        severity: "warning",
+        code: "kql/dynamic-watchlist",
+        message: f.message,
+        hint: "Pass the alias as a string literal, e.g. _GetWatchlist('NetworkAllowlist').",
+      };
+    case "implicit-conversion":
+      return {
+        ...base,
+        severity: "info",
+        code: "kql/implicit-conversion",
+        message: `${f.message}: '${quoted}'`,
+        hint: 'Compare with a value of the column\'s own type (e.g. ResultType == "0") to say what is meant.',
+      };
+    default:
+      return { ...base, severity: f.severity, code: "kql/other", message: `${f.message}${at}${ks}` };
+  }
+}
+
+/** Checks of an analytics rule that need its query's output columns and lookbacks. */
+function checkRuleAgainstResult(rule: Loaded<AnalyticsRuleDoc>, analysis: QueryAnalysis, target: Target, sink: Diagnostic[]): void {
+  const report = new FieldReporter(rule.source, sink);
+  const doc = rule.doc;
+  const references: { path: (string | number)[]; column: string; what: string }[] = [];
+  (doc.entityMappings ?? []).forEach((m, i) =>
+    m.fieldMappings.forEach((f, j) =>
+      references.push({
+        path: ["entityMappings", i, "fieldMappings", j, "columnName"],
+        column: f.columnName,
+        what: `${m.entityType} ${f.identifier}`,
+      }),
+    ),
+  );
+  for (const [key, column] of Object.entries(doc.customDetails ?? {}))
+    references.push({ path: ["customDetails", key], column, what: `custom detail ${key}` });
+  const override = doc.alertDetailsOverride;
+  for (const key of ["alertDisplayNameFormat", "alertDescriptionFormat"] as const) {
+    for (const m of (override?.[key] ?? "").matchAll(PLACEHOLDER))
+      references.push({ path: ["alertDetailsOverride", key], column: m[1]!.trim(), what: `placeholder {{${m[1]!.trim()}}}` });
+  }
+  (override?.alertDynamicProperties ?? []).forEach((p, i) =>
+    references.push({
+      path: ["alertDetailsOverride", "alertDynamicProperties", i, "value"],
+      column: p.value,
+      what: `alert property ${p.alertProperty}`,
+    }),
+  );
+  for (const key of ["alertSeverityColumnName", "alertTacticsColumnName"] as const) {
+    const column = override?.[key];
+    if (column) references.push({ path: ["alertDetailsOverride", key], column, what: key });
+  }
+
+  if (references.length > 0) {
+    if (analysis.resultComplete && analysis.resultColumns) {
+      const columns = analysis.resultColumns.map((c) => c.name);
+      const have = new Set(columns);
+      for (const ref of references) {
+        if (have.has(ref.column)) continue;
+        const listed = columns.length > 12 ? `${columns.slice(0, 12).join(", ")}, ... (${columns.length} columns)` : columns.join(", ");
+        report.error(
+          ref.path,
+          "rule/missing-column",
+          `${ref.what} uses column '${ref.column}', which the query's output does not have`,
+          `${didYouMean(ref.column, columns)}The output has: ${listed}. Project or extend '${ref.column}' at the end of the query, or use an output column.`,
+        );
+      }
+    } else {
+      const cause = analysis.findings.find((f) => f.kind === "unknown-table" || f.kind === "unknown-function" || f.kind === "fuzzy-table");
+      report.info(
+        references[0]!.path.slice(0, 1),
+        "rule/columns-unchecked",
+        `the columns used by entity mappings, custom details and alert overrides could not be checked: the query's output is not fully known${cause?.name ? ` ('${cause.name}' has no bundled schema)` : ""}`,
+      );
+    }
+  }
+
+  const grouping = doc.incidentConfiguration?.groupingConfiguration;
+  if (grouping) {
+    const mapped = new Set((doc.entityMappings ?? []).map((m) => m.entityType));
+    (grouping.groupByEntities ?? []).forEach((entity, i) => {
+      if (!mapped.has(entity)) {
+        report.warning(
+          ["incidentConfiguration", "groupingConfiguration", "groupByEntities", i],
+          "incidents/group-by-unmapped-entity",
+          `groups by ${entity}, but the rule maps no ${entity} entity, so there is nothing to group on`,
+          `Map a ${entity} entity in entityMappings, or remove it from groupByEntities.`,
+        );
+      }
+    });
+    const details = Object.keys(doc.customDetails ?? {});
+    (grouping.groupByCustomDetails ?? []).forEach((key, i) => {
+      if (!details.includes(key)) {
+        report.warning(
+          ["incidentConfiguration", "groupingConfiguration", "groupByCustomDetails", i],
+          "incidents/group-by-unknown-detail",
+          `groups by custom detail '${key}', which the rule does not define`,
+          `${didYouMean(key, details)}Use a key of customDetails${details.length > 0 ? `: ${details.join(", ")}` : " (the rule has none)"}.`,
+        );
+      }
+    });
+  }
+
+  if (doc.kind === "Scheduled" && doc.queryPeriod) {
+    const period = parseDuration(doc.queryPeriod);
+    if (!period.ok) return;
+    for (const lookback of analysis.lookbacks) {
+      if (lookback.ms <= period.ms + LOOKBACK_TOLERANCE_MS) continue;
+      const reach = formatDurationShort(lookback.ms);
+      const window = formatDurationShort(period.ms);
+      const on = lookback.table ? ` on ${lookback.table}` : "";
+      sink.push({
+        severity: "warning",
+        code: "rule/lookback-exceeds-period",
+        file: target.file,
+        position: target.positions(lookback.start),
+        end: target.positions(lookback.start + lookback.length),
+        field: "query",
+        message:
+          `the query looks back ${reach}${on} ('${snippet(target.text, lookback.start, lookback.length)}'), but a scheduled rule only sees its queryPeriod (${window}) of data: ` +
+          `rows older than ${window} never reach the query, so this filter silently covers ${window}, not ${reach}`,
+        hint:
+          `Raise queryPeriod to ${reach} (at most 14d; a period of 2d or more needs queryFrequency of at least 1h), ` +
+          `or keep long-lived reference data (e.g. threat indicators) in a watchlist or summary table and join that; ` +
+          `if ${window} is intended, write ago(${window}) so the query says what it does.`,
+      });
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/** Analysis is reused by content hash within a run and across runs, and workers give the same results. */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { analyzeAll } from "../src/kql/analysisRunner";
+import { ContentCache } from "../src/cache/contentCache";
+import type { KqlEnvironment } from "../src/kql/environment";
+
+const ENV: KqlEnvironment = {
+  tables: [
+    {
+      name: "SigninLogs",
+      columns: [
+        ["TimeGenerated", "datetime"],
+        ["UserPrincipalName", "string"],
+        ["ResultType", "string"],
+      ],
+    },
+  ],
+  functions: [],
+  watchlists: [{ alias: "VIP", columns: ["Upn", "Team"] }],
+};
+const QUERIES = [
+  "SigninLogs | project UserPrincipalName",
+  "SigninLogs | project Nope",
+  "_GetWatchlist('VIP') | project Upn, Team, SearchKey",
+  "SigninLogs | where TimeGenerated > ago(3d)",
+];
+
+describe("analysis runner", () => {
+  it("analyzes each distinct query once", async () => {
+    const inputs = [...QUERIES, ...QUERIES].map((text) => ({ text }));
+    const { results, stats } = await analyzeAll(inputs, ENV, { useCache: false, workers: 0 });
+    expect(stats).toMatchObject({ requested: 8, distinct: 4, analyzed: 4 });
+    expect(results[5]).toEqual(results[1]);
+    expect(results[1]!.findings.map((f) => f.code)).toEqual(["KS142"]);
+    expect(results[2]!.resultColumns?.map((c) => c.name)).toEqual(["Upn", "Team", "SearchKey"]);
+    expect(results[3]!.lookbacks).toEqual([{ ms: 3 * 86_400_000, start: 35, length: 7, table: "SigninLogs" }]);
+  });
+
+  it("reuses results across runs through the content-hash cache, and a changed environment misses it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sentinel-iac-cache-test-"));
+    process.env["SENTINEL_IAC_CACHE_DIR"] = dir;
+    try {
+      const first = await analyzeAll(
+        QUERIES.map((text) => ({ text })),
+        ENV,
+        { useCache: true, workers: 0 },
+      );
+      expect(first.stats).toMatchObject({ cached: 0, analyzed: 4 });
+      const second = await analyzeAll(
+        QUERIES.map((text) => ({ text })),
+        ENV,
+        { useCache: true, workers: 0 },
+      );
+      expect(second.stats).toMatchObject({ cached: 4, analyzed: 0 });
+      expect(second.results).toEqual(first.results);
+      const changed = await analyzeAll(
+        QUERIES.map((text) => ({ text })),
+        { ...ENV, watchlists: [] },
+        { useCache: true, workers: 0 },
+      );
+      expect(changed.stats).toMatchObject({ cached: 0, analyzed: 4 });
+    } finally {
+      delete process.env["SENTINEL_IAC_CACHE_DIR"];
+    }
+  });
+
+  it("worker threads return exactly what this thread computes", async () => {
+    const inputs = QUERIES.map((text) => ({ text }));
+    const local = await analyzeAll(inputs, ENV, { useCache: false, workers: 0 });
+    const pooled = await analyzeAll(inputs, ENV, { useCache: false, workers: 2 });
+    expect(pooled.stats.workers).toBe(2);
+    expect(pooled.results).toEqual(local.results);
+  });
+
+  it("a damaged or foreign cache file is ignored, not fatal", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sentinel-iac-cache-test-"));
+    const cache = new ContentCache<string>("x", "v1", dir);
+    cache.set("k", "value");
+    cache.save();
+    expect(new ContentCache<string>("x", "v1", dir).get("k")).toBe("value");
+    expect(new ContentCache<string>("x", "v2", dir).get("k")).toBeUndefined();
+  });
+});
