@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: the Pulumi program, then KQL validation (bench/validate.ts).
+ * `npm run bench`: the Pulumi program, then KQL validation (bench/validate.ts), then the
+ * live diff against the local stand-in (bench/diff.ts).
  *
  * The Pulumi program at 100, 1,000 and 3,000 generated rules
  * under the SDK's mock monitor, each sample in its own process. For each size
@@ -15,6 +16,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateContent } from "./generate";
+import { benchDiff } from "./diff";
 import { benchValidate } from "./validate";
 
 interface Sample {
@@ -87,4 +89,4 @@ for (const n of sizes.length > 0 ? sizes : [100, 1000, 3000]) {
   }
 }
 
-void benchValidate();
+void benchValidate().then(() => benchDiff());

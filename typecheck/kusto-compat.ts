@@ -18,6 +18,10 @@ declare const shipped: {
   nameRef: Kusto.Language.Syntax.NameReference;
   path: Kusto.Language.Syntax.PathExpression;
   binary: Kusto.Language.Syntax.BinaryExpression;
+  parameter: Kusto.Language.Syntax.FunctionParameter;
+  nameAndType: Kusto.Language.Syntax.NameAndTypeDeclaration;
+  schemaType: Kusto.Language.Syntax.SchemaTypeExpression;
+  defaultValue: Kusto.Language.Syntax.DefaultValueDeclaration;
   table: Kusto.Language.Symbols.TableSymbol;
   column: Kusto.Language.Symbols.ColumnSymbol;
   ctx: Kusto.Language.Symbols.CustomReturnTypeContext;
@@ -35,6 +39,11 @@ export const checks: unknown[] = [
   ((x: F.KNameReference) => x)(shipped.nameRef),
   ((x: F.KPathExpression) => x)(shipped.path),
   ((x: F.KBinaryExpression) => x)(shipped.binary),
+  ((x: F.KFunctionParameter) => x)(shipped.parameter),
+  ((x: F.KNameAndTypeDeclaration) => x)(shipped.nameAndType),
+  // Columns excluded for the same SyntaxList$1 mistyping as ArgumentList below.
+  ((x: Omit<F.KSchemaTypeExpression, "Columns">) => x)(shipped.schemaType),
+  ((x: F.KDefaultValueDeclaration) => x)(shipped.defaultValue),
   ((x: F.KTableSymbol) => x)(shipped.table),
   ((x: F.KColumnSymbol) => x)(shipped.column),
   ((x: F.KCustomReturnTypeContext) => x)(shipped.ctx),

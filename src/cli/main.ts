@@ -1,28 +1,58 @@
-/** `sentinel-iac`: validate, plan and inspect Sentinel content without Azure. */
+/** `sentinel-iac`: validate, plan, diff against a live workspace, and adopt what is already there. */
 import { Command, CommanderError, Option } from "commander";
+import { AzureReadError } from "../azure/readError";
 import { ConfigError } from "../config/settings";
+import { runDiff, type DiffFormat } from "./commands/diff";
+import { runExport } from "./commands/export";
 import { runPlan } from "./commands/plan";
+import { runSchemasPull } from "./commands/schemasPull";
 import { runValidate, watchValidate, type ValidateFormat } from "./commands/validate";
+import { CLOUDS, type TargetFlags } from "./commands/workspaceTarget";
 
-/** Exit codes: 0 success, 1 errors found (or the command failed). */
+/** The options every command that reads a live workspace takes. */
+function withTarget(command: Command, contentHelp = "content directory (holds rules/, functions/, watchlists/)"): Command {
+  return command
+    .option("--content <dir>", contentHelp)
+    .option("--stack <name>", "read the workspace and stack settings from Pulumi.<name>.yaml")
+    .option("--subscription <id>", "subscription id (default: the stack's azure-native:subscriptionId, or AZURE_SUBSCRIPTION_ID)")
+    .option("--resource-group <name>", "resource group of the workspace (default: the stack's sentinel-iac:resourceGroupName)")
+    .option("--workspace <name>", "Log Analytics workspace name (default: the stack's sentinel-iac:workspaceName)")
+    .addOption(
+      new Option("--cloud <name>", "Azure cloud (default: the stack's azure-native:environment, else AzureCloud)").choices([...CLOUDS]),
+    )
+    .option("--arm-endpoint <url>", "Resource Manager endpoint, for other clouds or the local stand-in")
+    .option("--authority-host <url>", "Entra ID authority host, for other clouds or the local stand-in");
+}
+
+function targetFlags(options: TargetFlags): TargetFlags {
+  const { content, stack, subscription, resourceGroup, workspace, cloud, armEndpoint, authorityHost } = options;
+  return { content, stack, subscription, resourceGroup, workspace, cloud, armEndpoint, authorityHost };
+}
+
+/** Exit codes: 0 success, 1 errors found (or the command failed); `diff`: 2 drift. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("sentinel-iac")
-    .description("Microsoft Sentinel detections as code: validate and plan analytics rules, hunting queries, functions and watchlists.")
+    .description(
+      "Microsoft Sentinel detections as code: validate, plan and diff analytics rules, hunting queries, functions and watchlists.",
+    )
     .exitOverride()
     .showHelpAfterError();
 
   let exitCode = 0;
-  program
-    .command("plan")
-    .description("Validate all content and print what would be deployed, in dependency order.")
-    .option("--content <dir>", "content directory (holds rules/, functions/, watchlists/)")
-    .option("--stack <name>", "apply a stack's settings from Pulumi.<name>.yaml (selection, enable overrides, NRT mode)")
+  withTarget(
+    program
+      .command("plan")
+      .description(
+        "Validate all content and print what would be deployed, in dependency order. With a workspace (flags, or a stack that names one) it also shows how the live workspace differs.",
+      ),
+  )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--strict", "unknown tables and functions are errors, and warnings fail the plan")
     .option("--no-kql", "skip the KQL semantic checks (structure and limits only)")
-    .action(async (options: { content?: string; stack?: string; format: "text" | "json"; strict?: boolean; kql: boolean }) => {
+    .option("--offline", "never read the live workspace, even when the stack names one")
+    .action(async (options: TargetFlags & { format: "text" | "json"; strict?: boolean; kql: boolean; offline?: boolean }) => {
       exitCode = await runPlan(
-        { content: options.content, stack: options.stack, format: options.format, strict: options.strict, queries: options.kql },
+        { ...targetFlags(options), format: options.format, strict: options.strict, queries: options.kql, offline: options.offline },
         process.stdout,
       );
     });
@@ -56,11 +86,54 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
     );
 
+  withTarget(
+    program
+      .command("diff")
+      .description("Compare the live workspace with Git, field by field (read-only). Exit 0: no drift, 2: drift, 1: error."),
+  )
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .option("--output <file>", "also write the report to this file (e.g. the Markdown for a pull-request comment)")
+    .action(async (options: TargetFlags & { format: DiffFormat; output?: string }) => {
+      exitCode = await runDiff({ ...targetFlags(options), format: options.format, output: options.output }, process.stdout, process.stderr);
+    });
+
+  withTarget(
+    program
+      .command("export")
+      .description(
+        "Adopt what the workspace already has: write YAML (and CSV) for its unmanaged rules, hunting queries, functions and watchlists, and a `pulumi import` file (read-only against Azure).",
+      ),
+    "content directory the export is compared with",
+  )
+    .option("--out <dir>", "where to write the files (default: the content directory)")
+    .option("--import-file <file>", "where to write the pulumi import file", "pulumi-import.json")
+    .option("--dry-run", "show what would be written, write nothing")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (options: TargetFlags & { out?: string; importFile: string; dryRun?: boolean; format: "text" | "json" }) => {
+      exitCode = await runExport(
+        { ...targetFlags(options), out: options.out, importFile: options.importFile, dryRun: options.dryRun, format: options.format },
+        process.stdout,
+        process.stderr,
+      );
+    });
+
+  const schemas = program.command("schemas").description("Table schemas used by KQL validation.");
+  withTarget(
+    schemas
+      .command("pull")
+      .description("Write the workspace's real table schemas (custom _CL tables included) into schemas/ (read-only against Azure)."),
+    "content directory whose schemas/ folder receives the files",
+  )
+    .option("--table <glob...>", "only these tables (globs, e.g. '*_CL')")
+    .action(async (options: TargetFlags & { table?: string[] }) => {
+      exitCode = await runSchemasPull({ ...targetFlags(options), tables: options.table }, process.stdout, process.stderr);
+    });
+
   try {
     await program.parseAsync(argv as string[]);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof AzureReadError) {
       process.stderr.write(`error: ${error.message}\n`);
       return 1;
     }

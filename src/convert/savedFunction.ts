@@ -31,14 +31,17 @@ export function renderParameters(params: readonly FunctionParameterDoc[]): strin
   return params.map(renderParameter).join(", ");
 }
 
-/** Saved-search id of a function: its alias, which is unique in a workspace. */
-export function functionResourceName(alias: string): string {
-  return alias;
+/**
+ * Saved-search id of a function: its alias, which is unique in a workspace,
+ * unless the YAML adopts an existing saved search under another id.
+ */
+export function functionResourceName(doc: { alias: string; savedSearchId?: string }): string {
+  return doc.savedSearchId ?? doc.alias;
 }
 
 export function convertSavedFunction(fn: LoadedFunction): FunctionResource {
   const doc = fn.doc;
-  const name = functionResourceName(doc.alias);
+  const name = functionResourceName(doc);
   const params = doc.parameters ?? [];
   return {
     key: resourceKey(ARM_TYPES.savedSearch, name.toLowerCase()),

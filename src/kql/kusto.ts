@@ -105,9 +105,19 @@ export interface KLetStatement extends KSyntaxNode {
 }
 export interface KNameAndTypeDeclaration extends KSyntaxNode {
   readonly Name: KNameDeclaration;
+  /** PrimitiveTypeExpression (`string`) or SchemaTypeExpression (`(a:string, b:long)`, `(*)`). */
+  readonly Type: KSyntaxNode;
+}
+export interface KSchemaTypeExpression extends KSyntaxNode {
+  /** NameAndTypeDeclaration elements, or one StarExpression for `(*)`. */
+  readonly Columns: KSyntaxList<KSeparatedElement<KSyntaxNode>>;
+}
+export interface KDefaultValueDeclaration extends KSyntaxNode {
+  readonly Value: KExpression;
 }
 export interface KFunctionParameter extends KSyntaxNode {
   readonly NameAndType: KNameAndTypeDeclaration;
+  readonly DefaultValue: KDefaultValueDeclaration | null;
 }
 export interface KAsOperator extends KSyntaxNode {
   readonly Name: KNameDeclaration;
@@ -134,6 +144,10 @@ export type SyntaxKindName =
   | "FunctionCallExpression"
   | "LetStatement"
   | "FunctionParameter"
+  | "NameAndTypeDeclaration"
+  | "SchemaTypeExpression"
+  | "PrimitiveTypeExpression"
+  | "StarExpression"
   | "AsOperator"
   | "StringLiteralExpression"
   | "PathExpression"

@@ -16,29 +16,14 @@ import type { SavedSearchArgs } from "@pulumi/azure-native/operationalinsights";
 import type { ResourceArgs } from "@pulumi/azure-native/resources";
 import { hasErrors } from "../diagnostics/diagnostic";
 import { API_VERSIONS, type DesiredResource, type DesiredState } from "../model/types";
+import { AZURE_NATIVE_VERSION, logicalName, typeTokenFor } from "./naming";
 import { PropagationWait } from "./propagationWait";
 import type { DeploymentTarget } from "./stackConfig";
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the version the engine must load the azure-native plugin at
-const AZURE_NATIVE_VERSION: string = (require("@pulumi/azure-native/package.json") as { version: string }).version;
-
-export const TYPE_TOKENS = {
-  scheduledAlertRule: "azure-native:securityinsights:ScheduledAlertRule",
-  watchlist: "azure-native:securityinsights:Watchlist",
-  watchlistItem: "azure-native:securityinsights:WatchlistItem",
-  savedSearch: "azure-native:operationalinsights:SavedSearch",
-  genericResource: "azure-native:resources:Resource",
-} as const;
 
 class AzureNativeResource extends pulumi.CustomResource {
   constructor(type: string, name: string, args: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
     super(type, name, args, { version: AZURE_NATIVE_VERSION, ...opts });
   }
-}
-
-/** Pulumi logical names come from Azure names (rule ids, aliases), never from display names or file names. */
-export function logicalName(r: DesiredResource): string {
-  return r.content === "watchlistItem" ? `${r.watchlistAlias}-${r.name}` : r.name;
 }
 
 interface Registration {
@@ -65,25 +50,25 @@ export function registrationFor(r: DesiredResource, target: DeploymentTarget): R
           kind: "NRT",
           properties: r.properties,
         };
-        return { type: TYPE_TOKENS.genericResource, args };
+        return { type: typeTokenFor(r), args };
       }
       const args: ScheduledAlertRuleArgs = { ...scope, ruleId: r.name, kind: "Scheduled", ...r.properties };
-      return { type: TYPE_TOKENS.scheduledAlertRule, args };
+      return { type: typeTokenFor(r), args };
     }
     case "huntingQuery":
     case "function": {
       const args: SavedSearchArgs = { ...scope, savedSearchId: r.name, ...r.properties };
       // An in-place update of a saved search without an etag is refused (409), and azure-native
       // takes no etag; so every change replaces it, deleting first because the id is fixed.
-      return { type: TYPE_TOKENS.savedSearch, args, opts: { replaceOnChanges: ["*"], deleteBeforeReplace: true } };
+      return { type: typeTokenFor(r), args, opts: { replaceOnChanges: ["*"], deleteBeforeReplace: true } };
     }
     case "watchlist": {
       const args: WatchlistArgs = { ...scope, watchlistAlias: r.name, ...r.properties };
-      return { type: TYPE_TOKENS.watchlist, args };
+      return { type: typeTokenFor(r), args };
     }
     case "watchlistItem": {
       const args: WatchlistItemArgs = { ...scope, watchlistAlias: r.watchlistAlias, watchlistItemId: r.name, ...r.properties };
-      return { type: TYPE_TOKENS.watchlistItem, args };
+      return { type: typeTokenFor(r), args };
     }
   }
 }

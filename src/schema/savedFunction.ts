@@ -47,7 +47,18 @@ export const FunctionParameterSchema = Type.Object(
 
 export const SavedFunctionSchema = Type.Object(
   {
-    alias: Type.String({ pattern: KQL_IDENTIFIER_PATTERN, description: "Name queries call the function by. Also its saved search id." }),
+    alias: Type.String({
+      pattern: KQL_IDENTIFIER_PATTERN,
+      description: "Name queries call the function by. Also its saved search id unless savedSearchId is set.",
+    }),
+    savedSearchId: Type.Optional(
+      Type.String({
+        pattern: "^[^/\\\\?#\\s][^/\\\\?#]*$",
+        maxLength: 256,
+        description:
+          "Resource name of the saved search in the workspace. Defaults to the alias. Set it to adopt a function that already exists under another id (sentinel-iac export writes it).",
+      }),
+    ),
     displayName: Type.Optional(Type.String({ minLength: 1, description: "Display name in the Logs UI. Defaults to the alias." })),
     category: Type.String({ minLength: 1, description: "Saved search category shown in the Logs UI, e.g. Security." }),
     description: Type.Optional(Type.String({ description: "What the function does. Deployed as the saved search's description tag." })),

@@ -1,39 +1,74 @@
-/** `sentinel-iac plan`: validate everything and show what a deploy would register. */
+/**
+ * `sentinel-iac plan`: validate everything and show what a deploy would
+ * register. With a workspace (target flags, or a stack whose config names
+ * one) it adds the live section: how that workspace differs from Git.
+ */
 import { relative, resolve } from "node:path";
-import { readStackFile } from "../../config/stackFile";
+import { readLiveWorkspace, type LiveReadOptions } from "../../azure/liveWorkspace";
+import { hasErrors } from "../../diagnostics/diagnostic";
+import { compareWorkspace, type DriftReport } from "../../diff/compare";
+import { driftJson, renderDriftText } from "../../diff/render";
 import { buildValidatedState, failsValidation } from "../../model/validated";
-import { applyStackSettings, DEFAULT_STACK_SETTINGS } from "../../model/stack";
+import { applyStackSettings } from "../../model/stack";
+import type { AzureTarget } from "../../azure/target";
 import { renderPlanJson } from "../render/planJson";
 import { renderPlanText } from "../render/planText";
+import { requireTarget, resolveTarget, targetRequested, type TargetFlags } from "./workspaceTarget";
 
-export interface PlanOptions {
-  content?: string;
-  stack?: string;
+export interface PlanOptions extends TargetFlags {
   format: "text" | "json";
   strict?: boolean;
   /** Run the KQL checks (default true). */
   queries?: boolean;
-  /** Where Pulumi.yaml and Pulumi.<stack>.yaml live; defaults to the working directory. */
-  projectDir?: string;
+  /** Never read the live workspace, even when one is configured. */
+  offline?: boolean;
+  connection?: LiveReadOptions;
+}
+
+type LiveSection = { target: AzureTarget; report: DriftReport } | { target: AzureTarget; error: string } | { skipped: string };
+
+async function liveSection(
+  options: PlanOptions,
+  explicit: boolean,
+  state: Parameters<typeof compareWorkspace>[0],
+): Promise<LiveSection | undefined> {
+  if (options.offline || !targetRequested(options)) return undefined;
+  const resolved = resolveTarget(options);
+  // Flags ask for the live section outright; a stack only when its config names a whole workspace.
+  if (!resolved.target && !explicit)
+    return { skipped: `no live section: the stack does not name a whole workspace (missing ${resolved.missing.join("; ")})` };
+  const target = requireTarget(resolved, "plan");
+  try {
+    const live = await readLiveWorkspace(target, options.connection ?? {});
+    return { target, report: compareWorkspace(state, live) };
+  } catch (error) {
+    return { target, error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 export async function runPlan(options: PlanOptions, out: { write(text: string): unknown }): Promise<number> {
   const projectDir = resolve(options.projectDir ?? ".");
-  let settings = DEFAULT_STACK_SETTINGS;
-  let contentDir = resolve(options.content ?? projectDir);
-  if (options.stack) {
-    const stack = readStackFile(projectDir, options.stack);
-    settings = stack.settings.stack;
-    if (options.content === undefined) contentDir = resolve(projectDir, stack.settings.contentDir);
+  const resolved = resolveTarget(options);
+  const built = await buildValidatedState(resolved.contentDir, { strict: options.strict, queries: options.queries });
+  const state = applyStackSettings(built, resolved.settings);
+  const explicit = Boolean(options.subscription || options.resourceGroup || options.workspace);
+  const live = hasErrors(state.diagnostics) ? undefined : await liveSection({ ...options, projectDir }, explicit, state.resources);
+  const contentDir = resolved.contentDir;
+  if (options.format === "json") {
+    const doc = JSON.parse(renderPlanJson(state, contentDir, options.stack)) as Record<string, unknown>;
+    if (live) doc["live"] = "report" in live ? driftJson(live.report, live.target, displayPath(contentDir)) : live;
+    out.write(`${JSON.stringify(doc, null, 2)}\n`);
+  } else {
+    let text = renderPlanText(state, displayPath(contentDir), options.stack);
+    if (live) {
+      text += "\n";
+      if ("report" in live) text += renderDriftText(live.report, live.target, displayPath(contentDir));
+      else if ("error" in live) text += `Live workspace ${live.target.workspaceName} could not be read: ${live.error}\n`;
+      else text += `(${live.skipped}; pass --offline to silence this)\n`;
+    }
+    out.write(text);
   }
-  const built = await buildValidatedState(contentDir, { strict: options.strict, queries: options.queries });
-  const state = applyStackSettings(built, settings);
-  out.write(
-    options.format === "json"
-      ? renderPlanJson(state, contentDir, options.stack)
-      : renderPlanText(state, displayPath(contentDir), options.stack),
-  );
-  return failsValidation(state, options.strict === true) ? 1 : 0;
+  return failsValidation(state, options.strict === true) || (live !== undefined && "error" in live) ? 1 : 0;
 }
 
 /** The content directory as the user would type it from here ("" for the working directory). */

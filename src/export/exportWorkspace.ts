@@ -1,0 +1,334 @@
+/**
+ * Adoption: turns the workspace's unmanaged analytics rules, hunting queries,
+ * functions and watchlists into content files, plus a `pulumi import` file so
+ * the next `pulumi up` adopts them instead of creating duplicates.
+ *
+ * Every export is checked before anything is written: the generated files are
+ * loaded by the same loader as the rest of the content and compared with the
+ * live resources they came from, so an export that would not reproduce the
+ * live resource exactly is reported, never silently written.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import type { LiveResource, LiveWatchlist, LiveWorkspace } from "../azure/liveWorkspace";
+import { compareWorkspace, type DriftReport, type FieldChange } from "../diff/compare";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { buildDesiredState } from "../model/build";
+import { armResourceId, type WorkspaceScope } from "../model/armId";
+import type { DesiredState } from "../model/types";
+import { AZURE_NATIVE_VERSION, logicalName, typeTokenFor } from "../pulumi/naming";
+import { searchKeyIdentity } from "../validate/watchlist";
+import { exportAnalyticsRule } from "./analyticsRule";
+import { exportHuntingQuery } from "./huntingQuery";
+import { exportSavedFunction, functionPaths } from "./savedFunction";
+import { fileStem, type ExportedFile, type ExportOutcome } from "./types";
+import { exportWatchlist } from "./watchlist";
+
+export interface PulumiImportEntry {
+  type: string;
+  name: string;
+  id: string;
+  version: string;
+}
+
+/** The bulk import file `pulumi import --file` reads. */
+export interface PulumiImportFile {
+  resources: PulumiImportEntry[];
+}
+
+export type Exported = Extract<ExportOutcome, { ok: true }>;
+export type Skipped = Extract<ExportOutcome, { ok: false }>;
+
+export interface RoundTripMismatch {
+  kind: string;
+  name: string;
+  changes: FieldChange[];
+}
+
+export interface ExportResult {
+  exported: Exported[];
+  skipped: Skipped[];
+  /** Files to write, relative to the output directory. */
+  files: ExportedFile[];
+  importFile: PulumiImportFile;
+  /** Exported resources whose files would not reproduce the live resource exactly (expected: none). */
+  mismatches: RoundTripMismatch[];
+  /** What validating the exported files reported (e.g. a portal rule that breaks a limit). */
+  diagnostics: Diagnostic[];
+  /** Watchlist items of watchlists Git already manages that its CSV lacks: not exported. */
+  itemsNotInCsv: number;
+  /** Watchlist items the next `pulumi up` replaces, because item ids become derived from the search key. */
+  rekeyedItems: number;
+}
+
+export interface ExportOptions {
+  scope: WorkspaceScope;
+  /** The content directory the files are meant for (checked for existing paths and JSON schemas). */
+  contentDir: string;
+}
+
+const SCHEMA_FILES: Record<string, string> = {
+  alertRule: "analytics-rule.schema.json",
+  huntingQuery: "hunting-query.schema.json",
+  function: "function.schema.json",
+  watchlist: "watchlist.schema.json",
+};
+
+/** Picks paths that collide neither with existing files nor with each other. */
+class PathAllocator {
+  private readonly taken = new Set<string>();
+  constructor(private readonly contentDir: string) {}
+
+  private free(path: string): boolean {
+    return !this.taken.has(path.toLowerCase()) && !existsSync(join(this.contentDir, path));
+  }
+
+  file(folder: string, stem: string, uniqueSuffix: string, extension: string): string {
+    let path = `${folder}/${stem}${extension}`;
+    if (!this.free(path)) path = `${folder}/${stem}-${uniqueSuffix.slice(0, 8).toLowerCase()}${extension}`;
+    for (let n = 2; !this.free(path); n++) path = `${folder}/${stem}-${uniqueSuffix.slice(0, 8).toLowerCase()}-${n}${extension}`;
+    this.taken.add(path.toLowerCase());
+    return path;
+  }
+
+  folder(parent: string, name: string, uniqueSuffix: string): string {
+    let folder = `${parent}/${name}`;
+    if (!this.free(folder)) folder = `${parent}/${name}-${uniqueSuffix.slice(0, 8).toLowerCase()}`;
+    for (let n = 2; !this.free(folder); n++) folder = `${parent}/${name}-${uniqueSuffix.slice(0, 8).toLowerCase()}-${n}`;
+    this.taken.add(folder.toLowerCase());
+    return folder;
+  }
+}
+
+function header(contentDir: string, path: string, kind: string, scope: WorkspaceScope, live: LiveResource): string[] {
+  const lines: string[] = [];
+  const schema = join(contentDir, "jsonschema", SCHEMA_FILES[kind] ?? "");
+  if (existsSync(schema))
+    lines.push(
+      `yaml-language-server: $schema=${relative(dirname(join(contentDir, path)), schema)
+        .split("\\")
+        .join("/")}`,
+    );
+  lines.push(`Exported by \`sentinel-iac export\` from workspace ${scope.workspaceName} (${live.name}).`);
+  return lines;
+}
+
+/** Decides and renders what to export; writes nothing to the content directory. */
+export function planExport(desired: DesiredState, live: LiveWorkspace, report: DriftReport, options: ExportOptions): ExportResult {
+  const paths = new PathAllocator(options.contentDir);
+  const outcomes: ExportOutcome[] = [];
+  const sources = new Map<string, LiveResource>();
+  const byName = <T extends LiveResource>(list: readonly T[]) => new Map(list.map((r) => [r.name.toLowerCase(), r]));
+  const rules = byName(live.alertRules);
+  const searches = byName(live.savedSearches);
+  const lists = byName<LiveWatchlist>(live.watchlists);
+  const gitAliases = new Map(
+    desired.resources.filter((r) => r.content === "function").map((r) => [String(r.properties.functionAlias), r.origin.file]),
+  );
+
+  for (const drift of report.resources) {
+    if (drift.classification !== "unmanaged") continue;
+    const key = drift.name.toLowerCase();
+    let outcome: ExportOutcome | undefined;
+    let source: LiveResource | undefined;
+    switch (drift.kind) {
+      case "alertRule":
+      case "huntingQuery": {
+        source = (drift.kind === "alertRule" ? rules : searches).get(key);
+        if (!source) break;
+        const folder = drift.kind === "alertRule" ? "rules/analytics" : "rules/hunting";
+        const path = paths.file(folder, fileStem(String(source.properties["displayName"] ?? ""), source.name), source.name, ".yaml");
+        const lines = header(options.contentDir, path, drift.kind, options.scope, source);
+        outcome = drift.kind === "alertRule" ? exportAnalyticsRule(source, path, lines) : exportHuntingQuery(source, path, lines);
+        break;
+      }
+      case "function": {
+        source = searches.get(key);
+        if (!source) break;
+        const alias = String(source.properties["functionAlias"] ?? "");
+        const inGit = gitAliases.get(alias);
+        if (inGit) {
+          outcome = {
+            ok: false,
+            kind: "function",
+            name: source.name,
+            displayName: alias,
+            reason: `Git already defines function ${alias} in ${inGit}; to adopt this saved search instead, set savedSearchId: ${source.name} in that file`,
+          };
+          break;
+        }
+        const folder = paths.folder("functions", alias, source.name);
+        const files = { yaml: `${folder}/${alias}.yaml`, kql: `${folder}/${alias}.kql` };
+        outcome = exportSavedFunction(
+          source,
+          folder === `functions/${alias}` ? functionPaths(alias) : files,
+          header(options.contentDir, files.yaml, "function", options.scope, source),
+        );
+        break;
+      }
+      case "watchlist": {
+        const list = lists.get(key);
+        source = list;
+        if (!list) break;
+        const folder = paths.folder("watchlists", list.name, list.name);
+        outcome = exportWatchlist(
+          list,
+          folder,
+          header(options.contentDir, `${folder}/${list.name}.yaml`, "watchlist", options.scope, list),
+        );
+        break;
+      }
+      default:
+        break;
+    }
+    if (outcome && source) {
+      outcomes.push(outcome);
+      if (outcome.ok) sources.set(`${outcome.kind}/${outcome.name.toLowerCase()}`, source);
+    }
+  }
+
+  const exported = outcomes.filter((o): o is Exported => o.ok);
+  const skipped = outcomes.filter((o): o is Skipped => !o.ok);
+  const files = exported.flatMap((o) => o.files);
+  const check = checkRoundTrip(files, exported, sources);
+  const imports = buildImportFile(check.state, sources, options.scope);
+  const managedLists = new Set(desired.resources.filter((r) => r.content === "watchlist").map((r) => r.name.toLowerCase()));
+  const itemsNotInCsv = report.resources.filter(
+    (r) => r.kind === "watchlistItem" && r.classification === "unmanaged" && managedLists.has((r.watchlist ?? "").toLowerCase()),
+  ).length;
+  return {
+    exported,
+    skipped,
+    files,
+    importFile: imports.file,
+    mismatches: check.mismatches,
+    diagnostics: check.state.diagnostics,
+    itemsNotInCsv,
+    rekeyedItems: imports.rekeyed,
+  };
+}
+
+/** Loads the generated files with the project's loader and compares them with their live sources. */
+function checkRoundTrip(
+  files: ExportedFile[],
+  exported: Exported[],
+  sources: Map<string, LiveResource>,
+): { state: DesiredState; mismatches: RoundTripMismatch[] } {
+  const dir = mkdtempSync(join(tmpdir(), "sentinel-iac-export-"));
+  try {
+    for (const f of files) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.text);
+    }
+    const state = buildDesiredState(dir);
+    const live: LiveWorkspace = { alertRules: [], savedSearches: [], watchlists: [] };
+    for (const o of exported) {
+      const source = sources.get(`${o.kind}/${o.name.toLowerCase()}`);
+      if (!source) continue;
+      if (o.kind === "alertRule") live.alertRules.push(source);
+      else if (o.kind === "watchlist") live.watchlists.push(source as LiveWatchlist);
+      else live.savedSearches.push(source);
+    }
+    const mismatches: RoundTripMismatch[] = [];
+    for (const r of compareWorkspace(state.resources, live).resources) {
+      // Watchlist items are matched by search key (their ids change on adoption), so only their values count.
+      if (r.kind === "watchlistItem") continue;
+      if (r.classification !== "unchanged")
+        mismatches.push({
+          kind: r.kind,
+          name: r.name,
+          changes:
+            r.classification === "update" ? r.changes : [{ field: "(resource)", live: r.classification, git: "missing after export" }],
+        });
+    }
+    mismatches.push(...itemMismatches(state, live.watchlists));
+    return { state, mismatches };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Items compare by search key and values, since the exported CSV re-derives their ids. */
+function itemMismatches(state: DesiredState, lists: LiveWatchlist[]): RoundTripMismatch[] {
+  const out: RoundTripMismatch[] = [];
+  for (const list of lists) {
+    const searchKey = String(list.properties["itemsSearchKey"] ?? "");
+    const desired = new Map<string, string>();
+    for (const r of state.resources) {
+      if (r.content === "watchlistItem" && r.watchlistAlias.toLowerCase() === list.name.toLowerCase()) {
+        desired.set(searchKeyIdentity(r.properties.itemsKeyValue[searchKey] ?? ""), JSON.stringify(nonEmpty(r.properties.itemsKeyValue)));
+      }
+    }
+    let missing = 0;
+    for (const item of list.items) {
+      const values = (item.properties["itemsKeyValue"] ?? {}) as Record<string, unknown>;
+      const key = searchKeyIdentity(String(values[searchKey] ?? ""));
+      if (desired.get(key) !== JSON.stringify(nonEmpty(values))) missing++;
+    }
+    if (missing > 0)
+      out.push({
+        kind: "watchlistItem",
+        name: list.name,
+        changes: [{ field: "items", live: `${list.items.length} item(s)`, git: `${missing} item(s) differ after export` }],
+      });
+  }
+  return out;
+}
+
+function nonEmpty(values: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(values).sort()) {
+    const v = values[k];
+    if (v !== undefined && v !== null && v !== "") out[k] = String(v);
+  }
+  return out;
+}
+
+/** One import entry per exported resource, under the logical name the program registers it with. */
+function buildImportFile(
+  state: DesiredState,
+  sources: Map<string, LiveResource>,
+  scope: WorkspaceScope,
+): { file: PulumiImportFile; rekeyed: number } {
+  const resources: PulumiImportEntry[] = [];
+  const liveItems = new Map<string, Map<string, string>>();
+  for (const r of state.resources) {
+    if (r.content !== "watchlist") continue;
+    const list = sources.get(`watchlist/${r.name.toLowerCase()}`) as LiveWatchlist | undefined;
+    const byKey = new Map<string, string>();
+    for (const item of list?.items ?? []) {
+      const values = (item.properties["itemsKeyValue"] ?? {}) as Record<string, unknown>;
+      byKey.set(searchKeyIdentity(String(values[r.properties.itemsSearchKey] ?? "")), item.name);
+    }
+    liveItems.set(r.name.toLowerCase(), byKey);
+  }
+  let rekeyed = 0;
+  for (const r of state.resources) {
+    let itemId: string | undefined;
+    if (r.content === "watchlistItem") {
+      const list = state.resources.find((w) => w.content === "watchlist" && w.name === r.watchlistAlias);
+      const searchKey = list?.content === "watchlist" ? list.properties.itemsSearchKey : "";
+      itemId = liveItems.get(r.watchlistAlias.toLowerCase())?.get(searchKeyIdentity(r.properties.itemsKeyValue[searchKey] ?? ""));
+      if (itemId === undefined) continue;
+      if (itemId.toLowerCase() !== r.name.toLowerCase()) rekeyed++;
+    }
+    resources.push({ type: typeTokenFor(r), name: logicalName(r), id: armResourceId(scope, r, itemId), version: AZURE_NATIVE_VERSION });
+  }
+  return { file: { resources }, rekeyed };
+}
+
+/** Writes the files and the import file; refuses to overwrite anything. */
+export function writeExport(result: ExportResult, outDir: string, importFilePath: string): void {
+  for (const f of result.files) {
+    const target = join(outDir, f.path);
+    if (existsSync(target)) throw new Error(`${target} already exists; export never overwrites files`);
+  }
+  for (const f of result.files) {
+    const target = join(outDir, f.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, f.text, { flag: "wx" });
+  }
+  mkdirSync(dirname(importFilePath), { recursive: true });
+  writeFileSync(importFilePath, `${JSON.stringify(result.importFile, null, 2)}\n`);
+}

@@ -1,0 +1,342 @@
+/**
+ * `diff`, `export`, `schemas pull` and `plan`'s live section, end to end against the local
+ * stand-in over HTTPS, with the real SDK clients and the real credential classes: the
+ * report, exit codes, faults, read-only behaviour and secrets.
+ */
+import { ClientSecretCredential } from "@azure/identity";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { rootCertificates } from "node:tls";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { LiveReadOptions } from "../src/azure/liveWorkspace";
+import { runDiff } from "../src/cli/commands/diff";
+import { runExport } from "../src/cli/commands/export";
+import { runPlan } from "../src/cli/commands/plan";
+import { runSchemasPull } from "../src/cli/commands/schemasPull";
+import { runValidate } from "../src/cli/commands/validate";
+import type { TargetFlags } from "../src/cli/commands/workspaceTarget";
+import { buildDesiredState } from "../src/model/build";
+import { buildExampleState, EXAMPLE_NAMES } from "../src/standIn/exampleState";
+import { standInStateFromDesired } from "../src/standIn/fromDesired";
+import { startStandIn, type StandIn } from "../src/standIn/standIn";
+import { standInEnvironment } from "./helpers/azureEnvironment";
+import { copyProjectContent, PROJECT_DIR, writeContent } from "./helpers/content";
+
+class Collected {
+  text = "";
+  write(chunk: string) {
+    this.text += chunk;
+    return true;
+  }
+}
+
+const BIN = join(PROJECT_DIR, "bin", "sentinel-iac.js");
+
+describe("live commands against the stand-in", () => {
+  let standIn: StandIn;
+  let connection: LiveReadOptions;
+  let target: TargetFlags;
+  const outputs: string[] = [];
+  const example = buildExampleState(PROJECT_DIR);
+
+  beforeAll(async () => {
+    standIn = await startStandIn({ state: example });
+    const credential = new ClientSecretCredential(
+      standIn.credentials.tenantId,
+      standIn.credentials.clientId,
+      standIn.credentials.clientSecret,
+      {
+        authorityHost: standIn.authorityHost,
+        disableInstanceDiscovery: true,
+        tlsOptions: { ca: [...rootCertificates, standIn.caPem] },
+      },
+    );
+    connection = { credential, caPem: standIn.caPem, timeoutMs: 800, maxRetries: 3, retryDelayMs: 10, maxRetryDelayMs: 100 };
+    target = {
+      subscription: EXAMPLE_NAMES.subscriptionId,
+      resourceGroup: EXAMPLE_NAMES.resourceGroupName,
+      workspace: EXAMPLE_NAMES.workspaceName,
+      armEndpoint: standIn.armEndpoint,
+      authorityHost: standIn.authorityHost,
+    };
+  });
+  afterEach(() => {
+    standIn.setFaults([]);
+    standIn.setState(example);
+  });
+  afterAll(async () => {
+    // Read-only, proven: whatever ran, the stand-in never saw a PUT, PATCH, POST or DELETE.
+    expect(standIn.writes()).toEqual([]);
+    expect(standIn.requests.filter((r) => r.surface === "arm").every((r) => r.method === "GET")).toBe(true);
+    // And no output ever held the secret or a token the stand-in issued.
+    const secrets = [standIn.credentials.clientSecret, ...standIn.issuedTokens()];
+    for (const text of outputs) for (const secret of secrets) expect(text).not.toContain(secret);
+    await standIn.close();
+  });
+
+  async function diff(extra: Partial<Parameters<typeof runDiff>[0]> = {}) {
+    const out = new Collected();
+    const err = new Collected();
+    const code = await runDiff({ ...target, content: PROJECT_DIR, format: "text", connection, ...extra }, out, err);
+    outputs.push(out.text, err.text);
+    return { code, out: out.text, err: err.text };
+  }
+
+  describe("diff", () => {
+    it("reports the example workspace's drift field by field and exits 2", async () => {
+      const { code, out, err } = await diff();
+      expect(err).toBe("");
+      expect(code).toBe(2);
+      expect(out).toContain("  Analytics rules  0 to create, 2 to update, 2 unmanaged, 1 unchanged");
+      expect(out).toContain('      severity: live "Medium" -> git "High"');
+      expect(out).toContain("      triggerThreshold: live 2 -> git 0");
+      expect(out).toContain('        -| where AppDisplayName != "Azure Portal"');
+      expect(out).toContain('? unmanaged analytics rule "NRT Privileged role assigned outside PIM"');
+      expect(out).toContain('? unmanaged watchlist item "198.51.100.77"');
+      expect(out).toContain("Not compared: 1 alert rule(s) of kinds configured in the portal (1 Fusion).");
+      // The portal's reordered tactics and PT60M spelling are not drift.
+      expect(out).not.toMatch(/tactics:|queryPeriod:/);
+    });
+
+    it("exits 0 when the workspace is exactly what Git deploys", async () => {
+      standIn.setState(standInStateFromDesired(buildDesiredState(PROJECT_DIR), EXAMPLE_NAMES));
+      const { code, out } = await diff();
+      expect(code).toBe(0);
+      expect(out).toContain("No drift: the workspace matches Git.");
+    });
+
+    it("gives the same report through throttling, transient failures and slow responses", async () => {
+      const clean = await diff({ format: "json" });
+      standIn.setFaults([
+        { kind: "throttle", route: "alertRules", times: 2, retryAfterSeconds: 1 },
+        { kind: "serverError", route: "watchlistItems", times: 2 },
+        { kind: "unavailable", route: "savedSearches", times: 1 },
+        { kind: "slow", route: "watchlists", times: 1, delayMs: 2000 },
+        { kind: "truncated", route: "alertRules", times: 1 },
+      ]);
+      const faulty = await diff({ format: "json" });
+      expect(standIn.faultsRemaining()).toBe(0);
+      expect(faulty.code).toBe(2);
+      expect(JSON.parse(faulty.out)).toEqual(JSON.parse(clean.out));
+    });
+
+    it("a malformed response is an error (exit 1), never a wrong diff", async () => {
+      standIn.setFaults([{ kind: "malformed", route: "watchlistItems", times: 10 }]);
+      const { code, out, err } = await diff();
+      expect(code).toBe(1);
+      expect(out).toBe("");
+      expect(err).toMatch(
+        /Listing the items of watchlist '\w+' in workspace 'law-sentinel-example' .* failed: the response \(HTTP 200\) from https:\/\/127\.0\.0\.1:\d+ is not valid JSON/,
+      );
+      expect(err).toContain("Nothing from this read was used");
+    });
+
+    it("a workspace that does not exist is an error that says so", async () => {
+      const { code, err } = await diff({ workspace: "law-typo" });
+      expect(code).toBe(1);
+      expect(err).toMatch(/HTTP 404 ResourceNotFound/);
+      expect(err).toContain("law-typo");
+    });
+
+    it("content with errors stops before reading Azure", async () => {
+      const before = standIn.requests.length;
+      const content = writeContent({ "rules/analytics/broken.yaml": "id: [\n" });
+      const { code, err } = await diff({ content });
+      expect(code).toBe(1);
+      expect(err).toContain("rules/analytics/broken.yaml\n  2:1      error   [yaml/syntax]");
+      expect(err).toContain("fix them first");
+      expect(standIn.requests.length).toBe(before);
+    });
+
+    it("markdown and json formats carry the same report", async () => {
+      const markdown = await diff({ format: "markdown" });
+      expect(markdown.out).toContain("### Sentinel drift: `law-sentinel-example`");
+      expect(markdown.out).toContain("| Analytics rules | 0 | 2 | 2 | 1 |");
+      expect(markdown.out).toContain("```diff\n--- live\n+++ git\n");
+      const json = JSON.parse((await diff({ format: "json" })).out) as {
+        drift: boolean;
+        summary: { alertRule: Record<string, number> };
+        otherAlertRules: Record<string, number>;
+      };
+      expect(json.drift).toBe(true);
+      expect(json.summary.alertRule).toEqual({ create: 0, update: 2, unmanaged: 2, unchanged: 1 });
+      expect(json.otherAlertRules).toEqual({ Fusion: 1 });
+    });
+  });
+
+  describe("export", () => {
+    it("adopts the unmanaged resources: after it, diff finds none left that export can take", async () => {
+      const content = copyProjectContent();
+      const out = new Collected();
+      const code = await runExport(
+        { ...target, content, format: "text", importFile: join(content, "pulumi-import.json"), connection },
+        out,
+        new Collected(),
+      );
+      outputs.push(out.text);
+      expect(code).toBe(0);
+      expect(out.text).toContain("Exported 5 resource(s)");
+      for (const file of [
+        "rules/analytics/mass-download-by-a-single-user.yaml",
+        "rules/analytics/nrt-privileged-role-assigned-outside-pim.yaml",
+        "rules/hunting/sign-ins-from-firewallevents-cl-blocked-sources.yaml",
+        "functions/GetRecentVipUsers/GetRecentVipUsers.yaml",
+        "functions/GetRecentVipUsers/GetRecentVipUsers.kql",
+        "watchlists/VIPUsers/VIPUsers.yaml",
+        "watchlists/VIPUsers/vip-users.csv",
+      ])
+        expect(existsSync(join(content, file)), file).toBe(true);
+      const imports = JSON.parse(readFileSync(join(content, "pulumi-import.json"), "utf8")) as { resources: { type: string }[] };
+      expect(imports.resources.map((r) => r.type).sort()).toEqual([
+        "azure-native:operationalinsights:SavedSearch",
+        "azure-native:operationalinsights:SavedSearch",
+        "azure-native:resources:Resource",
+        "azure-native:securityinsights:ScheduledAlertRule",
+        "azure-native:securityinsights:Watchlist",
+        "azure-native:securityinsights:WatchlistItem",
+        "azure-native:securityinsights:WatchlistItem",
+        "azure-native:securityinsights:WatchlistItem",
+      ]);
+
+      const after = await diff({ content, format: "json" });
+      const report = JSON.parse(after.out) as { resources: { classification: string; kind: string }[] };
+      // What is left is what Git says differently (two rules) and the row added in the portal.
+      expect(report.resources.filter((r) => r.classification !== "unchanged").map((r) => `${r.classification} ${r.kind}`)).toEqual([
+        "unmanaged watchlistItem",
+        "update alertRule",
+        "update alertRule",
+      ]);
+    });
+
+    it("--dry-run writes nothing", async () => {
+      const content = copyProjectContent();
+      const out = new Collected();
+      await runExport(
+        { ...target, content, format: "text", dryRun: true, importFile: join(content, "i.json"), connection },
+        out,
+        new Collected(),
+      );
+      expect(out.text).toContain("Would export 5 resource(s)");
+      expect(existsSync(join(content, "i.json"))).toBe(false);
+      expect(existsSync(join(content, "watchlists/VIPUsers"))).toBe(false);
+    });
+  });
+
+  describe("schemas pull", () => {
+    it("writes the workspace's table schemas, custom tables included, and validation then knows them", async () => {
+      const content = writeContent({
+        "rules/hunting/h.yaml": [
+          "id: 7b6a5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d",
+          "name: Blocked sources",
+          "description: d",
+          "query: |",
+          "  FirewallEvents_CL",
+          "  | where Blocked and DestinationPort == 443",
+          "  | summarize Bytes = sum(BytesSent) by SourceIP",
+          "",
+        ].join("\n"),
+      });
+      const before = new Collected();
+      await runValidate({ content, format: "text", cache: false }, before);
+      expect(before.text).toContain("FirewallEvents_CL");
+
+      const out = new Collected();
+      expect(await runSchemasPull({ ...target, content, connection }, out, new Collected())).toBe(0);
+      expect(out.text).toContain("Pulled 5 table schema(s) of workspace law-sentinel-example");
+      const custom = JSON.parse(readFileSync(join(content, "schemas", "FirewallEvents_CL.json"), "utf8")) as {
+        columns: Record<string, string>;
+      };
+      expect(custom.columns).toMatchObject({
+        TimeGenerated: "datetime",
+        Blocked: "bool",
+        DestinationPort: "int",
+        BytesSent: "long",
+        TenantId: "guid",
+      });
+
+      const after = new Collected();
+      expect(await runValidate({ content, format: "text", cache: false }, after)).toBe(0);
+      expect(after.text).not.toContain("FirewallEvents_CL");
+
+      // Pulling again changes nothing (no dates in the files), so Git stays clean.
+      const again = new Collected();
+      await runSchemasPull({ ...target, content, connection }, again, new Collected());
+      expect(again.text).toContain("0 written, 5 unchanged");
+    });
+  });
+
+  describe("plan", () => {
+    it("adds the live section when a workspace is given, and not with --offline", async () => {
+      const withLive = new Collected();
+      expect(await runPlan({ ...target, content: PROJECT_DIR, format: "text", queries: false, connection }, withLive)).toBe(0);
+      expect(withLive.text).toContain("Summary: 1 watchlist(s)");
+      expect(withLive.text).toContain("Live workspace law-sentinel-example");
+      expect(withLive.text).toContain("Drift: 8 resource(s) differ.");
+      const offline = new Collected();
+      await runPlan({ ...target, content: PROJECT_DIR, format: "text", queries: false, offline: true, connection }, offline);
+      expect(offline.text).not.toContain("Live workspace");
+      const json = new Collected();
+      await runPlan({ ...target, content: PROJECT_DIR, format: "json", queries: false, connection }, json);
+      expect((JSON.parse(json.text) as { live: { drift: boolean } }).live.drift).toBe(true);
+    });
+  });
+
+  describe("the sentinel-iac command, as a pipeline runs it", () => {
+    function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+      const caFile = join(writeContent({}), "ca.pem");
+      writeFileSync(caFile, standIn.caPem);
+      return new Promise((resolve) => {
+        const child = spawn(process.execPath, [BIN, ...args], {
+          cwd: PROJECT_DIR,
+          env: {
+            PATH: process.env.PATH ?? "",
+            HOME: process.env.HOME ?? "",
+            NODE_EXTRA_CA_CERTS: caFile,
+            AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential",
+            ...env,
+          },
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+        child.on("close", (code) => {
+          outputs.push(stdout, stderr);
+          resolve({ code, stdout, stderr });
+        });
+      });
+    }
+    const flags = () => [
+      "--subscription",
+      EXAMPLE_NAMES.subscriptionId,
+      "--resource-group",
+      EXAMPLE_NAMES.resourceGroupName,
+      "--workspace",
+      EXAMPLE_NAMES.workspaceName,
+      "--arm-endpoint",
+      standIn.armEndpoint,
+      "--authority-host",
+      standIn.authorityHost,
+    ];
+
+    it("signs in with DefaultAzureCredential from the environment; verbose Azure logs hold no secret or token", async () => {
+      const result = await cli(["diff", ...flags(), "--format", "markdown"], {
+        ...standInEnvironment(standIn),
+        AZURE_LOG_LEVEL: "verbose",
+      });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toContain("### Sentinel drift");
+      // The SDK did log (so the check below is not vacuous), with the Authorization header redacted.
+      expect(result.stderr).toContain("azure:");
+    });
+
+    it("a wrong secret exits 1 with a sign-in error that does not repeat the secret", async () => {
+      const wrong = "not-the-secret~0123456789abcdef";
+      const result = await cli(["diff", ...flags()], { ...standInEnvironment(standIn), AZURE_CLIENT_SECRET: wrong });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("signing in to Entra ID failed");
+      expect(result.stdout + result.stderr).not.toContain(wrong);
+    });
+  });
+});
