@@ -96,6 +96,17 @@ describe("the program on the project's own content", () => {
 });
 
 describe("stack configuration", () => {
+  it("protects analytics rules by default (a removed rule file then fails the deploy), and protectRules=false turns it off", async () => {
+    const { mock } = await run(copyProjectContent());
+    const protectedTypes = new Set(mock.registrations.filter((r) => r.protect).map((r) => r.type));
+    expect([...protectedTypes]).toEqual(["azure-native:securityinsights:ScheduledAlertRule"]);
+    expect(mock.registrations.filter((r) => r.type === "azure-native:securityinsights:ScheduledAlertRule").every((r) => r.protect)).toBe(
+      true,
+    );
+    const { mock: unprotected } = await run(copyProjectContent(), { "sentinel-iac:protectRules": "false" });
+    expect(unprotected.registrations.some((r) => r.protect)).toBe(false);
+  });
+
   it("rulesEnabled=allDisabled registers every rule disabled", async () => {
     const { mock } = await run(copyProjectContent(), { "sentinel-iac:rulesEnabled": "allDisabled" });
     const rules = mock.registrations.filter((r) => r.type === TYPE_TOKENS.scheduledAlertRule);

@@ -27,7 +27,7 @@ describe("sentinel-iac validate", () => {
     const { code, stdout } = cli(["validate"]);
     expect(code).toBe(0);
     expect(stdout).toContain("rules/analytics/NonInteractiveSignIn-ThreatIntelIP.yaml\n  36:31    warning [rule/lookback-exceeds-period]");
-    expect(stdout).toMatch(/Checked 9 files in [\d.]+ s; 6 queries: 6 analyzed, 0 from cache: 0 errors, 4 warnings, 4 info\./);
+    expect(stdout).toMatch(/Checked 10 files in [\d.]+ s; 6 queries: 6 analyzed, 0 from cache: 0 errors, 4 warnings, 4 info\./);
   });
 
   it("exits 1 on errors, 0 on warnings alone, and 1 on warnings with --strict", () => {

@@ -42,6 +42,40 @@ describe("watchlist items", () => {
   });
 });
 
+describe("allowlist entries that switch rules off", () => {
+  const breadth = (csv: string, yaml = YAML) =>
+    build(csv, yaml)
+      .diagnostics.filter((d) => d.code === "watchlist/ip-range-too-broad")
+      .map((d) => [d.severity, d.position?.line, d.message.split(": ")[0]]);
+
+  it("rejects an entry covering everything, a public /8 or a whole IPv6 provider block; warns on large public ranges", () => {
+    expect(breadth("IPOrRange\n0.0.0.0/0\n::/0\n11.0.0.0/8\n1.0.0.0-1.255.255.255\n2600::/12\n52.0.0.0/10\n2600:1f00::/40\n")).toEqual([
+      ["error", 2, "IPOrRange '0.0.0.0/0' covers every IPv4 address"],
+      ["error", 3, "IPOrRange '::/0' covers every IPv6 address"],
+      ["error", 4, "IPOrRange '11.0.0.0/8' covers 16,777,216 public addresses"],
+      ["error", 5, "IPOrRange '1.0.0.0-1.255.255.255' covers 16,777,216 public addresses"],
+      ["error", 6, "IPOrRange '2600::/12' covers as much public address space as a /12"],
+      ["warning", 7, "IPOrRange '52.0.0.0/10' covers 4,194,304 public addresses"],
+      ["warning", 8, "IPOrRange '2600:1f00::/40' covers as much public address space as a /40"],
+    ]);
+  });
+
+  it("accepts private and documentation ranges, and ordinary public networks", () => {
+    expect(breadth("IPOrRange\n10.0.0.0/8\n100.64.0.0/10\n192.0.2.0/24\n2001:db8::/32\n52.1.0.0/16\n2600:1f00::/48\n")).toEqual([]);
+  });
+
+  it("checks columns that do not declare a type, too, and says why it matters", () => {
+    const d = build(
+      "Key,Range\nvpn,0.0.0.0/0\nday,2024-01-01\n",
+      "alias: Allow\ndisplayName: Allow\nprovider: Team\nitemsSearchKey: Key\n",
+    ).diagnostics.filter((x) => x.code === "watchlist/ip-range-too-broad");
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ severity: "error", file: "watchlists/Allow.csv", position: { line: 2 } });
+    expect(d[0]?.message).toContain("silently switches off every rule that excludes what this watchlist lists");
+    expect(d[0]?.hint).toContain("List only the networks you own or trust");
+  });
+});
+
 describe("watchlist validation", () => {
   it("rejects a search key that is not a CSV column, suggesting the right one", () => {
     const state = build("IPorRange\n192.0.2.1\n");

@@ -4,7 +4,11 @@ import { AzureReadError } from "../azure/readError";
 import { ConfigError } from "../config/settings";
 import { runDiff, type DiffFormat } from "./commands/diff";
 import { runExport } from "./commands/export";
+import { runCoverage } from "./commands/coverage";
 import { runPlan } from "./commands/plan";
+import { runRetired } from "./commands/retired";
+import { runStacks } from "./commands/stacks";
+import { runSummarize } from "./commands/summarize";
 import { runSchemasPull } from "./commands/schemasPull";
 import { runValidate, watchValidate, type ValidateFormat } from "./commands/validate";
 import { CLOUDS, type TargetFlags } from "./commands/workspaceTarget";
@@ -50,12 +54,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--strict", "unknown tables and functions are errors, and warnings fail the plan")
     .option("--no-kql", "skip the KQL semantic checks (structure and limits only)")
     .option("--offline", "never read the live workspace, even when the stack names one")
-    .action(async (options: TargetFlags & { format: "text" | "json"; strict?: boolean; kql: boolean; offline?: boolean }) => {
-      exitCode = await runPlan(
-        { ...targetFlags(options), format: options.format, strict: options.strict, queries: options.kql, offline: options.offline },
-        process.stdout,
-      );
-    });
+    .option("--base <ref>", "compare with the content at this git ref: a detection removed without a retired.yaml entry is an error")
+    .action(
+      async (options: TargetFlags & { format: "text" | "json"; strict?: boolean; kql: boolean; offline?: boolean; base?: string }) => {
+        exitCode = await runPlan(
+          {
+            ...targetFlags(options),
+            format: options.format,
+            strict: options.strict,
+            queries: options.kql,
+            offline: options.offline,
+            base: options.base,
+          },
+          process.stdout,
+        );
+      },
+    );
 
   program
     .command("validate")
@@ -115,6 +129,54 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout,
         process.stderr,
       );
+    });
+
+  program
+    .command("summarize")
+    .description(
+      "What a change does to the detections, for reviewers: rules added, removed, disabled, weakened; coverage gained and lost; watchlist rows (git only, no Azure). Exit 1 on content errors or an unacknowledged removal.",
+    )
+    .requiredOption("--base <ref>", "the ref the change is compared with (its merge base with HEAD), e.g. origin/main")
+    .option("--content <dir>", "content directory (holds rules/, functions/, watchlists/)")
+    .option("--stack <name>", "apply the stack's selection and enable overrides (from Pulumi.<name>.yaml, at both ends)")
+    .addOption(new Option("--format <format>", "output format").choices(["markdown", "json"]).default("markdown"))
+    .option("--output <file>", "also write the summary to this file (e.g. for a pull-request comment)")
+    .action((options: { base: string; content?: string; stack?: string; format: "markdown" | "json"; output?: string }) => {
+      exitCode = runSummarize(options, process.stdout, process.stderr);
+    });
+
+  program
+    .command("coverage")
+    .description(
+      "The MITRE ATT&CK tactics and techniques the enabled analytics rules detect: a Markdown table and an ATT&CK Navigator layer.",
+    )
+    .option("--content <dir>", "content directory (holds rules/, functions/, watchlists/)")
+    .option("--stack <name>", "apply the stack's selection and enable overrides")
+    .addOption(new Option("--format <format>", "output format").choices(["markdown", "json"]).default("markdown"))
+    .option("--layer <file>", "write an ATT&CK Navigator layer (JSON, layer format 4.5) to this file")
+    .option("--output <file>", "also write the report to this file")
+    .action((options: { content?: string; stack?: string; format: "markdown" | "json"; layer?: string; output?: string }) => {
+      exitCode = runCoverage(options, process.stdout);
+    });
+
+  program
+    .command("stacks")
+    .description("The project's stacks (one Pulumi.<stack>.yaml per workspace) and, with --base, which ones a change affects.")
+    .option("--base <ref>", "mark the stacks that the changes since this ref (its merge base with HEAD) affect")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((options: { base?: string; format: "text" | "json" }) => {
+      exitCode = runStacks(options, process.stdout, process.stderr);
+    });
+
+  program
+    .command("retired")
+    .description("The detections retired.yaml acknowledges as removed; with --urns, the Pulumi URNs to unprotect before `pulumi up`.")
+    .option("--content <dir>", "content directory (holds retired.yaml)")
+    .option("--stack <name>", "the stack (needed for --urns)")
+    .option("--urns", "print the URNs of the retired rules in the stack, one per line")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((options: { content?: string; stack?: string; urns?: boolean; format: "text" | "json" }) => {
+      exitCode = runRetired(options, process.stdout);
     });
 
   const schemas = program.command("schemas").description("Table schemas used by KQL validation.");

@@ -17,6 +17,8 @@ export interface ProjectSettings {
   propagationWaitSeconds: number;
   /** Run the KQL semantic checks in the program (errors stop the deploy). */
   validateQueries: boolean;
+  /** Register analytics rules with Pulumi's `protect`, so removing one needs retired.yaml (docs/safe-deletes.md). */
+  protectRules: boolean;
 }
 
 /** Returns the raw value of `sentinel-iac:<key>`: a string, number, boolean, list or undefined. */
@@ -85,5 +87,6 @@ export function readProjectSettings(get: ConfigLookup): ProjectSettings {
     },
     propagationWaitSeconds: asSeconds("propagationWaitSeconds", get("propagationWaitSeconds"), DEFAULT_PROPAGATION_WAIT_SECONDS),
     validateQueries: asBoolean("validateQueries", get("validateQueries"), true),
+    protectRules: asBoolean("protectRules", get("protectRules"), true),
   };
 }

@@ -1,5 +1,5 @@
 /** Reads a `Pulumi.<stack>.yaml` file without the Pulumi CLI, for the CLI's `--stack`. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError, readProjectSettings, type ProjectSettings } from "./settings";
@@ -33,4 +33,21 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
   }
   const settings = readProjectSettings((key) => raw[`${CONFIG_NAMESPACE}:${key}`]);
   return { stack, path, settings, raw };
+}
+
+/** The Pulumi project's name (Pulumi.yaml `name`), part of every resource URN. */
+export function readProjectName(projectDir: string): string {
+  const path = join(projectDir, "Pulumi.yaml");
+  if (!existsSync(path)) throw new ConfigError(`${path} does not exist; run this in the Pulumi project's folder`);
+  const doc = parse(readFileSync(path, "utf8")) as { name?: unknown } | null;
+  if (typeof doc?.name !== "string" || doc.name === "") throw new ConfigError(`${path} has no project name`);
+  return doc.name;
+}
+
+/** The stacks that have a Pulumi.<stack>.yaml file in the project folder. */
+export function listStacks(projectDir: string): string[] {
+  return readdirSync(projectDir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
 }

@@ -9,6 +9,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic";
 import { checkSchema } from "../schema/check";
 import { AnalyticsRuleSchema, type AnalyticsRuleDoc } from "../schema/analyticsRule";
 import { HuntingQuerySchema, type HuntingQueryDoc } from "../schema/huntingQuery";
+import { RetiredSchema, type RetiredDoc } from "../schema/retired";
 import { SavedFunctionSchema, type SavedFunctionDoc } from "../schema/savedFunction";
 import { WatchlistSchema, type WatchlistDoc } from "../schema/watchlist";
 import { readCsvTable, type CsvTable } from "./csvTable";
@@ -34,8 +35,13 @@ export interface LoadedWatchlist extends Loaded<WatchlistDoc> {
   table: CsvTable;
 }
 
+/** The file at the content root that acknowledges removed detections. */
+export const RETIRED_FILE = "retired.yaml";
+
 export interface LoadedContent {
   contentDir: string;
+  /** `retired.yaml`, when the content has one. */
+  retired?: Loaded<RetiredDoc>;
   analyticsRules: Loaded<AnalyticsRuleDoc>[];
   huntingQueries: Loaded<HuntingQueryDoc>[];
   functions: LoadedFunction[];
@@ -65,6 +71,12 @@ export function loadContent(contentDir: string): LoadedContent {
       hint: "Pass --content with the folder that holds rules/, functions/ and watchlists/, or set sentinel-iac:contentDir.",
     });
     return out;
+  }
+  const retiredPath = join(root, RETIRED_FILE);
+  if (existsSync(retiredPath)) {
+    out.files.push(RETIRED_FILE);
+    const loaded = loadYaml<RetiredDoc>({ file: RETIRED_FILE, absolutePath: retiredPath }, RetiredSchema, "retired list", out.diagnostics);
+    if (loaded) out.retired = loaded;
   }
   for (const entry of discoverContent(root)) {
     out.files.push(entry.file);
@@ -106,7 +118,12 @@ function readText(path: string): string {
  */
 const parsedFiles = new Map<string, { text: string; loaded: Loaded<unknown> | undefined; diagnostics: Diagnostic[] }>();
 
-function loadYaml<T>(entry: ContentFile, schema: TSchema, what: string, diagnostics: Diagnostic[]): Loaded<T> | undefined {
+function loadYaml<T>(
+  entry: Pick<ContentFile, "file" | "absolutePath">,
+  schema: TSchema,
+  what: string,
+  diagnostics: Diagnostic[],
+): Loaded<T> | undefined {
   const text = readText(entry.absolutePath);
   const memo = parsedFiles.get(entry.absolutePath);
   if (memo && memo.text === text && memo.loaded?.file === entry.file) {

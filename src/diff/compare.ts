@@ -63,7 +63,15 @@ export const CONTENT_RULE_KINDS = new Set(["scheduled", "nrt"]);
 const KIND_ORDER: DriftKind[] = ["watchlist", "watchlistItem", "function", "alertRule", "huntingQuery"];
 const CLASS_ORDER: Classification[] = ["update", "create", "unmanaged", "unchanged"];
 
-function diffCanonical(git: Canonical, live: Canonical): FieldChange[] {
+/** Names for the two sides in query diffs: `diff` compares live with Git, `summarize` base with head. */
+export interface SideLabels {
+  live: string;
+  git: string;
+}
+
+const DEFAULT_LABELS: SideLabels = { live: "live", git: "git" };
+
+function diffCanonical(git: Canonical, live: Canonical, labels: SideLabels): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const [field, g] of git) {
     const l = live.get(field);
@@ -71,7 +79,7 @@ function diffCanonical(git: Canonical, live: Canonical): FieldChange[] {
     const change: FieldChange = { field, git: g.shown, live: l?.shown };
     if (g.text !== undefined) {
       // Drop the patch's "=====" banner; keep the ---/+++ header and the hunks.
-      change.textDiff = createTwoFilesPatch("live", "git", l?.text ?? "", g.text, undefined, undefined, { context: 3 })
+      change.textDiff = createTwoFilesPatch(labels.live, labels.git, l?.text ?? "", g.text, undefined, undefined, { context: 3 })
         .split("\n")
         .filter((line) => !/^=+$/.test(line))
         .map((line) => (/^(---|\+\+\+) /.test(line) ? line.trimEnd() : line))
@@ -93,7 +101,11 @@ function displayNameOf(r: LiveResource): string | undefined {
   return typeof r.properties["displayName"] === "string" ? r.properties["displayName"] : undefined;
 }
 
-export function compareWorkspace(desired: readonly DesiredResource[], live: LiveWorkspace): DriftReport {
+export function compareWorkspace(
+  desired: readonly DesiredResource[],
+  live: LiveWorkspace,
+  labels: SideLabels = DEFAULT_LABELS,
+): DriftReport {
   const resources: ResourceDrift[] = [];
   const liveRules = new Map(live.alertRules.map((r) => [key(r.name), r]));
   const liveSearches = new Map(live.savedSearches.map((r) => [key(r.name), r]));
@@ -116,6 +128,7 @@ export function compareWorkspace(desired: readonly DesiredResource[], live: Live
             current,
             (l) => canonicalAlertRule(l.kind, l.properties, { templateFields: r.properties.alertRuleTemplateName !== undefined }),
             matched,
+            labels,
           ),
         );
         break;
@@ -129,6 +142,7 @@ export function compareWorkspace(desired: readonly DesiredResource[], live: Live
           current,
           (l) => canonicalSavedSearch(l.properties),
           matched,
+          labels,
         );
         if (!current && r.content === "function") {
           const sameAlias = live.savedSearches.find((s) => s.properties["functionAlias"] === r.properties.functionAlias);
@@ -150,6 +164,7 @@ export function compareWorkspace(desired: readonly DesiredResource[], live: Live
             current,
             (l) => canonicalWatchlist(l.properties),
             matched,
+            labels,
           ),
         );
         break;
@@ -163,6 +178,7 @@ export function compareWorkspace(desired: readonly DesiredResource[], live: Live
           current,
           (l) => canonicalWatchlistItem(l.properties),
           matched,
+          labels,
         );
         if (current && key(current.name) !== key(r.name)) {
           drift.notes.push(
@@ -268,10 +284,11 @@ function classify(
   current: LiveResource | undefined,
   canonicalLive: (l: LiveResource) => Canonical,
   matched: Set<LiveResource>,
+  labels: SideLabels,
 ): ResourceDrift {
   if (!current) return { ...base, classification: "create", changes: [] };
   matched.add(current);
-  const changes = diffCanonical(git, canonicalLive(current));
+  const changes = diffCanonical(git, canonicalLive(current), labels);
   return { ...base, liveId: current.id, classification: changes.length > 0 ? "update" : "unchanged", changes };
 }
 

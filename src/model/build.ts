@@ -15,7 +15,7 @@ import { checkSavedFunction } from "../validate/savedFunction";
 import { checkWatchlist } from "../validate/watchlist";
 import { FieldReporter } from "../validate/reporter";
 import { orderByDependencies } from "./order";
-import type { DesiredResource, DesiredState, FunctionResource, WatchlistResource } from "./types";
+import type { DesiredResource, DesiredState, FunctionResource, RetiredDetection, WatchlistResource } from "./types";
 
 export function buildDesiredState(contentDir: string): DesiredState {
   return buildFromContent(loadContent(contentDir));
@@ -39,7 +39,48 @@ export function buildFromContent(content: LoadedContent): DesiredState {
   linkDependencies(unique);
   const { ordered, diagnostics: orderDiagnostics } = orderByDependencies(unique);
   diagnostics.push(...orderDiagnostics);
-  return { resources: ordered, diagnostics, files: content.files };
+  return { resources: ordered, diagnostics, files: content.files, retired: retiredDetections(content, ordered, diagnostics) };
+}
+
+/** The retired list, checked: each id once, and no longer defined by any file. */
+function retiredDetections(content: LoadedContent, resources: readonly DesiredResource[], diagnostics: Diagnostic[]): RetiredDetection[] {
+  const retired = content.retired;
+  if (!retired) return [];
+  const report = new FieldReporter(retired.source, diagnostics);
+  const defined = new Map(
+    resources
+      .filter((r) => r.content === "analyticsRule" || r.content === "huntingQuery")
+      .map((r) => [r.name.toLowerCase(), r.origin.file]),
+  );
+  const seen = new Set<string>();
+  const out: RetiredDetection[] = [];
+  retired.doc.retired.forEach((entry, i) => {
+    const id = entry.id.trim().toLowerCase();
+    if (seen.has(id)) {
+      report.error(["retired", i, "id"], "retired/duplicate", `'${entry.id}' is listed twice`, "Keep one entry per retired detection.");
+      return;
+    }
+    seen.add(id);
+    const file = defined.get(id);
+    if (file) {
+      report.warning(
+        ["retired", i, "id"],
+        "retired/still-defined",
+        `'${entry.id}' is listed as retired, but ${file} still defines it, so it stays deployed`,
+        `Delete ${file} to retire it, or remove this entry to keep it.`,
+      );
+    }
+    const line = retired.source.locate(["retired", i])?.start.line;
+    out.push({
+      id,
+      reason: entry.reason,
+      ...(entry.name !== undefined ? { name: entry.name } : {}),
+      ...(entry.date !== undefined ? { date: entry.date } : {}),
+      ...(entry.ticket !== undefined ? { ticket: entry.ticket } : {}),
+      origin: { file: retired.file, ...(line !== undefined ? { line } : {}) },
+    });
+  });
+  return out;
 }
 
 /** Ids and aliases name resources in Azure, so two files must never share one. */

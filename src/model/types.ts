@@ -159,12 +159,25 @@ export type DesiredResource =
 
 export type ContentKind = DesiredResource["content"];
 
+/** A detection removed on purpose: an entry of `retired.yaml`. */
+export interface RetiredDetection {
+  /** The analytics rule's or hunting query's id, lower-case (its Azure name). */
+  id: string;
+  name?: string;
+  reason: string;
+  date?: string;
+  ticket?: string;
+  origin: ResourceOrigin;
+}
+
 export interface DesiredState {
   /** Resources in dependency order: every resource comes after the ones it depends on. */
   resources: DesiredResource[];
   diagnostics: Diagnostic[];
   /** Content files read, relative to the content directory. */
   files: string[];
+  /** Detections acknowledged as removed (`retired.yaml`). */
+  retired: RetiredDetection[];
 }
 
 export function resourceKey(type: ArmType, ...names: string[]): string {

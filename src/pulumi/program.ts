@@ -62,6 +62,10 @@ export async function deploy(projectDir: string): Promise<Deployment> {
       `${error} error${error === 1 ? "" : "s"} in the content; nothing was deployed. Run \`npx sentinel-iac plan\` to see them with the plan.`,
     );
   }
-  const resources = registerDesiredState(state, { target: config.target, propagationWaitSeconds: config.propagationWaitSeconds });
+  const resources = registerDesiredState(state, {
+    target: config.target,
+    propagationWaitSeconds: config.propagationWaitSeconds,
+    protectRules: config.protectRules,
+  });
   return { summary: summarize(state), resources };
 }

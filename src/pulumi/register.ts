@@ -76,6 +76,13 @@ export function registrationFor(r: DesiredResource, target: DeploymentTarget): R
 export interface RegisterOptions {
   target: DeploymentTarget;
   propagationWaitSeconds: number;
+  /**
+   * Protect analytics rules: Pulumi then refuses to delete one that left the program, so a
+   * removed rule file fails the preview instead of deleting a production detection. Retired
+   * rules are unprotected by the pipeline first (docs/safe-deletes.md). Default false here;
+   * the stack setting sentinel-iac:protectRules defaults to true.
+   */
+  protectRules?: boolean;
 }
 
 /** Registers every resource of a valid desired state, in dependency order. Returns them by model key. */
@@ -95,7 +102,8 @@ export function registerDesiredState(state: DesiredState, options: RegisterOptio
       const { type, args, opts } = registrationFor(r, options.target);
       const dependsOn = r.dependsOn.map((k) => registered.get(k)).filter((d): d is pulumi.CustomResource => d !== undefined);
       if (wait && r.content === "analyticsRule" && wait.guards(r)) dependsOn.push(wait.resource());
-      registered.set(r.key, new AzureNativeResource(type, logicalName(r), args, { ...opts, dependsOn }));
+      const protect = options.protectRules === true && r.content === "analyticsRule" ? { protect: true } : {};
+      registered.set(r.key, new AzureNativeResource(type, logicalName(r), args, { ...opts, ...protect, dependsOn }));
     }
   } finally {
     Error.stackTraceLimit = limit;

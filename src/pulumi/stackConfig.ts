@@ -17,6 +17,7 @@ export interface ProgramConfig {
   /** Seconds to wait after a watchlist or function is created or changed before rules that use it are written; 0 disables. */
   propagationWaitSeconds: number;
   validateQueries: boolean;
+  protectRules: boolean;
 }
 
 /** `projectDir` is where Pulumi.yaml lives; contentDir is resolved against it. */
@@ -32,5 +33,6 @@ export function readProgramConfig(projectDir: string): ProgramConfig {
     settings: settings.stack,
     propagationWaitSeconds: settings.propagationWaitSeconds,
     validateQueries: settings.validateQueries,
+    protectRules: settings.protectRules,
   };
 }

@@ -2,6 +2,7 @@
 import type { TSchema } from "typebox";
 import { AnalyticsRuleSchema } from "./analyticsRule";
 import { HuntingQuerySchema } from "./huntingQuery";
+import { RetiredSchema } from "./retired";
 import { SavedFunctionSchema } from "./savedFunction";
 import { WatchlistSchema } from "./watchlist";
 
@@ -10,6 +11,7 @@ export const JSON_SCHEMA_FILES: Record<string, TSchema> = {
   "hunting-query.schema.json": HuntingQuerySchema,
   "function.schema.json": SavedFunctionSchema,
   "watchlist.schema.json": WatchlistSchema,
+  "retired.schema.json": RetiredSchema,
 };
 
 /** File name -> JSON text. */

@@ -92,3 +92,40 @@ function bigIntToBytes(value: bigint, family: IpFamily): number[] {
 export function rangeSize(range: IpRange): bigint {
   return range.last - range.first + 1n;
 }
+
+/** Whether an address is on the public internet (ipaddr.js names global unicast space `unicast`). */
+function isPublicAddress(value: bigint, family: IpFamily): boolean {
+  return ipaddr.fromByteArray(bigIntToBytes(value, family)).range() === "unicast";
+}
+
+export interface Breadth {
+  severity: "error" | "warning";
+  /** What the entry covers, for messages: "every IPv4 address", "16,777,216 public addresses". */
+  covers: string;
+}
+
+/**
+ * Flags allowlist entries too broad to be meant: anything wider than a /8 (IPv4) or a /16
+ * (IPv6) is an error, as is a public /8 or a public IPv6 prefix wider than /32 (a whole
+ * provider). Public ranges wider than a /16 (IPv4) or a /48 (IPv6) are warnings. Private,
+ * documentation and other reserved space is judged by size alone.
+ */
+export function entryBreadth(range: IpRange): Breadth | undefined {
+  const size = rangeSize(range);
+  const width = bits(range.family);
+  const all = 1n << BigInt(width);
+  const publicEnds = isPublicAddress(range.first, range.family) || isPublicAddress(range.last, range.family);
+  const scope = publicEnds ? " public" : "";
+  // IPv6 counts are unreadable; say which prefix the entry is as wide as.
+  const count = (n: bigint) =>
+    range.family === "ipv4"
+      ? `${n.toLocaleString("en-US")}${scope} addresses`
+      : `as much${scope} address space as a /${width - (n.toString(2).length - 1)}`;
+  const label = range.family === "ipv4" ? "IPv4" : "IPv6";
+  if (size === all) return { severity: "error", covers: `every ${label} address` };
+  const [hugeBits, publicErrorBits, publicWarningBits] = range.family === "ipv4" ? [24n, 24n, 16n] : [112n, 96n, 80n];
+  if (size > 1n << hugeBits) return { severity: "error", covers: count(size) };
+  if (publicEnds && size >= 1n << publicErrorBits) return { severity: "error", covers: count(size) };
+  if (publicEnds && size > 1n << publicWarningBits) return { severity: "warning", covers: count(size) };
+  return undefined;
+}

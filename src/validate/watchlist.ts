@@ -1,7 +1,7 @@
 /** Checks a watchlist's metadata against its CSV, and each row's values. */
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { LoadedWatchlist } from "../content/load";
-import { parseAddress, parseIpRangeEntry } from "../util/ipRange";
+import { entryBreadth, parseAddress, parseIpRangeEntry } from "../util/ipRange";
 import { didYouMean } from "../util/suggest";
 import { FieldReporter } from "./reporter";
 
@@ -12,6 +12,11 @@ const ALIAS = /^[A-Za-z0-9][A-Za-z0-9_]{1,62}[A-Za-z0-9]$/;
 export function searchKeyIdentity(value: string): string {
   return value.trim().toLowerCase();
 }
+
+const tooBroad = (column: string, value: string, covers: string) =>
+  `${column} '${value}' covers ${covers}: an entry this broad allowlists far more than any one network, and silently switches off every rule that excludes what this watchlist lists`;
+const TOO_BROAD_HINT =
+  "List only the networks you own or trust (your egress CIDRs, the partner's published ranges). If the rules really should not run for this traffic, disable them instead.";
 
 export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): void {
   const report = new FieldReporter(watchlist.source, sink);
@@ -75,6 +80,15 @@ export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): 
     } else {
       seen.set(identity, row.line);
     }
+    // Undeclared columns holding a CIDR or a range are checked for breadth too: an allowlist
+    // does not have to declare its column types to switch rules off.
+    for (const [column, value] of Object.entries(row.values)) {
+      if (doc.columns?.[column] || !/[/-]/.test(value)) continue;
+      const parsed = parseIpRangeEntry(value);
+      const breadth = parsed.ok ? entryBreadth(parsed.range) : undefined;
+      if (breadth)
+        rowError(row.line, "watchlist/ip-range-too-broad", tooBroad(column, value, breadth.covers), TOO_BROAD_HINT, breadth.severity);
+    }
     for (const [column, spec] of Object.entries(doc.columns ?? {})) {
       const value = row.values[column];
       if (value === undefined || value === "") continue;
@@ -87,6 +101,9 @@ export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): 
             `${column} '${value}' ${parsed.reason}`,
             "Write a single address (192.0.2.1, 2001:db8::1), a CIDR (192.0.2.0/24) or a range (192.0.2.10-192.0.2.20).",
           );
+        } else if (entryBreadth(parsed.range)) {
+          const breadth = entryBreadth(parsed.range)!;
+          rowError(row.line, "watchlist/ip-range-too-broad", tooBroad(column, value, breadth.covers), TOO_BROAD_HINT, breadth.severity);
         } else if (parsed.note) {
           rowError(
             row.line,

@@ -1,7 +1,7 @@
 /**
  * Runs Pulumi program code under the SDK's own mock monitor and records what
  * the engine would be asked to register: type, name, inputs, and the resource
- * options (dependsOn, replaceOnChanges, deleteBeforeReplace, provider version)
+ * options (dependsOn, replaceOnChanges, deleteBeforeReplace, protect, provider version)
  * taken from the registration requests the mock monitor receives.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -14,6 +14,7 @@ export interface Registration {
   dependencies: string[];
   deleteBeforeReplace: boolean;
   replaceOnChanges: string[];
+  protect: boolean;
   version: string;
 }
 
@@ -23,6 +24,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getDeletebeforereplace(): boolean;
   getReplaceonchangesList(): string[];
+  getProtect(): boolean;
   getVersion(): string;
 }
 type RegisterCallback = (error: unknown, response: { getUrn(): string } | undefined) => void;
@@ -61,6 +63,7 @@ export class MockDeployment {
             dependencies: req.getDependenciesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
             replaceOnChanges: req.getReplaceonchangesList(),
+            protect: req.getProtect(),
             version: req.getVersion(),
           });
         }

@@ -14,8 +14,17 @@ import type { AzureTarget } from "../../azure/target";
 import { renderPlanJson } from "../render/planJson";
 import { renderPlanText } from "../render/planText";
 import { requireTarget, resolveTarget, targetRequested, type TargetFlags } from "./workspaceTarget";
+import { loadBase } from "./summarize";
+import { GitBaseError } from "../../summary/gitBase";
+import { summarizeChanges } from "../../summary/summarize";
+import { ConfigError } from "../../config/settings";
+import { RETIRED_FILE } from "../../content/load";
+import type { Diagnostic } from "../../diagnostics/diagnostic";
+import type { DesiredState } from "../../model/types";
 
 export interface PlanOptions extends TargetFlags {
+  /** Compare with the content at this git ref: a removed detection must be acknowledged in retired.yaml. */
+  base?: string;
   format: "text" | "json";
   strict?: boolean;
   /** Run the KQL checks (default true). */
@@ -50,7 +59,12 @@ export async function runPlan(options: PlanOptions, out: { write(text: string): 
   const projectDir = resolve(options.projectDir ?? ".");
   const resolved = resolveTarget(options);
   const built = await buildValidatedState(resolved.contentDir, { strict: options.strict, queries: options.queries });
-  const state = applyStackSettings(built, resolved.settings);
+  let state = applyStackSettings(built, resolved.settings);
+  if (options.base)
+    state = {
+      ...state,
+      diagnostics: [...state.diagnostics, ...removalDiagnostics(options.base, projectDir, resolved.contentDir, options.stack, state)],
+    };
   const explicit = Boolean(options.subscription || options.resourceGroup || options.workspace);
   const live = hasErrors(state.diagnostics) ? undefined : await liveSection({ ...options, projectDir }, explicit, state.resources);
   const contentDir = resolved.contentDir;
@@ -69,6 +83,32 @@ export async function runPlan(options: PlanOptions, out: { write(text: string): 
     out.write(text);
   }
   return failsValidation(state, options.strict === true) || (live !== undefined && "error" in live) ? 1 : 0;
+}
+
+/** A detection that was in the base and is gone, without a retired.yaml entry, fails the plan. */
+function removalDiagnostics(
+  base: string,
+  projectDir: string,
+  contentDir: string,
+  stack: string | undefined,
+  head: DesiredState,
+): Diagnostic[] {
+  let before: ReturnType<typeof loadBase>;
+  try {
+    before = loadBase(base, projectDir, contentDir, stack);
+  } catch (error) {
+    if (!(error instanceof GitBaseError)) throw error;
+    throw new ConfigError(error.message);
+  }
+  return summarizeChanges(before.base, head, before.ref)
+    .findings.filter((f) => f.code === "unacknowledged-removal")
+    .map((f) => ({
+      severity: "error" as const,
+      code: "plan/unacknowledged-removal",
+      file: f.subject?.file ?? RETIRED_FILE,
+      message: f.message,
+      hint: `Add { id: ${f.subject?.name ?? "<id>"}, reason: ... } to ${RETIRED_FILE} to retire it, or restore the file.`,
+    }));
 }
 
 /** The content directory as the user would type it from here ("" for the working directory). */

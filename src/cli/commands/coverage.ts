@@ -1,0 +1,43 @@
+/**
+ * `sentinel-iac coverage`: the MITRE ATT&CK tactics and techniques the enabled
+ * analytics rules detect, as an ATT&CK Navigator layer and a Markdown table.
+ */
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { readStackFile } from "../../config/stackFile";
+import { coverageOf } from "../../coverage/coverage";
+import { coverageMarkdown, navigatorLayer } from "../../coverage/render";
+import { buildDesiredState } from "../../model/build";
+import { applyStackSettings, DEFAULT_STACK_SETTINGS } from "../../model/stack";
+import type { Output } from "./diff";
+
+export interface CoverageOptions {
+  content?: string;
+  stack?: string;
+  format: "markdown" | "json";
+  /** Write the ATT&CK Navigator layer here. */
+  layer?: string;
+  /** Also write the report here. */
+  output?: string;
+  projectDir?: string;
+}
+
+export function runCoverage(options: CoverageOptions, out: Output): number {
+  const projectDir = resolve(options.projectDir ?? ".");
+  let contentDir = resolve(options.content ?? projectDir);
+  let settings = DEFAULT_STACK_SETTINGS;
+  if (options.stack) {
+    const stack = readStackFile(projectDir, options.stack);
+    settings = stack.settings.stack;
+    if (options.content === undefined) contentDir = resolve(projectDir, stack.settings.contentDir);
+  }
+  const state = applyStackSettings(buildDesiredState(contentDir), settings);
+  const coverage = coverageOf(state.resources);
+  const label = options.stack ? `stack ${options.stack}` : "this repository";
+  if (options.layer) writeFileSync(options.layer, `${JSON.stringify(navigatorLayer(coverage, label), null, 2)}\n`);
+  const text =
+    options.format === "json" ? `${JSON.stringify({ formatVersion: 1, ...coverage }, null, 2)}\n` : coverageMarkdown(coverage, label);
+  out.write(text);
+  if (options.output) writeFileSync(options.output, text);
+  return 0;
+}

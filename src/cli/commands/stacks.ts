@@ -1,0 +1,94 @@
+/**
+ * `sentinel-iac stacks [--base <ref>]`: the project's stacks (one
+ * Pulumi.<stack>.yaml per workspace) and, with a base ref, which of them a
+ * change affects, so a pull request previews only those.
+ */
+import { relative, resolve } from "node:path";
+import picomatch from "picomatch";
+import { readStackFile, listStacks } from "../../config/stackFile";
+import { changedSince, GitBaseError } from "../../summary/gitBase";
+import { CONTENT_FOLDERS } from "../../content/layout";
+import type { Output } from "./diff";
+
+export interface StacksOptions {
+  base?: string;
+  format: "text" | "json";
+  projectDir?: string;
+}
+
+export interface StackInfo {
+  stack: string;
+  resourceGroupName?: string;
+  workspaceName?: string;
+  affected?: boolean;
+  /** Why it is affected (with --base). */
+  reasons?: string[];
+}
+
+const REASONS_SHOWN = 10;
+
+/** Files whose change affects every stack: the program, its dependencies and the reference data. */
+const PROGRAM_FILES = picomatch(["index.ts", "Pulumi.yaml", "package.json", "package-lock.json", "src/**", "data/**", "schemas/**"]);
+
+export function stacksAffected(projectDir: string, base: string | undefined): StackInfo[] {
+  const stacks = listStacks(projectDir);
+  const changes = base ? changedSince(projectDir, base) : undefined;
+  return stacks.map((stack) => {
+    const file = readStackFile(projectDir, stack);
+    const info: StackInfo = {
+      stack,
+      ...(file.settings.resourceGroupName ? { resourceGroupName: file.settings.resourceGroupName } : {}),
+      ...(file.settings.workspaceName ? { workspaceName: file.settings.workspaceName } : {}),
+    };
+    if (!changes) return info;
+    const fromRoot = (p: string) => relative(changes.root, resolve(projectDir, p)).split("\\").join("/");
+    const contentRoot = fromRoot(file.settings.contentDir);
+    const project = fromRoot(".");
+    const included = file.settings.stack.include.length > 0 ? picomatch(file.settings.stack.include, { dot: true }) : () => true;
+    const excluded = file.settings.stack.exclude.length > 0 ? picomatch(file.settings.stack.exclude, { dot: true }) : () => false;
+    const reasons: string[] = [];
+    for (const changed of changes.files) {
+      const inProject = project === "" ? changed : changed.startsWith(`${project}/`) ? changed.slice(project.length + 1) : undefined;
+      if (inProject === `Pulumi.${stack}.yaml`) reasons.push(`${changed} (its stack settings)`);
+      else if (inProject !== undefined && PROGRAM_FILES(inProject)) reasons.push(`${changed} (the program)`);
+      const inContent =
+        contentRoot === "" ? changed : changed.startsWith(`${contentRoot}/`) ? changed.slice(contentRoot.length + 1) : undefined;
+      if (inContent === undefined) continue;
+      if (inContent === "retired.yaml") reasons.push(changed);
+      if (!Object.values(CONTENT_FOLDERS).some((f) => inContent.startsWith(`${f}/`))) continue;
+      // A function's .kql and a watchlist's .csv follow the selection of the YAML beside them.
+      const selected = (path: string) => included(path) && !excluded(path);
+      if (selected(inContent) || selected(inContent.replace(/\.(kql|csv)$/i, ".yaml"))) reasons.push(changed);
+    }
+    const unique = [...new Set(reasons)];
+    const shown = unique.length > REASONS_SHOWN ? [...unique.slice(0, REASONS_SHOWN), `and ${unique.length - REASONS_SHOWN} more`] : unique;
+    return { ...info, affected: unique.length > 0, reasons: shown };
+  });
+}
+
+export function runStacks(options: StacksOptions, out: Output, err: Output): number {
+  let stacks: StackInfo[];
+  try {
+    stacks = stacksAffected(resolve(options.projectDir ?? "."), options.base);
+  } catch (error) {
+    if (!(error instanceof GitBaseError)) throw error;
+    err.write(`error: ${error.message}\n`);
+    return 1;
+  }
+  if (options.format === "json") {
+    out.write(`${JSON.stringify(stacks)}\n`);
+    return 0;
+  }
+  if (stacks.length === 0) out.write("No stacks: create one with `pulumi stack init <name>` (it writes Pulumi.<name>.yaml).\n");
+  for (const s of stacks) {
+    const where = s.workspaceName ? `  workspace ${s.workspaceName} (resource group ${s.resourceGroupName ?? "?"})` : "";
+    const affected =
+      s.affected === undefined
+        ? ""
+        : s.affected
+          ? `  affected: ${s.reasons?.slice(0, 3).join(", ")}${(s.reasons?.length ?? 0) > 3 ? ", ..." : ""}`
+          : "  not affected";
+    out.write(`${s.stack}${where}${affected}\n`);
+  }
+  return 0;
+}

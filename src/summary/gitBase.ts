@@ -1,0 +1,127 @@
+/**
+ * The content as it was at a base ref, for `summarize --base` and `stacks
+ * --base`, read with git alone: the merge base's tree goes into a temporary
+ * index file and is checked out into a temporary folder, so neither the
+ * working tree nor the real index is touched.
+ *
+ * The merge base, not the ref's tip: a pull request changes what its branch
+ * changed since it left the base; comparing with a base branch that moved on
+ * would report the base's own new commits as reverted by the pull request.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve, sep } from "node:path";
+
+export class GitBaseError extends Error {}
+
+function git(cwd: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: Buffer | string } = {}): Buffer {
+  return execFileSync("git", args, {
+    cwd,
+    env: { ...process.env, ...options.env },
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    stdio: ["pipe", "pipe", "pipe"],
+    maxBuffer: 256 * 1024 * 1024,
+  });
+}
+
+function gitText(cwd: string, args: string[]): string {
+  return git(cwd, args).toString("utf8").trim();
+}
+
+export interface BaseCheckout {
+  /** What the user asked for, e.g. origin/main. */
+  ref: string;
+  /** The merge base of `ref` and HEAD that was checked out. */
+  commit: string;
+  /** The content directory as it was at `commit`. */
+  contentDir: string;
+  /** The repository root as it was at `commit` (for Pulumi.<stack>.yaml files). */
+  root: string;
+  /** The working repository's root, which `root` mirrors. */
+  repositoryRoot: string;
+  /** Files changed since `commit` (committed, staged, unstaged and untracked), relative to the repository root. */
+  changedFiles: string[];
+  /** The content directory, relative to the repository root ("" when it is the root). */
+  contentPath: string;
+  dispose(): void;
+}
+
+function repositoryRoot(dir: string): string {
+  try {
+    return gitText(dir, ["rev-parse", "--show-toplevel"]);
+  } catch {
+    throw new GitBaseError(`${dir} is not inside a git repository; --base compares with a commit, so run it in a clone`);
+  }
+}
+
+function resolveMergeBase(root: string, ref: string): string {
+  try {
+    gitText(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  } catch {
+    throw new GitBaseError(
+      `base ref '${ref}' is not in this clone. Fetch it first (git fetch origin <branch>); in GitHub Actions check out with fetch-depth: 0`,
+    );
+  }
+  try {
+    return gitText(root, ["merge-base", ref, "HEAD"]);
+  } catch {
+    throw new GitBaseError(
+      `'${ref}' and HEAD have no common commit in this clone (a shallow clone?); fetch the full history (fetch-depth: 0) and run again`,
+    );
+  }
+}
+
+/** Files changed since `commit`: committed, staged, unstaged and untracked, relative to the repository root. */
+function changedFilesSince(root: string, commit: string): string[] {
+  const changed = new Set<string>();
+  const lines = (text: string) => text.split("\n").filter((l) => l !== "");
+  lines(gitText(root, ["diff", "--name-only", "--no-renames", commit])).forEach((f) => changed.add(f));
+  lines(gitText(root, ["ls-files", "--others", "--exclude-standard"])).forEach((f) => changed.add(f));
+  return [...changed].sort();
+}
+
+export interface ChangedFiles {
+  ref: string;
+  commit: string;
+  /** The repository root. */
+  root: string;
+  /** Relative to the repository root, with forward slashes. */
+  files: string[];
+}
+
+/** What changed in the repository holding `dir` since its merge base with `ref`, without checking anything out. */
+export function changedSince(dir: string, ref: string): ChangedFiles {
+  const root = repositoryRoot(resolve(dir));
+  const commit = resolveMergeBase(root, ref);
+  return { ref, commit, root, files: changedFilesSince(root, commit) };
+}
+
+/** Checks out the content at the merge base of `ref` and HEAD into a temporary folder. */
+export function checkoutBase(contentDir: string, ref: string): BaseCheckout {
+  const absolute = resolve(contentDir);
+  const root = repositoryRoot(absolute);
+  const commit = resolveMergeBase(root, ref);
+  const contentPath = relative(root, absolute).split(sep).join("/");
+  const folder = mkdtempSync(join(tmpdir(), "sentinel-iac-base-"));
+  const index = join(folder, ".index");
+  const tree = join(folder, "tree");
+  try {
+    const env = { GIT_INDEX_FILE: index };
+    git(root, ["read-tree", commit], { env });
+    git(root, ["checkout-index", "--all", `--prefix=${tree}/`], { env });
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw new GitBaseError(`could not check out ${commit.slice(0, 12)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return {
+    ref,
+    commit,
+    contentDir: join(tree, contentPath),
+    root: tree,
+    repositoryRoot: root,
+    changedFiles: changedFilesSince(root, commit),
+    contentPath,
+    dispose: () => rmSync(folder, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,292 @@
+/**
+ * What a change does to the SOC's detections: the desired state at the base
+ * commit against the working tree, resource by resource, with the changes
+ * that weaken detection called out first.
+ *
+ * It reuses the live diff's comparison (the base is presented as if it were a
+ * workspace), so "changed" means the same here as in `diff`.
+ */
+import { compareWorkspace, type FieldChange, type ResourceDrift } from "../diff/compare";
+import { desiredAsLive } from "../diff/asLive";
+import { coverageDelta, coverageOf, type Coverage, type CoverageDelta } from "../coverage/coverage";
+import { formatDurationShort, parseDuration } from "../convert/duration";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import type { DesiredResource, DesiredState, RetiredDetection } from "../model/types";
+import { SEVERITIES } from "../reference/sentinel";
+import { parseIpRangeEntry, rangeSize } from "../util/ipRange";
+
+export type FindingSeverity = "error" | "warning" | "notice";
+
+/** One thing a reviewer must see. */
+export interface Finding {
+  severity: FindingSeverity;
+  code: string;
+  message: string;
+  /** The resource it is about: display name and file. */
+  subject?: { kind: string; name: string; displayName?: string; file?: string };
+}
+
+export interface ResourceChange {
+  kind: ResourceDrift["kind"];
+  name: string;
+  displayName?: string;
+  file?: string;
+  change: "added" | "removed" | "changed";
+  fields: FieldChange[];
+}
+
+export interface WatchlistRowChanges {
+  alias: string;
+  added: string[];
+  removed: string[];
+  changed: string[];
+  /** For lists of IP addresses/ranges: how many addresses the added and removed rows cover. */
+  addressesAdded?: bigint;
+  addressesRemoved?: bigint;
+  /** Treated as an exclusion list (its name says so, or it holds IP entries). */
+  exclusionList: boolean;
+}
+
+export interface ChangeSummary {
+  base: { ref: string; commit: string };
+  findings: Finding[];
+  rules: ResourceChange[];
+  huntingQueries: ResourceChange[];
+  functions: ResourceChange[];
+  watchlists: ResourceChange[];
+  watchlistRows: WatchlistRowChanges[];
+  coverage: { before: Coverage; after: Coverage; delta: CoverageDelta };
+  /** Removals retired.yaml acknowledges. */
+  retired: (RetiredDetection & { kind: string; displayName?: string; file?: string })[];
+  /** Errors in the working tree's content. */
+  errors: Diagnostic[];
+}
+
+const SEVERITY_RANK = new Map<string, number>(SEVERITIES.map((s, i) => [s.toLowerCase(), i]));
+const ms = (v: unknown) => {
+  const parsed = typeof v === "string" ? parseDuration(v) : undefined;
+  return parsed?.ok ? parsed.ms : undefined;
+};
+const short = (v: unknown) => {
+  const m = ms(v);
+  return m === undefined ? String(v) : formatDurationShort(m);
+};
+const field = (c: ResourceChange, name: string) => c.fields.find((f) => f.field === name);
+const EXCLUSION_NAME = /allow|exclu|exempt|exception|whitelist|safe|trusted|bypass|ignore/i;
+
+function subject(c: ResourceChange): Finding["subject"] {
+  return { kind: c.kind, name: c.name, ...(c.displayName ? { displayName: c.displayName } : {}), ...(c.file ? { file: c.file } : {}) };
+}
+
+const label = (c: ResourceChange) => `"${c.displayName ?? c.name}"`;
+
+/** The changes to one rule that make it detect less, or less loudly. */
+function ruleFindings(c: ResourceChange, headOperator: string, out: Finding[]): void {
+  const push = (severity: FindingSeverity, code: string, message: string) => out.push({ severity, code, message, subject: subject(c) });
+  const enabled = field(c, "enabled");
+  if (enabled && enabled.git === false) push("warning", "rule-disabled", `${label(c)} is disabled: it stops raising alerts`);
+  if (enabled && enabled.git === true) push("notice", "rule-enabled", `${label(c)} is enabled`);
+  const severity = field(c, "severity");
+  if (severity) {
+    const [was, now] = [SEVERITY_RANK.get(String(severity.live).toLowerCase()), SEVERITY_RANK.get(String(severity.git).toLowerCase())];
+    if (was !== undefined && now !== undefined && now < was) {
+      push("warning", "severity-lowered", `${label(c)}: severity lowered from ${String(severity.live)} to ${String(severity.git)}`);
+    }
+  }
+  const threshold = field(c, "triggerThreshold");
+  const operator = field(c, "triggerOperator");
+  if (threshold && !operator) {
+    const [was, now] = [Number(threshold.live ?? 0), Number(threshold.git ?? 0)];
+    // GreaterThan (and Equal/NotEqual, loosely): a higher threshold alerts on fewer results; LessThan: a lower one.
+    const lessSensitive = /^less/i.test(headOperator) ? now < was : now > was;
+    if (lessSensitive)
+      push("warning", "threshold-raised", `${label(c)}: alert threshold moved from ${was} to ${now}; fewer results raise an alert`);
+  }
+  if (operator) push("notice", "trigger-operator", `${label(c)}: trigger operator ${String(operator.live)} → ${String(operator.git)}`);
+  const period = field(c, "queryPeriod");
+  if (period && (ms(period.git) ?? 0) < (ms(period.live) ?? 0)) {
+    push("warning", "period-shortened", `${label(c)}: each run now sees ${short(period.git)} of data instead of ${short(period.live)}`);
+  }
+  const frequency = field(c, "queryFrequency");
+  if (frequency && (ms(frequency.git) ?? 0) > (ms(frequency.live) ?? 0)) {
+    push("notice", "frequency-lowered", `${label(c)}: runs every ${short(frequency.git)} instead of every ${short(frequency.live)}`);
+  }
+  const suppressionOn = field(c, "suppressionEnabled");
+  const suppression = field(c, "suppressionDuration");
+  if (suppressionOn?.git === true)
+    push("warning", "suppression-enabled", `${label(c)}: suppression turned on; alerts stop for the suppression period after one fires`);
+  else if (suppression && (ms(suppression.git) ?? 0) > (ms(suppression.live) ?? 0)) {
+    push("notice", "suppression-longer", `${label(c)}: suppression period ${short(suppression.live)} → ${short(suppression.git)}`);
+  }
+  const incidents = field(c, "incidentConfiguration");
+  const createIncident = (v: unknown) =>
+    typeof v === "object" && v !== null ? (v as { createIncident?: unknown }).createIncident : undefined;
+  if (incidents && createIncident(incidents.git) === false && createIncident(incidents.live) !== false) {
+    push("warning", "incidents-off", `${label(c)}: no longer creates incidents; its alerts only appear in the alerts list`);
+  } else if (incidents) {
+    push("notice", "grouping-changed", `${label(c)}: incident settings or alert grouping changed`);
+  }
+  if (field(c, "query")) push("notice", "query-changed", `${label(c)}: query changed (diff below)`);
+}
+
+function rowChanges(report: ResourceDrift[], base: readonly DesiredResource[], head: readonly DesiredResource[]): WatchlistRowChanges[] {
+  const lists = new Map<string, WatchlistRowChanges>();
+  const meta = new Map<string, { displayName: string; searchKey: string }>();
+  for (const r of [...base, ...head]) {
+    if (r.content === "watchlist")
+      meta.set(r.name.toLowerCase(), { displayName: r.properties.displayName, searchKey: r.properties.itemsSearchKey });
+  }
+  const entry = (alias: string) => {
+    let e = lists.get(alias.toLowerCase());
+    if (!e) {
+      const m = meta.get(alias.toLowerCase());
+      e = { alias, added: [], removed: [], changed: [], exclusionList: EXCLUSION_NAME.test(`${alias} ${m?.displayName ?? ""}`) };
+      lists.set(alias.toLowerCase(), e);
+    }
+    return e;
+  };
+  for (const r of report) {
+    if (r.kind !== "watchlistItem" || r.classification === "unchanged") continue;
+    const e = entry(r.watchlist ?? "");
+    const key = r.displayName ?? r.name;
+    if (r.classification === "create") e.added.push(key);
+    else if (r.classification === "unmanaged") e.removed.push(key);
+    else e.changed.push(key);
+  }
+  for (const e of lists.values()) {
+    const sizes = (keys: string[]) => keys.map((k) => parseIpRangeEntry(k)).filter((p) => p.ok);
+    const [added, removed] = [sizes(e.added), sizes(e.removed)];
+    if (added.length + removed.length > 0 && added.length === e.added.length && removed.length === e.removed.length) {
+      e.exclusionList = true;
+      e.addressesAdded = added.reduce((sum, p) => sum + (p.ok ? rangeSize(p.range) : 0n), 0n);
+      e.addressesRemoved = removed.reduce((sum, p) => sum + (p.ok ? rangeSize(p.range) : 0n), 0n);
+    }
+  }
+  return [...lists.values()].sort((a, b) => a.alias.localeCompare(b.alias));
+}
+
+export function summarizeChanges(base: DesiredState, head: DesiredState, ref: { ref: string; commit: string }): ChangeSummary {
+  const report = compareWorkspace(head.resources, desiredAsLive(base.resources), { live: "base", git: "head" });
+  const baseByName = new Map(base.resources.map((r) => [`${r.type}/${r.name.toLowerCase()}`, r]));
+  const changes: ResourceChange[] = report.resources
+    .filter((r) => r.classification !== "unchanged" && r.kind !== "watchlistItem")
+    .map((r) => {
+      const file = r.origin?.file ?? baseByName.get(`${r.type}/${r.name.toLowerCase()}`)?.origin.file;
+      return {
+        kind: r.kind,
+        name: r.name,
+        ...(r.displayName ? { displayName: r.displayName } : {}),
+        ...(file ? { file } : {}),
+        change: r.classification === "create" ? "added" : r.classification === "unmanaged" ? "removed" : "changed",
+        fields: r.changes,
+      };
+    });
+  const of = (kind: ResourceDrift["kind"]) => changes.filter((c) => c.kind === kind);
+  const findings: Finding[] = [];
+  const errors = head.diagnostics.filter((d) => d.severity === "error");
+  for (const d of errors.slice(0, 20)) {
+    findings.push({
+      severity: "error",
+      code: "content-error",
+      message: `${d.file}${d.position ? `:${d.position.line}` : ""}: ${d.message}`,
+    });
+  }
+  if (errors.length > 20)
+    findings.push({
+      severity: "error",
+      code: "content-error",
+      message: `${errors.length - 20} more content error(s); run sentinel-iac validate`,
+    });
+
+  // Removed detections: acknowledged in retired.yaml, or an error.
+  const retiredById = new Map(head.retired.map((r) => [r.id, r]));
+  const retired: ChangeSummary["retired"] = [];
+  for (const c of changes) {
+    if (c.change !== "removed" || (c.kind !== "alertRule" && c.kind !== "huntingQuery")) continue;
+    const entry = retiredById.get(c.name.toLowerCase());
+    const what = c.kind === "alertRule" ? "analytics rule" : "hunting query";
+    if (entry) {
+      retired.push({
+        ...entry,
+        kind: c.kind,
+        ...(c.displayName ? { displayName: c.displayName } : {}),
+        ...(c.file ? { file: c.file } : {}),
+      });
+    } else {
+      findings.push({
+        severity: "error",
+        code: "unacknowledged-removal",
+        message: `${what} ${label(c)} (${c.name}) was removed${c.file ? ` (${c.file})` : ""}; deploying deletes it from every workspace. If that is intended, add it to retired.yaml with a reason; otherwise restore the file`,
+        subject: subject(c),
+      });
+    }
+  }
+  for (const c of of("alertRule")) {
+    if (c.change !== "changed") continue;
+    const rule = head.resources.find((r) => r.content === "analyticsRule" && r.name === c.name);
+    const operator = rule?.content === "analyticsRule" && rule.kind === "Scheduled" ? rule.properties.triggerOperator : "GreaterThan";
+    ruleFindings(c, operator, findings);
+  }
+  for (const c of of("alertRule")) {
+    if (c.change === "added") {
+      const rule = head.resources.find((r) => r.content === "analyticsRule" && r.name === c.name);
+      if (rule?.content === "analyticsRule" && !rule.properties.enabled)
+        findings.push({ severity: "notice", code: "added-disabled", message: `${label(c)} is added disabled`, subject: subject(c) });
+    }
+  }
+  for (const c of of("function")) {
+    if (c.change !== "changed") continue;
+    const key = head.resources.find((r) => r.content === "function" && r.name === c.name)?.key;
+    const users = head.resources.filter((r) => r.content === "analyticsRule" && key !== undefined && r.dependsOn.includes(key)).length;
+    findings.push({
+      severity: "notice",
+      code: "function-changed",
+      message: `function ${c.displayName ?? c.name} changed; ${users} analytics rule(s) call it`,
+      subject: subject(c),
+    });
+  }
+
+  const watchlistRows = rowChanges(report.resources, base.resources, head.resources);
+  for (const w of watchlistRows) {
+    if (w.exclusionList && w.added.length > 0) {
+      const addresses = w.addressesAdded !== undefined ? ` (${w.addressesAdded.toLocaleString("en-US")} more addresses)` : "";
+      findings.push({
+        severity: "warning",
+        code: "allowlist-widened",
+        message: `watchlist ${w.alias} gains ${w.added.length} row(s)${addresses}: ${w.added.slice(0, 5).join(", ")}${w.added.length > 5 ? ", ..." : ""}; rules that exclude its entries will ignore that traffic`,
+        subject: { kind: "watchlist", name: w.alias },
+      });
+    }
+  }
+
+  const before = coverageOf(base.resources);
+  const after = coverageOf(head.resources);
+  const delta = coverageDelta(before, after);
+  if (delta.techniquesLost.length > 0 || delta.tacticsLost.length > 0) {
+    const lost = [...delta.tacticsLost, ...delta.techniquesLost];
+    findings.push({
+      severity: "warning",
+      code: "coverage-lost",
+      message: `ATT&CK coverage lost: no enabled rule covers ${lost.join(", ")} any more`,
+    });
+  }
+  const rank: Record<FindingSeverity, number> = { error: 0, warning: 1, notice: 2 };
+  findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
+  return {
+    base: ref,
+    findings,
+    rules: of("alertRule"),
+    huntingQueries: of("huntingQuery"),
+    functions: of("function"),
+    watchlists: of("watchlist"),
+    watchlistRows,
+    coverage: { before, after, delta },
+    retired,
+    errors,
+  };
+}
+
+/** Errors fail the check: content errors and removals retired.yaml does not acknowledge. */
+export function summaryFails(summary: ChangeSummary): boolean {
+  return summary.findings.some((f) => f.severity === "error");
+}

@@ -1,0 +1,249 @@
+/**
+ * Pull-request review aids, on real git repositories: `summarize --base` (what a change does to
+ * the detections), the safe-delete guard (retired.yaml, `plan --base`, `retired --urns`),
+ * `stacks --base` and `coverage`.
+ */
+import { execFileSync } from "node:child_process";
+import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCoverage } from "../src/cli/commands/coverage";
+import { runPlan } from "../src/cli/commands/plan";
+import { runRetired } from "../src/cli/commands/retired";
+import { runStacks, type StackInfo } from "../src/cli/commands/stacks";
+import { runSummarize, summarize } from "../src/cli/commands/summarize";
+import type { NavigatorLayer } from "../src/coverage/render";
+import { PROJECT_DIR, writeContent } from "./helpers/content";
+
+class Collected {
+  text = "";
+  write(chunk: string) {
+    this.text += chunk;
+    return true;
+  }
+}
+
+const TI_RULE = "rules/analytics/NonInteractiveSignIn-ThreatIntelIP.yaml";
+const ROPC_RULE = "rules/analytics/ROPC-AuthenticationDetected.yaml";
+const ROPC_ID = "f1a7b9c0-d5e6-8f2a-3b4c-5d6e7f8a9b0c";
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.email=test@example.com", "-c", "user.name=test", ...args], { cwd: dir, encoding: "utf8" });
+}
+
+/** A repository holding the project's content and stack files, committed on main, with a branch checked out. */
+function repository(): string {
+  const dir = writeContent({});
+  for (const path of ["rules", "functions", "watchlists", "Pulumi.yaml", "Pulumi.dev.yaml"])
+    cpSync(join(PROJECT_DIR, path), join(dir, path), { recursive: true });
+  git(dir, "init", "-q", "-b", "main");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "base");
+  git(dir, "checkout", "-qb", "change");
+  return dir;
+}
+
+const edit = (dir: string, file: string, from: RegExp, to: string) => {
+  const path = join(dir, file);
+  const text = readFileSync(path, "utf8");
+  expect(text).toMatch(from);
+  writeFileSync(path, text.replace(from, to));
+};
+
+function run(dir: string, format: "markdown" | "json" = "markdown") {
+  const out = new Collected();
+  const err = new Collected();
+  const code = runSummarize({ base: "main", projectDir: dir, format }, out, err);
+  return { code, out: out.text, err: err.text };
+}
+
+describe("summarize --base", () => {
+  it("calls out what weakens detection first: lowered severity, raised threshold, a disabled rule, a widened allowlist, lost coverage", () => {
+    const dir = repository();
+    edit(dir, TI_RULE, /^severity: High$/m, "severity: Low");
+    edit(dir, TI_RULE, /^triggerThreshold: 0$/m, "triggerThreshold: 5");
+    edit(dir, TI_RULE, /^queryPeriod: 1h$/m, "queryPeriod: 30m");
+    edit(dir, ROPC_RULE, /^kind: Scheduled$/m, "kind: Scheduled\nenabled: false");
+    appendFileSync(join(dir, "watchlists/NetworkAllowlist/NetworkAllowlist.csv"), "198.51.100.0/24,Example partner range,Identity Team\n");
+    const { code, out } = run(dir);
+    expect(code).toBe(0);
+    const attention = out.slice(out.indexOf("### Needs attention"), out.indexOf("### Analytics rules"));
+    expect(attention).toContain('⚠️ "ROPC Authentication Detected - Credential Pass-Through Bypass" is disabled: it stops raising alerts');
+    expect(attention).toContain('⚠️ "Non-Interactive Sign-In from Threat Intelligence IP": severity lowered from High to Low');
+    expect(attention).toContain("alert threshold moved from 0 to 5; fewer results raise an alert");
+    expect(attention).toContain("each run now sees 30m of data instead of 1h");
+    expect(attention).toContain("watchlist NetworkAllowlist gains 1 row(s) (256 more addresses): 198.51.100.0/24");
+    expect(attention).toMatch(/ATT&CK coverage lost: no enabled rule covers .*T1110/);
+    expect(out).toContain(
+      "| ~ | Non-Interactive Sign-In from Threat Intelligence IP | `rules/analytics/NonInteractiveSignIn-ThreatIntelIP.yaml` | severity: `High` → `Low`",
+    );
+    expect(out).toContain("| NetworkAllowlist (exclusion list) | `198.51.100.0/24` (256 addresses) | — | — |");
+    expect(out).toContain("| enabled rules | 3 | 2 | | |");
+    expect(out.startsWith("<!-- sentinel-iac:summary -->\n")).toBe(true);
+  });
+
+  it("shows query changes as diffs and added rules, and says so when nothing weakens detection", () => {
+    const dir = repository();
+    edit(dir, TI_RULE, /\| where IsActive == true\n/, "| where IsActive == true and Confidence >= 50\n");
+    const added = readFileSync(join(dir, TI_RULE), "utf8")
+      .replace(/^id: .*$/m, "id: 0e1d2c3b-4a59-4867-8756-a4b3c2d1e0f9")
+      .replace(/^name: .*$/m, "name: Added rule");
+    writeFileSync(join(dir, "rules/analytics/added.yaml"), added);
+    const { code, out } = run(dir);
+    expect(code).toBe(0);
+    expect(out).toContain("No change weakens detection.");
+    expect(out).toContain("### Analytics rules: 1 added, 0 removed, 1 changed");
+    expect(out).toContain("```diff\n--- base\n+++ head\n");
+    expect(out).toContain("-    | where IsActive == true\n+    | where IsActive == true and Confidence >= 50");
+  });
+
+  it("a removed rule file is an error unless retired.yaml acknowledges it; then it is listed as retired", () => {
+    const dir = repository();
+    rmSync(join(dir, ROPC_RULE));
+    const unacknowledged = run(dir);
+    expect(unacknowledged.code).toBe(1);
+    expect(unacknowledged.out).toContain(
+      `❌ analytics rule "ROPC Authentication Detected - Credential Pass-Through Bypass" (${ROPC_ID}) was removed (${ROPC_RULE}); deploying deletes it from every workspace. If that is intended, add it to retired.yaml with a reason; otherwise restore the file`,
+    );
+    writeFileSync(
+      join(dir, "retired.yaml"),
+      `retired:\n  - id: ${ROPC_ID}\n    reason: Replaced by the Entra ID ROPC analytics rule from Content Hub.\n    date: 2026-11-20\n`,
+    );
+    const acknowledged = run(dir);
+    expect(acknowledged.code).toBe(0);
+    expect(acknowledged.out).toContain("### Retired (acknowledged in retired.yaml)");
+    expect(acknowledged.out).toContain(
+      `| ROPC Authentication Detected - Credential Pass-Through Bypass (\`${ROPC_ID}\`) | Replaced by the Entra ID ROPC analytics rule from Content Hub. |`,
+    );
+  });
+
+  it("compares with the merge base: rules added on main since the branch left it are not reported as removed", () => {
+    const dir = repository();
+    git(dir, "checkout", "-q", "main");
+    const text = readFileSync(join(dir, TI_RULE), "utf8")
+      .replace(/^id: .*$/m, "id: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d")
+      .replace(/^name: .*$/m, "name: Newer on main");
+    writeFileSync(join(dir, "rules/analytics/newer.yaml"), text);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "main moves on");
+    git(dir, "checkout", "-q", "change");
+    const summary = summarize({ base: "main", projectDir: dir });
+    expect(summary.rules).toEqual([]);
+    expect(summary.findings).toEqual([]);
+  });
+
+  it("takes each side's stack settings from its own Pulumi.<stack>.yaml: a staged rollout shows as disabled rules", () => {
+    const dir = repository();
+    edit(dir, "Pulumi.dev.yaml", /rulesEnabled: asDeclared/, "rulesEnabled: allDisabled");
+    const out = new Collected();
+    runSummarize({ base: "main", projectDir: dir, stack: "dev", format: "json" }, out, new Collected());
+    const summary = JSON.parse(out.text) as { findings: { code: string }[]; coverage: { after: { enabledRules: number } } };
+    expect(summary.findings.filter((f) => f.code === "rule-disabled")).toHaveLength(3);
+    expect(summary.coverage.after.enabledRules).toBe(0);
+  });
+
+  it("explains a base ref the clone does not have", () => {
+    const dir = repository();
+    const out = new Collected();
+    const err = new Collected();
+    expect(runSummarize({ base: "origin/main", projectDir: dir, format: "markdown" }, out, err)).toBe(1);
+    expect(err.text).toContain("base ref 'origin/main' is not in this clone");
+    expect(err.text).toContain("fetch-depth: 0");
+  });
+});
+
+describe("safe deletes", () => {
+  it("plan --base fails on an unacknowledged removal, naming the fix", async () => {
+    const dir = repository();
+    rmSync(join(dir, ROPC_RULE));
+    const out = new Collected();
+    expect(await runPlan({ projectDir: dir, content: dir, base: "main", format: "text", queries: false }, out)).toBe(1);
+    expect(out.text).toContain("[plan/unacknowledged-removal]");
+    expect(out.text).toContain(`Add { id: ${ROPC_ID}, reason: ... } to retired.yaml to retire it, or restore the file.`);
+    writeFileSync(join(dir, "retired.yaml"), `retired:\n  - id: ${ROPC_ID}\n    reason: Replaced.\n`);
+    expect(await runPlan({ projectDir: dir, content: dir, base: "main", format: "text", queries: false }, new Collected())).toBe(0);
+  });
+
+  it("retired --urns prints the URNs the deploy pipeline unprotects before pulumi up", () => {
+    const dir = repository();
+    writeFileSync(join(dir, "retired.yaml"), `retired:\n  - id: ${ROPC_ID.toUpperCase()}\n    reason: Replaced.\n`);
+    const out = new Collected();
+    runRetired({ projectDir: dir, stack: "dev", urns: true, format: "text" }, out);
+    expect(out.text).toBe(
+      [
+        `urn:pulumi:dev::sentinel-iac::azure-native:securityinsights:ScheduledAlertRule::${ROPC_ID}`,
+        `urn:pulumi:dev::sentinel-iac::azure-native:resources:Resource::${ROPC_ID}`,
+        "",
+      ].join("\n"),
+    );
+    expect(() => runRetired({ projectDir: dir, urns: true, format: "text" }, new Collected())).toThrow(/--urns needs --stack/);
+  });
+
+  it("retired.yaml is checked: a reason is required, and a retired id still defined is a warning", () => {
+    const dir = repository();
+    writeFileSync(join(dir, "retired.yaml"), `retired:\n  - id: ${ROPC_ID}\n  - id: ${ROPC_ID}\n    reason: twice\n`);
+    const out = new Collected();
+    expect(() => runRetired({ projectDir: dir, format: "text" }, out)).toThrow(/retired\.yaml has errors: 2: .*reason/);
+    writeFileSync(join(dir, "retired.yaml"), `retired:\n  - id: ${ROPC_ID}\n    reason: Going away.\n`);
+    const plan = new Collected();
+    return runPlan({ projectDir: dir, content: dir, format: "text", queries: false }, plan).then((code) => {
+      expect(code).toBe(0);
+      expect(plan.text).toContain(
+        `[retired/still-defined] retired[0].id: '${ROPC_ID}' is listed as retired, but ${ROPC_RULE} still defines it`,
+      );
+    });
+  });
+});
+
+describe("stacks --base", () => {
+  function stacks(dir: string): StackInfo[] {
+    const out = new Collected();
+    expect(runStacks({ base: "main", format: "json", projectDir: dir }, out, new Collected())).toBe(0);
+    return JSON.parse(out.text) as StackInfo[];
+  }
+
+  it("marks the stacks whose selection a change touches, and every stack when the program changes", () => {
+    const dir = repository();
+    writeFileSync(
+      join(dir, "Pulumi.identity.yaml"),
+      'config:\n  sentinel-iac:resourceGroupName: rg\n  sentinel-iac:workspaceName: ws\n  sentinel-iac:include: ["functions/**"]\n',
+    );
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "second stack");
+    git(dir, "branch", "-f", "main", "HEAD");
+    expect(stacks(dir).map((s) => [s.stack, s.affected])).toEqual([
+      ["dev", false],
+      ["identity", false],
+    ]);
+    edit(dir, TI_RULE, /^severity: High$/m, "severity: Medium");
+    expect(stacks(dir).map((s) => [s.stack, s.affected])).toEqual([
+      ["dev", true],
+      ["identity", false],
+    ]);
+    // A function's .kql follows its YAML's selection.
+    appendFileSync(join(dir, "functions/ExcludeAllowlistedIPs_AADNI/ExcludeAllowlistedIPs_AADNI.kql"), "\n");
+    const [, identity] = stacks(dir);
+    expect(identity).toMatchObject({ affected: true, reasons: ["functions/ExcludeAllowlistedIPs_AADNI/ExcludeAllowlistedIPs_AADNI.kql"] });
+    writeFileSync(join(dir, "index.ts"), "// changed\n");
+    expect(stacks(dir).every((s) => s.affected && s.reasons?.includes("index.ts (the program)"))).toBe(true);
+  });
+});
+
+describe("coverage", () => {
+  it("writes an ATT&CK Navigator layer and a Markdown table of the enabled rules' tactics and techniques", () => {
+    const dir = repository();
+    const layerFile = join(dir, "layer.json");
+    const out = new Collected();
+    runCoverage({ projectDir: dir, format: "markdown", layer: layerFile }, out);
+    expect(out.text).toContain("3 enabled analytics rule(s) cover 4 tactic(s) and 5 technique(s).");
+    expect(out.text).toContain("| CredentialAccess | 3 | T1110, T1528, T1539 |");
+    expect(out.text).toContain("| Execution | **0** | — |");
+    const layer = JSON.parse(readFileSync(layerFile, "utf8")) as NavigatorLayer;
+    expect(layer).toMatchObject({ domain: "enterprise-attack", versions: { layer: "4.5" } });
+    // T1078 (Valid Accounts) is listed by rules under Initial Access and Defense Evasion: one cell per tactic.
+    const validAccounts = layer.techniques.filter((t) => t.techniqueID === "T1078");
+    expect(validAccounts.map((t) => t.tactic).sort()).toEqual(["defense-evasion", "initial-access"]);
+    expect(validAccounts.find((t) => t.tactic === "initial-access")?.score).toBe(3);
+    expect(layer.gradient.maxValue).toBe(3);
+  });
+});
