@@ -64,7 +64,8 @@ export function coverageMarkdown(coverage: Coverage, label: string): string {
   for (const tactic of [...ATTACK_TACTICS, ...coverage.tactics.map((t) => t.id).filter((t) => !ATTACK_TACTICS.includes(t))]) {
     const techniques = [...new Set(coverage.cells.filter((c) => c.tactic === tactic).map((c) => c.technique))];
     const rules = byTactic.get(tactic) ?? 0;
-    if (rules === 0 && techniques.length === 0 && ["PreAttack", "ImpairProcessControl", "InhibitResponseFunction"].includes(tactic)) continue;
+    if (rules === 0 && techniques.length === 0 && ["PreAttack", "ImpairProcessControl", "InhibitResponseFunction"].includes(tactic))
+      continue;
     lines.push(`| ${tactic} | ${rules === 0 ? "**0**" : rules} | ${techniques.join(", ") || "—"} |`);
   }
   const unplaced = [...new Set(coverage.cells.filter((c) => c.tactic === undefined).map((c) => c.technique))];
