@@ -77,6 +77,34 @@ describe("sentinel-iac plan", () => {
     expect(stdout).toMatch(/Scheduled {2}Medium {2}disabled/);
   });
 
+  it("turns bad paths and endpoints into one-line errors, never stack traces", () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [
+        ["coverage", "--layer", "/nonexistent/dir/layer.json"],
+        {},
+        /^error: ENOENT: no such file or directory, open '\/nonexistent\/dir\/layer\.json'/,
+      ],
+      [["summarize", "--base", "no-such-ref"], {}, /^error: base ref 'no-such-ref' is not in this clone/],
+      [
+        ["diff", "--subscription", "s", "--resource-group", "r", "--workspace", "w", "--arm-endpoint", "https://user:secret@127.0.0.1:9"],
+        {},
+        /^error: armEndpoint must not contain a user name or password/,
+      ],
+      [
+        ["diff", "--subscription", "s", "--resource-group", "r", "--workspace", "w", "--content", writeContent({})],
+        { AZURE_AUTHORITY_HOST: "not a url" },
+        /^error: AZURE_AUTHORITY_HOST 'not a url' is not a URL/,
+      ],
+    ];
+    for (const [args, env, expected] of cases) {
+      const result = spawnSync(process.execPath, [BIN, ...args], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env } });
+      expect(result.status, args.join(" ")).toBe(1);
+      expect(result.stderr, args.join(" ")).toMatch(expected);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stderr).not.toContain("secret");
+    }
+  });
+
   it("explains configuration mistakes and exits 1", () => {
     const { code, stderr } = cli(["plan", "--stack", "missing"]);
     expect(code).toBe(1);

@@ -142,6 +142,25 @@ describe("drift", () => {
     expect(report.otherSavedSearches).toBe(1);
   });
 
+  it("leaves live-only resources a stack's ignoreUnmanaged names alone, and counts them", () => {
+    const state = deployedState(project);
+    state.savedSearches.push({
+      name: "a1b2c3d4-0000-4000-8000-000000000001",
+      properties: { category: "Hunting Queries", displayName: "Solution: Okta sign-ins", query: "T" },
+    });
+    state.alertRules.push({
+      name: "0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f",
+      kind: "Scheduled",
+      properties: { displayName: "Portal rule", query: "T" },
+    });
+    const report = compareWorkspace(project, liveFromState(state), { ignoreUnmanaged: ["solution: *"] });
+    expect(changed(report).map((r) => r.displayName)).toEqual(["Portal rule"]);
+    expect(report.ignoredUnmanaged).toBe(1);
+    expect(renderDriftText(report, { ...TEST_WORKSPACE }, "")).toContain(
+      "1 live-only resource(s) the stack's ignoreUnmanaged leaves alone",
+    );
+  });
+
   it("matches a watchlist row by its search key when its id is not the derived one", () => {
     const report = diffAfter((state) => {
       const item = state.watchlists[0]!.items[0]!;

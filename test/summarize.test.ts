@@ -4,7 +4,7 @@
  * `stacks --base` and `coverage`.
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCoverage } from "../src/cli/commands/coverage";
@@ -72,12 +72,13 @@ describe("summarize --base", () => {
     expect(attention).toContain('⚠️ "Non-Interactive Sign-In from Threat Intelligence IP": severity lowered from High to Low');
     expect(attention).toContain("alert threshold moved from 0 to 5; fewer results raise an alert");
     expect(attention).toContain("each run now sees 30m of data instead of 1h");
-    expect(attention).toContain("watchlist NetworkAllowlist gains 1 row(s) (256 more addresses): 198.51.100.0/24");
+    // 198.51.100.25 was already allowlisted: the new /24 adds 255 addresses.
+    expect(attention).toContain("watchlist NetworkAllowlist gains 1 row(s) (255 more addresses): 198.51.100.0/24");
     expect(attention).toMatch(/ATT&CK coverage lost: no enabled rule covers .*T1110/);
     expect(out).toContain(
       "| ~ | Non-Interactive Sign-In from Threat Intelligence IP | `rules/analytics/NonInteractiveSignIn-ThreatIntelIP.yaml` | severity: `High` → `Low`",
     );
-    expect(out).toContain("| NetworkAllowlist (exclusion list) | `198.51.100.0/24` (256 addresses) | — | — |");
+    expect(out).toContain("| NetworkAllowlist (exclusion list) | `198.51.100.0/24` (255 addresses) | — | — |");
     expect(out).toContain("| enabled rules | 3 | 2 | | |");
     expect(out.startsWith("<!-- sentinel-iac:summary -->\n")).toBe(true);
   });
@@ -142,6 +143,52 @@ describe("summarize --base", () => {
     expect(summary.coverage.after.enabledRules).toBe(0);
   });
 
+  it("a rule file that no longer loads is a content error, not a removal to retire", () => {
+    const dir = repository();
+    edit(dir, ROPC_RULE, /^severity: High$/m, "severity: [High");
+    const summary = summarize({ base: "main", projectDir: dir });
+    expect(summary.findings.filter((f) => f.severity === "error").map((f) => f.code)).toEqual(["content-error"]);
+  });
+
+  it("a narrower entry or a longer blocklist is not an allowlist widened", () => {
+    const dir = repository();
+    writeFileSync(
+      join(dir, "watchlists/MaliciousIPs.yaml"),
+      "alias: MaliciousIPs\ndisplayName: Malicious IPs\nprovider: CTI\nitemsSearchKey: IP\n",
+    );
+    writeFileSync(join(dir, "watchlists/MaliciousIPs.csv"), "IP\n198.51.100.66\n");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "blocklist");
+    git(dir, "branch", "-f", "main", "HEAD");
+    appendFileSync(join(dir, "watchlists/MaliciousIPs.csv"), "203.0.113.0/24\n");
+    edit(dir, "watchlists/NetworkAllowlist/NetworkAllowlist.csv", /^192\.0\.2\.0\/28,/m, "192.0.2.0/29,");
+    const summary = summarize({ base: "main", projectDir: dir });
+    expect(summary.findings.filter((f) => f.code === "allowlist-widened")).toEqual([]);
+    expect(summary.watchlistRows.map((w) => [w.alias, w.exclusionList, String(w.addressesAdded)])).toEqual([
+      ["MaliciousIPs", false, "256"],
+      ["NetworkAllowlist", true, "0"],
+    ]);
+  });
+
+  it("warns that changing a rule's kind deletes and re-creates it", () => {
+    const dir = repository();
+    edit(dir, ROPC_RULE, /^kind: Scheduled$/m, "kind: NRT");
+    for (const key of ["queryFrequency", "queryPeriod", "triggerOperator", "triggerThreshold"])
+      edit(dir, ROPC_RULE, new RegExp(`^${key}: .*\n`, "m"), "");
+    const findings = summarize({ base: "main", projectDir: dir }).findings.filter((f) => f.subject?.name === ROPC_ID);
+    expect(findings.map((f) => f.code)).toEqual(["kind-changed"]);
+    expect(findings[0]?.message).toContain("kind changes from Scheduled to NRT");
+  });
+
+  it("reads the base through a symlinked path to the repository as well", () => {
+    const dir = repository();
+    edit(dir, TI_RULE, /^severity: High$/m, "severity: Low");
+    const link = join(writeContent({}), "link");
+    symlinkSync(dir, link);
+    const summary = summarize({ base: "main", projectDir: link });
+    expect(summary.findings.map((f) => f.code)).toContain("severity-lowered");
+  });
+
   it("explains a base ref the clone does not have", () => {
     const dir = repository();
     const out = new Collected();
@@ -149,6 +196,35 @@ describe("summarize --base", () => {
     expect(runSummarize({ base: "origin/main", projectDir: dir, format: "markdown" }, out, err)).toBe(1);
     expect(err.text).toContain("base ref 'origin/main' is not in this clone");
     expect(err.text).toContain("fetch-depth: 0");
+  });
+});
+
+describe("summarize --base with a stack", () => {
+  const prodStack = "config:\n  sentinel-iac:resourceGroupName: rg\n  sentinel-iac:workspaceName: ws\n";
+
+  it("a stack created by the change is compared with its own selection, so nothing looks removed", () => {
+    const dir = repository();
+    writeFileSync(
+      join(dir, "Pulumi.prod.yaml"),
+      `${prodStack}  sentinel-iac:include: ["rules/analytics/ROPC-*", "functions/**", "watchlists/**"]\n`,
+    );
+    const out = new Collected();
+    expect(runSummarize({ base: "main", projectDir: dir, stack: "prod", format: "json" }, out, new Collected())).toBe(0);
+    expect((JSON.parse(out.text) as { findings: unknown[] }).findings).toEqual([]);
+  });
+
+  it("narrowing a stack's selection warns that its workspace loses the rules; it is not a deletion to retire", () => {
+    const dir = repository();
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), prodStack);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "prod");
+    git(dir, "branch", "-f", "main", "HEAD");
+    appendFileSync(join(dir, "Pulumi.prod.yaml"), '  sentinel-iac:include: ["rules/analytics/ROPC-*", "functions/**", "watchlists/**"]\n');
+    const summary = summarize({ base: "main", projectDir: dir, stack: "prod" });
+    expect(summary.findings.filter((f) => f.severity === "error")).toEqual([]);
+    const leaving = summary.findings.filter((f) => f.code === "leaves-stack");
+    expect(leaving.length).toBeGreaterThan(0);
+    expect(leaving[0]?.message).toMatch(/is no longer selected by stack prod; its next deploy deletes it from that workspace/);
   });
 });
 
@@ -224,6 +300,26 @@ describe("stacks --base", () => {
     appendFileSync(join(dir, "functions/ExcludeAllowlistedIPs_AADNI/ExcludeAllowlistedIPs_AADNI.kql"), "\n");
     const [, identity] = stacks(dir);
     expect(identity).toMatchObject({ affected: true, reasons: ["functions/ExcludeAllowlistedIPs_AADNI/ExcludeAllowlistedIPs_AADNI.kql"] });
+    // A watchlist's CSV follows its YAML's selection, whatever the CSV is called (itemsFile).
+    writeFileSync(
+      join(dir, "Pulumi.lists.yaml"),
+      'config:\n  sentinel-iac:resourceGroupName: rg\n  sentinel-iac:workspaceName: ws\n  sentinel-iac:include: ["watchlists/NetworkAllowlist/NetworkAllowlist.yaml"]\n',
+    );
+    edit(
+      dir,
+      "watchlists/NetworkAllowlist/NetworkAllowlist.yaml",
+      /^itemsSearchKey: IPOrRange$/m,
+      "itemsSearchKey: IPOrRange\nitemsFile: rows.csv",
+    );
+    git(dir, "mv", "watchlists/NetworkAllowlist/NetworkAllowlist.csv", "watchlists/NetworkAllowlist/rows.csv");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "lists stack");
+    git(dir, "branch", "-f", "main", "HEAD");
+    appendFileSync(join(dir, "watchlists/NetworkAllowlist/rows.csv"), "198.51.100.99,x,y\n");
+    expect(stacks(dir).find((s) => s.stack === "lists")).toMatchObject({
+      affected: true,
+      reasons: ["watchlists/NetworkAllowlist/rows.csv"],
+    });
     writeFileSync(join(dir, "index.ts"), "// changed\n");
     expect(stacks(dir).every((s) => s.affected && s.reasons?.includes("index.ts (the program)"))).toBe(true);
   });

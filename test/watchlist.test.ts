@@ -60,8 +60,21 @@ describe("allowlist entries that switch rules off", () => {
     ]);
   });
 
+  it("judges a range by all it spans, not by its ends", () => {
+    // Both ends are in reserved space; the addresses between them are public.
+    expect(breadth("IPOrRange\n192.0.2.255-192.168.0.0\n2001::-2001:db8::\n")).toEqual([
+      ["warning", 2, "IPOrRange '192.0.2.255-192.168.0.0' covers 11,009,282 public addresses"],
+      ["error", 3, "IPOrRange '2001::-2001:db8::' covers as much public address space as a /21"],
+    ]);
+  });
+
   it("accepts private and documentation ranges, and ordinary public networks", () => {
     expect(breadth("IPOrRange\n10.0.0.0/8\n100.64.0.0/10\n192.0.2.0/24\n2001:db8::/32\n52.1.0.0/16\n2600:1f00::/48\n")).toEqual([]);
+  });
+
+  it("checks columns declared as plain strings too", () => {
+    const yaml = "alias: Allow\ndisplayName: Allow\nprovider: Team\nitemsSearchKey: Key\ncolumns:\n  Range:\n    type: string\n";
+    expect(build("Key,Range\nvpn,::/0\n", yaml).diagnostics.filter((d) => d.code === "watchlist/ip-range-too-broad")).toHaveLength(1);
   });
 
   it("checks columns that do not declare a type, too, and says why it matters", () => {

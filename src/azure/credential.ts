@@ -15,7 +15,7 @@
  */
 import type { TokenCredential } from "@azure/identity";
 import { AzureAuthorityHosts, DefaultAzureCredential } from "@azure/identity";
-import { resolveEndpoints, type AzureTarget } from "./target";
+import { checkUrl, resolveEndpoints, type AzureTarget } from "./target";
 import { extraCaTrust } from "./trust";
 
 export interface CredentialOptions {
@@ -34,18 +34,13 @@ const MICROSOFT_AUTHORITY_HOSTS = new Set(Object.values(AzureAuthorityHosts).map
 export function effectiveAuthorityHost(target: AzureTarget, env: NodeJS.ProcessEnv = process.env): string {
   if (target.authorityHost) return resolveEndpoints(target).authorityHost;
   const fromEnv = env.AZURE_AUTHORITY_HOST?.trim();
-  return fromEnv ? fromEnv.replace(/\/+$/, "") : resolveEndpoints(target).authorityHost;
+  return fromEnv ? checkUrl(fromEnv, "AZURE_AUTHORITY_HOST") : resolveEndpoints(target).authorityHost;
 }
 
 export function createCredential(target: AzureTarget, options: CredentialOptions = {}): TokenCredential {
   if (options.credential) return options.credential;
   const authorityHost = effectiveAuthorityHost(target);
-  let host: string;
-  try {
-    host = new URL(authorityHost).host.toLowerCase();
-  } catch {
-    throw new Error(`the authority host '${authorityHost}' is not a URL; fix --authority-host or AZURE_AUTHORITY_HOST`);
-  }
+  const host = new URL(authorityHost).host.toLowerCase();
   return new DefaultAzureCredential({
     authorityHost,
     ...(MICROSOFT_AUTHORITY_HOSTS.has(host) ? {} : { disableInstanceDiscovery: true }),

@@ -58,14 +58,23 @@ function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
 
-function checkUrl(value: string, field: string): string {
+export class EndpointError extends Error {}
+
+/** An endpoint URL: https, and without credentials in it (they would end up in messages). */
+export function checkUrl(value: string, field: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`${field} '${value}' is not a URL; give an https URL such as https://management.azure.com`);
+    throw new EndpointError(`${field} '${value}' is not a URL; give an https URL such as https://management.azure.com`);
   }
-  if (url.protocol !== "https:") throw new Error(`${field} '${value}' must use https: the Azure SDK sends bearer tokens only over TLS`);
+  if (url.username !== "" || url.password !== "") {
+    throw new EndpointError(
+      `${field} must not contain a user name or password; sign in through the credential (az login, AZURE_CLIENT_SECRET, ...) instead`,
+    );
+  }
+  if (url.protocol !== "https:")
+    throw new EndpointError(`${field} '${value}' must use https: the Azure SDK sends bearer tokens only over TLS`);
   return trimSlash(value);
 }
 
@@ -73,7 +82,7 @@ function checkUrl(value: string, field: string): string {
 export function resolveEndpoints(target: AzureTarget): ResolvedEndpoints {
   const cloud = target.cloud ?? "AzureCloud";
   const known = AZURE_CLOUDS[cloud];
-  if (!known) throw new Error(`cloud '${String(cloud)}' is not known; use one of ${Object.keys(AZURE_CLOUDS).join(", ")}`);
+  if (!known) throw new EndpointError(`cloud '${String(cloud)}' is not known; use one of ${Object.keys(AZURE_CLOUDS).join(", ")}`);
   return {
     cloud,
     armEndpoint: target.armEndpoint ? checkUrl(target.armEndpoint, "armEndpoint") : known.armEndpoint,

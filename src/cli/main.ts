@@ -1,7 +1,9 @@
 /** `sentinel-iac`: validate, plan, diff against a live workspace, and adopt what is already there. */
 import { Command, CommanderError, Option } from "commander";
 import { AzureReadError } from "../azure/readError";
+import { EndpointError } from "../azure/target";
 import { ConfigError } from "../config/settings";
+import { GitBaseError } from "../summary/gitBase";
 import { runDiff, type DiffFormat } from "./commands/diff";
 import { runExport } from "./commands/export";
 import { runCoverage } from "./commands/coverage";
@@ -195,8 +197,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[]);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
-    if (error instanceof ConfigError || error instanceof AzureReadError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof AzureReadError ||
+      error instanceof EndpointError ||
+      error instanceof GitBaseError
+    ) {
       process.stderr.write(`error: ${error.message}\n`);
+      return 1;
+    }
+    // Files the user named (--output, --layer, --out) that cannot be written: say which and why.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && ["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS", "ENOSPC"].includes(code)) {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
       return 1;
     }
     throw error;

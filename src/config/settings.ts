@@ -83,6 +83,7 @@ export function readProjectSettings(get: ConfigLookup): ProjectSettings {
       exclude: asStringList("exclude", get("exclude")),
       rulesEnabled: asEnum<RulesEnabled>("rulesEnabled", get("rulesEnabled"), RULES_ENABLED, DEFAULT_STACK_SETTINGS.rulesEnabled),
       disabledRules: asStringList("disabledRules", get("disabledRules")),
+      ignoreUnmanaged: asStringList("ignoreUnmanaged", get("ignoreUnmanaged")),
       nrtRules: asEnum<NrtMode>("nrtRules", get("nrtRules"), NRT_MODES, DEFAULT_STACK_SETTINGS.nrtRules),
     },
     propagationWaitSeconds: asSeconds("propagationWaitSeconds", get("propagationWaitSeconds"), DEFAULT_PROPAGATION_WAIT_SECONDS),

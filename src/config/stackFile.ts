@@ -47,7 +47,7 @@ export function readProjectName(projectDir: string): string {
 /** The stacks that have a Pulumi.<stack>.yaml file in the project folder. */
 export function listStacks(projectDir: string): string[] {
   return readdirSync(projectDir)
-    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();
 }

@@ -25,7 +25,7 @@ export interface Coverage {
   enabledRules: number;
   /** Tactics in ATT&CK order, each with the rules that list it. */
   tactics: CoveredItem[];
-  /** Techniques and sub-techniques, sorted by id. */
+  /** Techniques (parent ids), sorted by id. */
   techniques: CoveredItem[];
   /** Each technique under the tactics its rules name for it (a rule's tactics that the technique belongs to). */
   cells: CoveredCell[];
@@ -49,8 +49,9 @@ export function coverageOf(resources: readonly DesiredResource[]): Coverage {
     enabledRules++;
     const name = r.properties.displayName;
     for (const t of r.properties.tactics) add(tactics, t, name);
-    const ruleTechniques = [...r.properties.techniques, ...(r.kind === "NRT" ? (r.properties.subTechniques ?? []) : [])];
-    for (const technique of ruleTechniques) {
+    // Parent techniques only: the API keeps sub-techniques for NRT rules alone, so counting them
+    // would make coverage depend on the rule kind.
+    for (const technique of r.properties.techniques) {
       add(techniques, technique, name);
       const under = enterpriseTacticsOf(technique).filter((t) => r.properties.tactics.includes(t));
       for (const tactic of under.length > 0 ? under : [""]) add(cells, `${technique}\u0000${tactic}`, name);

@@ -39,7 +39,7 @@ export function navigatorLayer(coverage: Coverage, label: string): NavigatorLaye
       comment: c.rules.join("; "),
       enabled: true,
       metadata: c.rules.map((rule) => ({ name: "rule", value: rule })),
-      showSubtechniques: c.technique.includes("."),
+      showSubtechniques: false,
     })),
     gradient: { colors: ["#d7f0c5", "#2e8540"], minValue: 1, maxValue: max },
     legendItems: [

@@ -7,6 +7,7 @@
  * - unmanaged: live only (made in the portal, installed from Content Hub, or removed from Git).
  */
 import { createTwoFilesPatch } from "diff";
+import picomatch from "picomatch";
 import type { LiveResource, LiveWatchlist, LiveWorkspace } from "../azure/liveWorkspace";
 import type { ArmType, DesiredResource, ResourceOrigin } from "../model/types";
 import { ARM_TYPES } from "../model/types";
@@ -54,6 +55,8 @@ export interface DriftReport {
    * some, so they are counted, never reported as drift.
    */
   otherAlertRules: Record<string, number>;
+  /** Live-only resources the stack's ignoreUnmanaged globs leave alone. */
+  ignoredUnmanaged: number;
   drift: boolean;
 }
 
@@ -101,16 +104,30 @@ function displayNameOf(r: LiveResource): string | undefined {
   return typeof r.properties["displayName"] === "string" ? r.properties["displayName"] : undefined;
 }
 
-export function compareWorkspace(
-  desired: readonly DesiredResource[],
-  live: LiveWorkspace,
-  labels: SideLabels = DEFAULT_LABELS,
-): DriftReport {
+export interface CompareOptions {
+  labels?: SideLabels;
+  /** Globs (case-insensitive) of live-only resources to leave out, by name or display name (a stack's ignoreUnmanaged). */
+  ignoreUnmanaged?: readonly string[];
+}
+
+export function compareWorkspace(desired: readonly DesiredResource[], live: LiveWorkspace, options: CompareOptions = {}): DriftReport {
+  const labels = options.labels ?? DEFAULT_LABELS;
+  const ignored =
+    options.ignoreUnmanaged && options.ignoreUnmanaged.length > 0 ? picomatch([...options.ignoreUnmanaged], { nocase: true }) : undefined;
+  let ignoredUnmanaged = 0;
   const resources: ResourceDrift[] = [];
+  /** Records a live-only resource, unless the stack leaves it alone. */
+  const addUnmanaged = (drift: ResourceDrift) => {
+    if (ignored && (ignored(drift.name) || (drift.displayName !== undefined && ignored(drift.displayName)))) ignoredUnmanaged++;
+    else resources.push(drift);
+  };
   const liveRules = new Map(live.alertRules.map((r) => [key(r.name), r]));
   const liveSearches = new Map(live.savedSearches.map((r) => [key(r.name), r]));
   const liveLists = new Map(live.watchlists.map((w) => [key(w.name), w]));
   const matched = new Set<LiveResource>();
+  const desiredSearchKeys = new Map(
+    desired.flatMap((r) => (r.content === "watchlist" ? [[key(r.name), r.properties.itemsSearchKey] as const] : [])),
+  );
   const items = new ItemMatcher(new Set(desired.filter((r) => r.content === "watchlistItem").map((r) => key(r.name))), matched);
 
   for (const r of desired) {
@@ -173,7 +190,14 @@ export function compareWorkspace(
         const list = liveLists.get(key(r.watchlistAlias));
         const current = list ? items.match(list, r.name, r.properties.itemsKeyValue) : undefined;
         const drift = classify(
-          { ...base, kind: "watchlistItem", watchlist: r.watchlistAlias, displayName: searchKeyOf(r.properties.itemsKeyValue, list) },
+          {
+            ...base,
+            kind: "watchlistItem",
+            watchlist: r.watchlistAlias,
+            displayName:
+              r.properties.itemsKeyValue[desiredSearchKeys.get(key(r.watchlistAlias)) ?? ""] ??
+              searchKeyOf(r.properties.itemsKeyValue, list),
+          },
           canonicalWatchlistItem(r.properties as unknown as Record<string, unknown>),
           current,
           (l) => canonicalWatchlistItem(l.properties),
@@ -195,24 +219,24 @@ export function compareWorkspace(
   const otherAlertRules: Record<string, number> = {};
   for (const r of live.alertRules) {
     if (matched.has(r)) continue;
-    if (CONTENT_RULE_KINDS.has((r.kind ?? "").toLowerCase())) resources.push(unmanaged("alertRule", ARM_TYPES.alertRule, r));
+    if (CONTENT_RULE_KINDS.has((r.kind ?? "").toLowerCase())) addUnmanaged(unmanaged("alertRule", ARM_TYPES.alertRule, r));
     else otherAlertRules[r.kind ?? "unknown"] = (otherAlertRules[r.kind ?? "unknown"] ?? 0) + 1;
   }
   let otherSavedSearches = 0;
   for (const s of live.savedSearches) {
     if (matched.has(s)) continue;
-    if (isFunction(s.properties)) resources.push(unmanaged("function", ARM_TYPES.savedSearch, s));
-    else if (s.properties["category"] === HUNTING_CATEGORY) resources.push(unmanaged("huntingQuery", ARM_TYPES.savedSearch, s));
+    if (isFunction(s.properties)) addUnmanaged(unmanaged("function", ARM_TYPES.savedSearch, s));
+    else if (s.properties["category"] === HUNTING_CATEGORY) addUnmanaged(unmanaged("huntingQuery", ARM_TYPES.savedSearch, s));
     else otherSavedSearches++;
   }
   const managedLists = new Set(desired.filter((r) => r.content === "watchlist").map((r) => key(r.name)));
   for (const w of live.watchlists) {
-    if (!matched.has(w)) resources.push({ ...unmanaged("watchlist", ARM_TYPES.watchlist, w), notes: [`${w.items.length} item(s)`] });
+    if (!matched.has(w)) addUnmanaged({ ...unmanaged("watchlist", ARM_TYPES.watchlist, w), notes: [`${w.items.length} item(s)`] });
     // Items of a managed watchlist that the CSV does not hold stay in Azure until deleted.
     if (managedLists.has(key(w.name))) {
       for (const item of w.items) {
         if (!matched.has(item))
-          resources.push({
+          addUnmanaged({
             ...unmanaged("watchlistItem", ARM_TYPES.watchlistItem, item),
             watchlist: w.name,
             displayName: searchKeyOf(item.properties["itemsKeyValue"], w),
@@ -227,7 +251,13 @@ export function compareWorkspace(
       CLASS_ORDER.indexOf(a.classification) - CLASS_ORDER.indexOf(b.classification) ||
       (a.displayName ?? a.name).localeCompare(b.displayName ?? b.name),
   );
-  return { resources, otherSavedSearches, otherAlertRules, drift: resources.some((r) => r.classification !== "unchanged") };
+  return {
+    resources,
+    otherSavedSearches,
+    otherAlertRules,
+    ignoredUnmanaged,
+    drift: resources.some((r) => r.classification !== "unchanged"),
+  };
 }
 
 /**

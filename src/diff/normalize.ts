@@ -197,6 +197,8 @@ function tagsOf(value: unknown): Obj {
   for (const t of asArray(value)) {
     if (!isObj(t) || typeof t["name"] !== "string") continue;
     const text = String(t["value"] ?? "").trimEnd();
+    // An empty tag says nothing: it equals no tag (an exported query without a description gets one).
+    if (text === "") continue;
     tags[t["name"]] = LIST_TAGS.has(t["name"].toLowerCase())
       ? [
           ...new Set(

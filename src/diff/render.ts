@@ -65,6 +65,7 @@ export function otherResourcesNote(report: DriftReport): string | undefined {
   }
   if (report.otherSavedSearches > 0)
     parts.push(`${report.otherSavedSearches} saved search(es) that are neither hunting queries nor functions`);
+  if (report.ignoredUnmanaged > 0) parts.push(`${report.ignoredUnmanaged} live-only resource(s) the stack's ignoreUnmanaged leaves alone`);
   return parts.length > 0 ? `Not compared: ${parts.join("; ")}.` : undefined;
 }
 
@@ -112,6 +113,7 @@ export function driftJson(report: DriftReport, target: AzureTarget, contentDir: 
     summary: countsByKind(report),
     otherSavedSearches: report.otherSavedSearches,
     otherAlertRules: report.otherAlertRules,
+    ignoredUnmanaged: report.ignoredUnmanaged,
     resources: report.resources,
   };
 }

@@ -14,6 +14,7 @@ import { dirname, join, relative } from "node:path";
 import type { LiveResource, LiveWatchlist, LiveWorkspace } from "../azure/liveWorkspace";
 import { compareWorkspace, type DriftReport, type FieldChange } from "../diff/compare";
 import type { Diagnostic } from "../diagnostics/diagnostic";
+import { ConfigError } from "../config/settings";
 import { buildDesiredState } from "../model/build";
 import { armResourceId, type WorkspaceScope } from "../model/armId";
 import type { DesiredState } from "../model/types";
@@ -322,7 +323,10 @@ function buildImportFile(
 export function writeExport(result: ExportResult, outDir: string, importFilePath: string): void {
   for (const f of result.files) {
     const target = join(outDir, f.path);
-    if (existsSync(target)) throw new Error(`${target} already exists; export never overwrites files`);
+    if (existsSync(target))
+      throw new ConfigError(
+        `${target} already exists; export never overwrites files. Move it away, or export to another folder with --out`,
+      );
   }
   for (const f of result.files) {
     const target = join(outDir, f.path);

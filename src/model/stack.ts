@@ -23,6 +23,12 @@ export interface StackSettings {
   rulesEnabled: RulesEnabled;
   /** Rule ids deployed disabled whatever their YAML says. */
   disabledRules: string[];
+  /**
+   * Globs (case-insensitive) of live resources this stack leaves alone: matched against a
+   * live-only resource's name (rule id, saved-search id, alias) and its display name, e.g.
+   * Content Hub solutions' hunting queries. `diff` counts them but never reports them as drift.
+   */
+  ignoreUnmanaged: string[];
   /** How NRT rules are deployed (azure-native v3 has no NRT resource). */
   nrtRules: NrtMode;
 }
@@ -32,6 +38,7 @@ export const DEFAULT_STACK_SETTINGS: StackSettings = {
   exclude: [],
   rulesEnabled: "asDeclared",
   disabledRules: [],
+  ignoreUnmanaged: [],
   nrtRules: "error",
 };
 
@@ -39,6 +46,15 @@ export const DEFAULT_STACK_SETTINGS: StackSettings = {
 function selectionFile(r: DesiredResource, watchlistFiles: Map<string, string>): string {
   if (r.content === "watchlistItem") return watchlistFiles.get(r.dependsOn[0] ?? "") ?? r.origin.file;
   return r.origin.file;
+}
+
+/**
+ * The settings a comparison (live diff, change summary) applies: NRT rules count as content
+ * even when the stack refuses to deploy them (`nrtRules: error` refuses the deploy, not the
+ * comparison); only `skip` leaves them out.
+ */
+export function comparisonSettings(settings: StackSettings): StackSettings {
+  return { ...settings, nrtRules: settings.nrtRules === "skip" ? "skip" : "genericResource" };
 }
 
 export function applyStackSettings(state: DesiredState, settings: StackSettings): DesiredState {

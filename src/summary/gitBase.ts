@@ -9,20 +9,33 @@
  * would report the base's own new commits as reverted by the pull request.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 
 export class GitBaseError extends Error {}
 
-function git(cwd: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: Buffer | string } = {}): Buffer {
-  return execFileSync("git", args, {
-    cwd,
-    env: { ...process.env, ...options.env },
-    ...(options.input !== undefined ? { input: options.input } : {}),
-    stdio: ["pipe", "pipe", "pipe"],
-    maxBuffer: 256 * 1024 * 1024,
-  });
+function git(cwd: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Buffer {
+  try {
+    return execFileSync("git", args, {
+      cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 * 1024 * 1024,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new GitBaseError("git is not installed (or not on PATH); --base needs it to read the base commit");
+    throw error;
+  }
+}
+
+/** NUL-separated path lists: git quotes unusual names (non-ASCII, tabs, quotes) in its line output, never with -z. */
+function gitPaths(cwd: string, args: string[]): string[] {
+  return git(cwd, [...args, "-z"])
+    .toString("utf8")
+    .split("\0")
+    .filter((p) => p !== "");
 }
 
 function gitText(cwd: string, args: string[]): string {
@@ -49,10 +62,20 @@ export interface BaseCheckout {
 
 function repositoryRoot(dir: string): string {
   try {
-    return gitText(dir, ["rev-parse", "--show-toplevel"]);
-  } catch {
+    return realpathSync(gitText(dir, ["rev-parse", "--show-toplevel"]));
+  } catch (error) {
+    if (error instanceof GitBaseError) throw error;
     throw new GitBaseError(`${dir} is not inside a git repository; --base compares with a commit, so run it in a clone`);
   }
+}
+
+/** `dir` relative to the repository root, through symlinks (git reports real paths). */
+export function pathInRepository(root: string, dir: string): string {
+  const inside = relative(root, realpathSync(resolve(dir)))
+    .split(sep)
+    .join("/");
+  if (inside.startsWith("..")) throw new GitBaseError(`${dir} is outside the git repository at ${root}`);
+  return inside;
 }
 
 function resolveMergeBase(root: string, ref: string): string {
@@ -75,9 +98,8 @@ function resolveMergeBase(root: string, ref: string): string {
 /** Files changed since `commit`: committed, staged, unstaged and untracked, relative to the repository root. */
 function changedFilesSince(root: string, commit: string): string[] {
   const changed = new Set<string>();
-  const lines = (text: string) => text.split("\n").filter((l) => l !== "");
-  lines(gitText(root, ["diff", "--name-only", "--no-renames", commit])).forEach((f) => changed.add(f));
-  lines(gitText(root, ["ls-files", "--others", "--exclude-standard"])).forEach((f) => changed.add(f));
+  gitPaths(root, ["diff", "--name-only", "--no-renames", commit]).forEach((f) => changed.add(f));
+  gitPaths(root, ["ls-files", "--others", "--exclude-standard"]).forEach((f) => changed.add(f));
   return [...changed].sort();
 }
 
@@ -102,7 +124,7 @@ export function checkoutBase(contentDir: string, ref: string): BaseCheckout {
   const absolute = resolve(contentDir);
   const root = repositoryRoot(absolute);
   const commit = resolveMergeBase(root, ref);
-  const contentPath = relative(root, absolute).split(sep).join("/");
+  const contentPath = pathInRepository(root, absolute);
   const folder = mkdtempSync(join(tmpdir(), "sentinel-iac-base-"));
   const index = join(folder, ".index");
   const tree = join(folder, "tree");

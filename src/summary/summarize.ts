@@ -13,7 +13,7 @@ import { formatDurationShort, parseDuration } from "../convert/duration";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { DesiredResource, DesiredState, RetiredDetection } from "../model/types";
 import { SEVERITIES } from "../reference/sentinel";
-import { parseIpRangeEntry, rangeSize } from "../util/ipRange";
+import { coveredAddresses, parseIpRangeEntry, type IpRange } from "../util/ipRange";
 
 export type FindingSeverity = "error" | "warning" | "notice";
 
@@ -83,6 +83,15 @@ const label = (c: ResourceChange) => `"${c.displayName ?? c.name}"`;
 /** The changes to one rule that make it detect less, or less loudly. */
 function ruleFindings(c: ResourceChange, headOperator: string, out: Finding[]): void {
   const push = (severity: FindingSeverity, code: string, message: string) => out.push({ severity, code, message, subject: subject(c) });
+  const kind = field(c, "kind");
+  if (kind) {
+    push(
+      "warning",
+      "kind-changed",
+      `${label(c)}: kind changes from ${String(kind.live)} to ${String(kind.git)}, which changes its Pulumi resource type: the deploy deletes the rule and creates it again under the same id (refused while the rule is protected). Give the new rule a new id and retire the old one (docs/safe-deletes.md)`,
+    );
+    return;
+  }
   const enabled = field(c, "enabled");
   if (enabled && enabled.git === false) push("warning", "rule-disabled", `${label(c)} is disabled: it stops raising alerts`);
   if (enabled && enabled.git === true) push("notice", "rule-enabled", `${label(c)} is enabled`);
@@ -95,20 +104,21 @@ function ruleFindings(c: ResourceChange, headOperator: string, out: Finding[]): 
   }
   const threshold = field(c, "triggerThreshold");
   const operator = field(c, "triggerOperator");
-  if (threshold && !operator) {
+  if (threshold && !operator && /^(greater|less)/i.test(headOperator)) {
     const [was, now] = [Number(threshold.live ?? 0), Number(threshold.git ?? 0)];
-    // GreaterThan (and Equal/NotEqual, loosely): a higher threshold alerts on fewer results; LessThan: a lower one.
+    // GreaterThan: a higher threshold alerts on fewer results; LessThan: a lower one. (Equal and NotEqual have no direction.)
     const lessSensitive = /^less/i.test(headOperator) ? now < was : now > was;
     if (lessSensitive)
       push("warning", "threshold-raised", `${label(c)}: alert threshold moved from ${was} to ${now}; fewer results raise an alert`);
   }
-  if (operator) push("notice", "trigger-operator", `${label(c)}: trigger operator ${String(operator.live)} → ${String(operator.git)}`);
+  if (operator && operator.live !== undefined)
+    push("notice", "trigger-operator", `${label(c)}: trigger operator ${String(operator.live)} → ${String(operator.git)}`);
   const period = field(c, "queryPeriod");
-  if (period && (ms(period.git) ?? 0) < (ms(period.live) ?? 0)) {
+  if (period && ms(period.git) !== undefined && ms(period.live) !== undefined && ms(period.git)! < ms(period.live)!) {
     push("warning", "period-shortened", `${label(c)}: each run now sees ${short(period.git)} of data instead of ${short(period.live)}`);
   }
   const frequency = field(c, "queryFrequency");
-  if (frequency && (ms(frequency.git) ?? 0) > (ms(frequency.live) ?? 0)) {
+  if (frequency && ms(frequency.git) !== undefined && ms(frequency.live) !== undefined && ms(frequency.git)! > ms(frequency.live)!) {
     push("notice", "frequency-lowered", `${label(c)}: runs every ${short(frequency.git)} instead of every ${short(frequency.live)}`);
   }
   const suppressionOn = field(c, "suppressionEnabled");
@@ -129,44 +139,80 @@ function ruleFindings(c: ResourceChange, headOperator: string, out: Finding[]): 
   if (field(c, "query")) push("notice", "query-changed", `${label(c)}: query changed (diff below)`);
 }
 
+/** The search-key values of a watchlist's rows in a state. */
+function rowKeys(resources: readonly DesiredResource[], alias: string): string[] {
+  const list = resources.find((r) => r.content === "watchlist" && r.name.toLowerCase() === alias.toLowerCase());
+  if (list?.content !== "watchlist") return [];
+  const key = list.properties.itemsSearchKey;
+  return resources.flatMap((r) =>
+    r.content === "watchlistItem" && r.watchlistAlias.toLowerCase() === alias.toLowerCase() ? [r.properties.itemsKeyValue[key] ?? ""] : [],
+  );
+}
+
+/** Addresses the entries cover, when every entry is an address, CIDR or range; undefined otherwise. */
+function ipEntries(keys: string[]): IpRange[] | undefined {
+  const parsed = keys.map((k) => parseIpRangeEntry(k));
+  return parsed.every((p) => p.ok) ? parsed.map((p) => (p as { range: IpRange }).range) : undefined;
+}
+
 function rowChanges(report: ResourceDrift[], base: readonly DesiredResource[], head: readonly DesiredResource[]): WatchlistRowChanges[] {
   const lists = new Map<string, WatchlistRowChanges>();
-  const meta = new Map<string, { displayName: string; searchKey: string }>();
-  for (const r of [...base, ...head]) {
-    if (r.content === "watchlist")
-      meta.set(r.name.toLowerCase(), { displayName: r.properties.displayName, searchKey: r.properties.itemsSearchKey });
-  }
-  const entry = (alias: string) => {
-    let e = lists.get(alias.toLowerCase());
-    if (!e) {
-      const m = meta.get(alias.toLowerCase());
-      e = { alias, added: [], removed: [], changed: [], exclusionList: EXCLUSION_NAME.test(`${alias} ${m?.displayName ?? ""}`) };
-      lists.set(alias.toLowerCase(), e);
-    }
-    return e;
-  };
+  const displayNames = new Map<string, string>();
+  for (const r of [...base, ...head]) if (r.content === "watchlist") displayNames.set(r.name.toLowerCase(), r.properties.displayName);
   for (const r of report) {
     if (r.kind !== "watchlistItem" || r.classification === "unchanged") continue;
-    const e = entry(r.watchlist ?? "");
+    const alias = r.watchlist ?? "";
+    let e = lists.get(alias.toLowerCase());
+    if (!e) {
+      // An exclusion list by its name: a list of IPs may as well be a blocklist, which more rows strengthen.
+      e = {
+        alias,
+        added: [],
+        removed: [],
+        changed: [],
+        exclusionList: EXCLUSION_NAME.test(`${alias} ${displayNames.get(alias.toLowerCase()) ?? ""}`),
+      };
+      lists.set(alias.toLowerCase(), e);
+    }
     const key = r.displayName ?? r.name;
     if (r.classification === "create") e.added.push(key);
     else if (r.classification === "unmanaged") e.removed.push(key);
     else e.changed.push(key);
   }
   for (const e of lists.values()) {
-    const sizes = (keys: string[]) => keys.map((k) => parseIpRangeEntry(k)).filter((p) => p.ok);
-    const [added, removed] = [sizes(e.added), sizes(e.removed)];
-    if (added.length + removed.length > 0 && added.length === e.added.length && removed.length === e.removed.length) {
-      e.exclusionList = true;
-      e.addressesAdded = added.reduce((sum, p) => sum + (p.ok ? rangeSize(p.range) : 0n), 0n);
-      e.addressesRemoved = removed.reduce((sum, p) => sum + (p.ok ? rangeSize(p.range) : 0n), 0n);
-    }
+    const before = ipEntries(rowKeys(base, e.alias));
+    const after = ipEntries(rowKeys(head, e.alias));
+    if (!before || !after) continue;
+    // Addresses newly covered, and no longer covered: overlaps and narrowed entries count right.
+    const both = coveredAddresses([...before, ...after]);
+    e.addressesAdded = both - coveredAddresses(before);
+    e.addressesRemoved = both - coveredAddresses(after);
   }
   return [...lists.values()].sort((a, b) => a.alias.localeCompare(b.alias));
 }
 
-export function summarizeChanges(base: DesiredState, head: DesiredState, ref: { ref: string; commit: string }): ChangeSummary {
-  const report = compareWorkspace(head.resources, desiredAsLive(base.resources), { live: "base", git: "head" });
+/** Ids (lower-case) of the analytics rules and hunting queries of a state. */
+export function detectionIds(state: DesiredState): Set<string> {
+  return new Set(
+    state.resources.filter((r) => r.content === "analyticsRule" || r.content === "huntingQuery").map((r) => r.name.toLowerCase()),
+  );
+}
+
+/** What the working tree holds beyond one stack's selection, to tell a deletion from a narrower selection. */
+export interface SummaryContext {
+  /** The stack whose selection both sides were filtered by. */
+  stack?: string;
+  /** Ids (lower-case) of every analytics rule and hunting query in the working tree, whatever the stack selects. */
+  repositoryDetections?: ReadonlySet<string>;
+}
+
+export function summarizeChanges(
+  base: DesiredState,
+  head: DesiredState,
+  ref: { ref: string; commit: string },
+  context: SummaryContext = {},
+): ChangeSummary {
+  const report = compareWorkspace(head.resources, desiredAsLive(base.resources), { labels: { live: "base", git: "head" } });
   const baseByName = new Map(base.resources.map((r) => [`${r.type}/${r.name.toLowerCase()}`, r]));
   const changes: ResourceChange[] = report.resources
     .filter((r) => r.classification !== "unchanged" && r.kind !== "watchlistItem")
@@ -198,13 +244,27 @@ export function summarizeChanges(base: DesiredState, head: DesiredState, ref: { 
       message: `${errors.length - 20} more content error(s); run sentinel-iac validate`,
     });
 
-  // Removed detections: acknowledged in retired.yaml, or an error.
+  // Removed detections: acknowledged in retired.yaml, or an error. A detection whose file is
+  // still there but did not load is a content error (reported above), not a removal, and one
+  // still in the repository but outside the stack's selection leaves only that stack.
   const retiredById = new Map(head.retired.map((r) => [r.id, r]));
+  const headFiles = new Set(head.files);
+  const inRepository = context.repositoryDetections ?? detectionIds(head);
   const retired: ChangeSummary["retired"] = [];
   for (const c of changes) {
     if (c.change !== "removed" || (c.kind !== "alertRule" && c.kind !== "huntingQuery")) continue;
     const entry = retiredById.get(c.name.toLowerCase());
     const what = c.kind === "alertRule" ? "analytics rule" : "hunting query";
+    if (c.file !== undefined && headFiles.has(c.file) && !inRepository.has(c.name.toLowerCase())) continue;
+    if (inRepository.has(c.name.toLowerCase())) {
+      findings.push({
+        severity: "warning",
+        code: "leaves-stack",
+        message: `${what} ${label(c)} is no longer selected by stack ${context.stack ?? "(default)"}; its next deploy deletes it from that workspace${c.kind === "alertRule" ? " (a protected rule needs `pulumi state unprotect` first; docs/safe-deletes.md)" : ""}`,
+        subject: subject(c),
+      });
+      continue;
+    }
     if (entry) {
       retired.push({
         ...entry,
@@ -248,7 +308,7 @@ export function summarizeChanges(base: DesiredState, head: DesiredState, ref: { 
 
   const watchlistRows = rowChanges(report.resources, base.resources, head.resources);
   for (const w of watchlistRows) {
-    if (w.exclusionList && w.added.length > 0) {
+    if (w.exclusionList && w.added.length > 0 && w.addressesAdded !== 0n) {
       const addresses = w.addressesAdded !== undefined ? ` (${w.addressesAdded.toLocaleString("en-US")} more addresses)` : "";
       findings.push({
         severity: "warning",

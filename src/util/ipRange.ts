@@ -93,9 +93,26 @@ export function rangeSize(range: IpRange): bigint {
   return range.last - range.first + 1n;
 }
 
-/** Whether an address is on the public internet (ipaddr.js names global unicast space `unicast`). */
-function isPublicAddress(value: bigint, family: IpFamily): boolean {
-  return ipaddr.fromByteArray(bigIntToBytes(value, family)).range() === "unicast";
+type Subnet = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** ipaddr.js's table of special-purpose (non-public) ranges, as subnets. */
+function specialSubnets(address: ipaddr.IPv4 | ipaddr.IPv6): Subnet[] {
+  // The table is on the prototype but not in ipaddr.js's typings; each entry is one subnet or a list of them.
+  const table = (address as unknown as { SpecialRanges: Record<string, Subnet | Subnet[]> }).SpecialRanges;
+  return Object.entries(table)
+    .filter(([name]) => name !== "unicast")
+    .flatMap(([, v]) => (Array.isArray(v[0]) ? (v as Subnet[]) : [v as Subnet]));
+}
+
+/**
+ * Whether a range reaches the public internet: it does unless both ends lie in one
+ * special-purpose subnet (private, documentation, loopback, ...). Checking the ends alone
+ * would call 192.0.2.255-192.168.0.0 private while it spans millions of public addresses.
+ */
+function reachesPublicSpace(range: IpRange): boolean {
+  const first = ipaddr.fromByteArray(bigIntToBytes(range.first, range.family));
+  const last = ipaddr.fromByteArray(bigIntToBytes(range.last, range.family));
+  return !specialSubnets(first).some(([subnet, bits]) => first.match(subnet, bits) && last.match(subnet, bits));
 }
 
 export interface Breadth {
@@ -114,7 +131,7 @@ export function entryBreadth(range: IpRange): Breadth | undefined {
   const size = rangeSize(range);
   const width = bits(range.family);
   const all = 1n << BigInt(width);
-  const publicEnds = isPublicAddress(range.first, range.family) || isPublicAddress(range.last, range.family);
+  const publicEnds = reachesPublicSpace(range);
   const scope = publicEnds ? " public" : "";
   // IPv6 counts are unreadable; say which prefix the entry is as wide as.
   const count = (n: bigint) =>
@@ -128,4 +145,25 @@ export function entryBreadth(range: IpRange): Breadth | undefined {
   if (publicEnds && size >= 1n << publicErrorBits) return { severity: "error", covers: count(size) };
   if (publicEnds && size > 1n << publicWarningBits) return { severity: "warning", covers: count(size) };
   return undefined;
+}
+
+/** How many distinct addresses a set of entries covers (overlaps counted once; IPv4 and IPv6 apart). */
+export function coveredAddresses(ranges: readonly IpRange[]): bigint {
+  let total = 0n;
+  for (const family of ["ipv4", "ipv6"] as const) {
+    const sorted = ranges.filter((r) => r.family === family).sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+    let start: bigint | undefined;
+    let end = 0n;
+    for (const r of sorted) {
+      if (start === undefined || r.first > end + 1n) {
+        if (start !== undefined) total += end - start + 1n;
+        start = r.first;
+        end = r.last;
+      } else if (r.last > end) {
+        end = r.last;
+      }
+    }
+    if (start !== undefined) total += end - start + 1n;
+  }
+  return total;
 }

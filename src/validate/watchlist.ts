@@ -80,10 +80,10 @@ export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): 
     } else {
       seen.set(identity, row.line);
     }
-    // Undeclared columns holding a CIDR or a range are checked for breadth too: an allowlist
-    // does not have to declare its column types to switch rules off.
+    // Columns not typed ip-range (checked below) are checked for breadth too when a value is a
+    // CIDR or a range: an allowlist does not have to declare its column types to switch rules off.
     for (const [column, value] of Object.entries(row.values)) {
-      if (doc.columns?.[column] || !/[/-]/.test(value)) continue;
+      if (doc.columns?.[column]?.type === "ip-range" || !/[/-]/.test(value)) continue;
       const parsed = parseIpRangeEntry(value);
       const breadth = parsed.ok ? entryBreadth(parsed.range) : undefined;
       if (breadth)

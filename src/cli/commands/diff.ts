@@ -11,7 +11,7 @@ import { hasErrors } from "../../diagnostics/diagnostic";
 import { compareWorkspace, type DriftReport } from "../../diff/compare";
 import { renderDriftJson, renderDriftMarkdown, renderDriftText } from "../../diff/render";
 import { buildDesiredState } from "../../model/build";
-import { applyStackSettings, type StackSettings } from "../../model/stack";
+import { applyStackSettings, comparisonSettings, type StackSettings } from "../../model/stack";
 import type { DesiredState } from "../../model/types";
 import { renderDiagnosticsByFile } from "../render/diagnosticsText";
 import { displayPath } from "./plan";
@@ -33,16 +33,9 @@ export interface Output {
 
 export const DIFF_EXIT = { clean: 0, error: 1, drift: 2 } as const;
 
-/**
- * The content as the stack deploys it. NRT rules count as Git's even when the stack
- * refuses to deploy them (nrtRules: error): that is a deploy setting, and the comparison
- * must still see them; only `skip` leaves them out.
- */
+/** The content as the stack deploys it, for comparing (see comparisonSettings). */
 export function desiredForStack(contentDir: string, settings: StackSettings): DesiredState {
-  return applyStackSettings(buildDesiredState(contentDir), {
-    ...settings,
-    nrtRules: settings.nrtRules === "skip" ? "skip" : "genericResource",
-  });
+  return applyStackSettings(buildDesiredState(contentDir), comparisonSettings(settings));
 }
 
 /** Reports content errors on `err`; returns true when there were any. */
@@ -86,7 +79,13 @@ export async function compareLive(
   const desired = desiredForStack(resolved.contentDir, resolved.settings);
   if (reportContentErrors(desired, resolved.contentDir, err)) return undefined;
   const live = await readLiveWorkspace(target, options.connection ?? {});
-  return { target, contentDir: resolved.contentDir, desired, live, report: compareWorkspace(desired.resources, live) };
+  return {
+    target,
+    contentDir: resolved.contentDir,
+    desired,
+    live,
+    report: compareWorkspace(desired.resources, live, { ignoreUnmanaged: resolved.settings.ignoreUnmanaged }),
+  };
 }
 
 /** Runs a live command, turning a failed Azure read into its message on `err` and exit code 1. */

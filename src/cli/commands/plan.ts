@@ -9,14 +9,14 @@ import { hasErrors } from "../../diagnostics/diagnostic";
 import { compareWorkspace, type DriftReport } from "../../diff/compare";
 import { driftJson, renderDriftText } from "../../diff/render";
 import { buildValidatedState, failsValidation } from "../../model/validated";
-import { applyStackSettings } from "../../model/stack";
+import { applyStackSettings, comparisonSettings, type StackSettings } from "../../model/stack";
 import type { AzureTarget } from "../../azure/target";
 import { renderPlanJson } from "../render/planJson";
 import { renderPlanText } from "../render/planText";
 import { requireTarget, resolveTarget, targetRequested, type TargetFlags } from "./workspaceTarget";
 import { loadBase } from "./summarize";
 import { GitBaseError } from "../../summary/gitBase";
-import { summarizeChanges } from "../../summary/summarize";
+import { detectionIds, summarizeChanges } from "../../summary/summarize";
 import { ConfigError } from "../../config/settings";
 import { RETIRED_FILE } from "../../content/load";
 import type { Diagnostic } from "../../diagnostics/diagnostic";
@@ -49,7 +49,7 @@ async function liveSection(
   const target = requireTarget(resolved, "plan");
   try {
     const live = await readLiveWorkspace(target, options.connection ?? {});
-    return { target, report: compareWorkspace(state, live) };
+    return { target, report: compareWorkspace(state, live, { ignoreUnmanaged: resolved.settings.ignoreUnmanaged }) };
   } catch (error) {
     return { target, error: error instanceof Error ? error.message : String(error) };
   }
@@ -60,11 +60,17 @@ export async function runPlan(options: PlanOptions, out: { write(text: string): 
   const resolved = resolveTarget(options);
   const built = await buildValidatedState(resolved.contentDir, { strict: options.strict, queries: options.queries });
   let state = applyStackSettings(built, resolved.settings);
-  if (options.base)
-    state = {
-      ...state,
-      diagnostics: [...state.diagnostics, ...removalDiagnostics(options.base, projectDir, resolved.contentDir, options.stack, state)],
-    };
+  if (options.base) {
+    const removals = removalDiagnostics(
+      options.base,
+      projectDir,
+      resolved,
+      options.stack,
+      built,
+      applyStackSettings(built, comparisonSettings(resolved.settings)),
+    );
+    state = { ...state, diagnostics: [...state.diagnostics, ...removals] };
+  }
   const explicit = Boolean(options.subscription || options.resourceGroup || options.workspace);
   const live = hasErrors(state.diagnostics) ? undefined : await liveSection({ ...options, projectDir }, explicit, state.resources);
   const contentDir = resolved.contentDir;
@@ -89,18 +95,20 @@ export async function runPlan(options: PlanOptions, out: { write(text: string): 
 function removalDiagnostics(
   base: string,
   projectDir: string,
-  contentDir: string,
+  resolved: { contentDir: string; settings: StackSettings },
   stack: string | undefined,
+  all: DesiredState,
   head: DesiredState,
 ): Diagnostic[] {
   let before: ReturnType<typeof loadBase>;
   try {
-    before = loadBase(base, projectDir, contentDir, stack);
+    before = loadBase(base, projectDir, resolved.contentDir, stack, resolved.settings);
   } catch (error) {
     if (!(error instanceof GitBaseError)) throw error;
     throw new ConfigError(error.message);
   }
-  return summarizeChanges(before.base, head, before.ref)
+  const repositoryDetections = detectionIds(all);
+  return summarizeChanges(before.base, head, before.ref, { ...(stack ? { stack } : {}), repositoryDetections })
     .findings.filter((f) => f.code === "unacknowledged-removal")
     .map((f) => ({
       severity: "error" as const,

@@ -5,14 +5,14 @@
  * Exit codes: 0, or 1 on content errors or a removal retired.yaml does not acknowledge.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { readStackFile } from "../../config/stackFile";
 import { buildDesiredState } from "../../model/build";
-import { applyStackSettings, DEFAULT_STACK_SETTINGS, type StackSettings } from "../../model/stack";
+import { applyStackSettings, comparisonSettings, DEFAULT_STACK_SETTINGS, type StackSettings } from "../../model/stack";
 import type { DesiredState } from "../../model/types";
-import { checkoutBase, GitBaseError } from "../../summary/gitBase";
+import { checkoutBase, GitBaseError, pathInRepository } from "../../summary/gitBase";
 import { renderSummaryJson, renderSummaryMarkdown } from "../../summary/render";
-import { summarizeChanges, summaryFails, type ChangeSummary } from "../../summary/summarize";
+import { detectionIds, summarizeChanges, summaryFails, type ChangeSummary, type SummaryContext } from "../../summary/summarize";
 import type { Output } from "./diff";
 
 export interface SummarizeOptions {
@@ -28,20 +28,28 @@ interface Sides {
   base: DesiredState;
   head: DesiredState;
   ref: { ref: string; commit: string };
+  context: SummaryContext;
 }
 
 /** The content at the merge base of `base` and HEAD, with the base's own stack settings. */
-export function loadBase(base: string, projectDir: string, contentDir: string, stack: string | undefined): Pick<Sides, "base" | "ref"> {
+export function loadBase(
+  base: string,
+  projectDir: string,
+  contentDir: string,
+  stack: string | undefined,
+  headSettings: StackSettings,
+): Pick<Sides, "base" | "ref"> {
   const checkout = checkoutBase(contentDir, base);
   try {
     // The base side uses the base's own stack file: a changed selection or override is part of the change.
-    const baseProjectDir = join(checkout.root, relative(checkout.repositoryRoot, projectDir));
+    const baseProjectDir = join(checkout.root, pathInRepository(checkout.repositoryRoot, projectDir));
+    // A stack created by this change is compared with its own selection at both ends.
     const settings =
       stack && existsSync(join(baseProjectDir, `Pulumi.${stack}.yaml`))
         ? readStackFile(baseProjectDir, stack).settings.stack
-        : DEFAULT_STACK_SETTINGS;
+        : headSettings;
     return {
-      base: applyStackSettings(buildDesiredState(checkout.contentDir), settings),
+      base: applyStackSettings(buildDesiredState(checkout.contentDir), comparisonSettings(settings)),
       ref: { ref: checkout.ref, commit: checkout.commit },
     };
   } finally {
@@ -59,13 +67,20 @@ export function loadSides(options: Pick<SummarizeOptions, "base" | "content" | "
     settings = stack.settings.stack;
     if (options.content === undefined) contentDir = resolve(projectDir, stack.settings.contentDir);
   }
-  const { base, ref } = loadBase(options.base, projectDir, contentDir, options.stack);
-  return { base, ref, head: applyStackSettings(buildDesiredState(contentDir), settings) };
+  const { base, ref } = loadBase(options.base, projectDir, contentDir, options.stack, settings);
+  const all = buildDesiredState(contentDir);
+  const repositoryDetections = detectionIds(all);
+  return {
+    base,
+    ref,
+    head: applyStackSettings(all, comparisonSettings(settings)),
+    context: { ...(options.stack ? { stack: options.stack } : {}), repositoryDetections },
+  };
 }
 
 export function summarize(options: Pick<SummarizeOptions, "base" | "content" | "stack" | "projectDir">): ChangeSummary {
   const sides = loadSides(options);
-  return summarizeChanges(sides.base, sides.head, sides.ref);
+  return summarizeChanges(sides.base, sides.head, sides.ref, sides.context);
 }
 
 export function runSummarize(options: SummarizeOptions, out: Output, err: Output): number {
