@@ -12,9 +12,10 @@
  *   npm run bench -- 500 2000     # other sizes
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { load } from "js-yaml";
 import { generateContent } from "./generate";
 import { benchDiff } from "./diff";
 import { benchValidate } from "./validate";
@@ -36,19 +37,32 @@ const sizes = process.argv
   .map(Number)
   .filter((n) => n > 0);
 
+/** The node arguments Pulumi.yaml gives the program (runtime.options.nodeargs), so samples run as `pulumi up` does. */
+function programNodeArgs(): string[] {
+  const project = load(readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8")) as { runtime?: { options?: { nodeargs?: string } } };
+  return (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter((a) => a !== "");
+}
+const nodeArgs = programNodeArgs();
+
 function sample(contentDir: string, cacheDir: string): Sample {
-  const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", join(__dirname, "programUnderMocks.ts"), contentDir], {
-    encoding: "utf8",
-    maxBuffer: 16 * MB,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, SENTINEL_IAC_CACHE_DIR: cacheDir, SENTINEL_IAC_CACHE: "on" },
-  });
+  const out = execFileSync(
+    process.execPath,
+    [...nodeArgs, "--expose-gc", "--import", "tsx", join(__dirname, "programUnderMocks.ts"), contentDir],
+    {
+      encoding: "utf8",
+      maxBuffer: 16 * MB,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, SENTINEL_IAC_CACHE_DIR: cacheDir, SENTINEL_IAC_CACHE: "on" },
+    },
+  );
   return JSON.parse(out.trim().split("\n").pop()!) as Sample;
 }
 
 const row = (cells: (string | number)[], widths: number[]) => cells.map((c, i) => String(c).padStart(widths[i]!)).join(" ");
 const widths = [6, 5, 10, 8, 8, 12, 9, 12, 10];
-console.log(`Pulumi program under the mock monitor: node ${process.version}, ${process.platform}/${process.arch}`);
+console.log(
+  `Pulumi program under the mock monitor: node ${process.version} ${nodeArgs.join(" ")} (Pulumi.yaml nodeargs), ${process.platform}/${process.arch}`,
+);
 console.log(
   "cold = empty query-reference cache (fresh checkout); warm = same content again; marginal = extra time per rule since the previous size",
 );

@@ -1,10 +1,12 @@
 /** The Pulumi program under the SDK's mock monitor: types, names, rule ids, dependsOn, options and config overrides. */
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { deploy } from "../src/pulumi/program";
 import { propagationWaitProvider } from "../src/pulumi/propagationWait";
-import { registerDesiredState, registrationFor } from "../src/pulumi/register";
+import { REGISTRATION_BATCH, registerDesiredState, registrationFor } from "../src/pulumi/register";
 import { logicalName, TYPE_TOKENS } from "../src/pulumi/naming";
 import { buildDesiredState } from "../src/model/build";
 import { applyStackSettings, DEFAULT_STACK_SETTINGS } from "../src/model/stack";
@@ -95,6 +97,65 @@ describe("the program on the project's own content", () => {
   });
 });
 
+/** Content with the project's function and watchlist plus `count` generated rules that call the function. */
+function manyRulesContent(count: number): string {
+  const content = copyProjectContent();
+  for (let i = 0; i < count; i++) {
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+    const query = "|\n  SigninLogs\n  | project IPAddress\n  | invoke ExcludeAllowlistedIPs_AADNI()";
+    mkdirSync(join(content, "rules/analytics/generated"), { recursive: true });
+    writeFileSync(join(content, `rules/analytics/generated/r${i}.yaml`), ruleYaml({ name: `Generated ${i}`, query }, id));
+  }
+  return content;
+}
+
+/** Runs the program with mocks that record Error.stackTraceLimit whenever the engine is asked to register something. */
+async function limitsDuringRegistration(contentDir: string): Promise<number[]> {
+  const limits: number[] = [];
+  pulumi.runtime.setMocks(
+    { newResource: (a) => (limits.push(Error.stackTraceLimit), { id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs },
+    "sentinel-iac",
+    "test",
+    false,
+  );
+  pulumi.runtime.setAllConfig(config(contentDir, { "sentinel-iac:validateQueries": "false" }));
+  const deployment = await deploy("/");
+  await Promise.all([...deployment.resources.values()].map((r) => new Promise((resolve) => r.urn.apply(resolve))));
+  return limits;
+}
+
+describe("registration at scale", () => {
+  const ruleCount = REGISTRATION_BATCH * 3 + 7;
+
+  it("registers every rule of a large content set after its dependencies, across event-loop turns, and restores Error.stackTraceLimit", async () => {
+    const limit = Error.stackTraceLimit;
+    const { mock, deployment } = await run(manyRulesContent(ruleCount), { "sentinel-iac:validateQueries": "false" });
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(deployment.summary.analyticsRules).toBe(ruleCount + 3);
+    expect(mock.registrations).toHaveLength(deployment.resources.size + 1); // and the propagation wait
+    const fn = mock.urnOf("ExcludeAllowlistedIPs_AADNI");
+    const wait = mock.urnOf("content-propagation");
+    const generated = mock.registrations.filter((r) => r.name.startsWith("00000000-0000-4000-8000-"));
+    expect(generated).toHaveLength(ruleCount);
+    expect(generated.every((r) => r.dependencies.includes(fn) && r.dependencies.includes(wait))).toBe(true);
+  });
+
+  it("skips the SDK's per-promise stack traces while registering, unless PULUMI_DEBUG_PROMISE_LEAKS asks for them", async () => {
+    const content = manyRulesContent(ruleCount);
+    const limit = Error.stackTraceLimit;
+    expect(await limitsDuringRegistration(content)).toContain(0);
+    expect(Error.stackTraceLimit).toBe(limit);
+    const previous = process.env["PULUMI_DEBUG_PROMISE_LEAKS"];
+    process.env["PULUMI_DEBUG_PROMISE_LEAKS"] = "true";
+    try {
+      expect((await limitsDuringRegistration(content)).every((l) => l === limit)).toBe(true);
+    } finally {
+      if (previous === undefined) delete process.env["PULUMI_DEBUG_PROMISE_LEAKS"];
+      else process.env["PULUMI_DEBUG_PROMISE_LEAKS"] = previous;
+    }
+  });
+});
+
 describe("stack configuration", () => {
   it("protects analytics rules by default (a removed rule file then fails the deploy), and protectRules=false turns it off", async () => {
     const { mock } = await run(copyProjectContent());
@@ -176,7 +237,9 @@ describe("registration matches azure-native's own resource classes", () => {
     };
     const ours = new MockDeployment(config(content));
     await ours.settle(
-      registerDesiredState({ ...state, resources: samples, diagnostics: [] }, { target: TARGET, propagationWaitSeconds: 0 }).values(),
+      (
+        await registerDesiredState({ ...state, resources: samples, diagnostics: [] }, { target: TARGET, propagationWaitSeconds: 0 })
+      ).values(),
     );
     const theirs = new MockDeployment(config(content));
     const created = samples.map((r) => {

@@ -62,7 +62,7 @@ export async function deploy(projectDir: string): Promise<Deployment> {
       `${error} error${error === 1 ? "" : "s"} in the content; nothing was deployed. Run \`npx sentinel-iac plan\` to see them with the plan.`,
     );
   }
-  const resources = registerDesiredState(state, {
+  const resources = await registerDesiredState(state, {
     target: config.target,
     propagationWaitSeconds: config.propagationWaitSeconds,
     protectRules: config.protectRules,

@@ -85,26 +85,46 @@ export interface RegisterOptions {
   protectRules?: boolean;
 }
 
+/**
+ * Resources registered between two turns of the event loop. A turn lets the
+ * SDK serialize and send the batch before the next one is built, and lets
+ * registrations the engine has already answered finish, so their short-lived
+ * objects die young instead of piling up behind thousands of unsent ones.
+ * Under the mock monitor, which answers at once, this cut peak memory per rule
+ * by about two thirds at 3,000 rules and the garbage collector's time from
+ * ~3 s to under 1 s (docs/performance.md); batches of 5 to 25 measured alike.
+ */
+export const REGISTRATION_BATCH = 10;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Registers every resource of a valid desired state, in dependency order. Returns them by model key. */
-export function registerDesiredState(state: DesiredState, options: RegisterOptions): Map<string, pulumi.CustomResource> {
+export async function registerDesiredState(state: DesiredState, options: RegisterOptions): Promise<Map<string, pulumi.CustomResource>> {
   if (hasErrors(state.diagnostics)) {
     throw new Error("refusing to register resources: the desired state has errors");
   }
   const registered = new Map<string, pulumi.CustomResource>();
   const wait = propagationGate(state, registered, options);
   const limit = Error.stackTraceLimit;
-  // The SDK records a stack trace for every input property's promise (for leak reports);
-  // at thousands of resources that alone costs seconds. Registration is synchronous here,
-  // so capture none while it runs and restore the limit right after.
-  Error.stackTraceLimit = 0;
+  // The SDK records a stack trace for every input property's promises, used only to report
+  // leaked promises when PULUMI_DEBUG_PROMISE_LEAKS is set. At thousands of resources that
+  // alone costs seconds, so unless that variable asks for them, capture none until every
+  // batch has been handed to the SDK (the SDK is the only code running in between).
+  if (!process.env["PULUMI_DEBUG_PROMISE_LEAKS"]) Error.stackTraceLimit = 0;
   try {
+    let inBatch = 0;
     for (const r of state.resources) {
       const { type, args, opts } = registrationFor(r, options.target);
       const dependsOn = r.dependsOn.map((k) => registered.get(k)).filter((d): d is pulumi.CustomResource => d !== undefined);
       if (wait && r.content === "analyticsRule" && wait.guards(r)) dependsOn.push(wait.resource());
       const protect = options.protectRules === true && r.content === "analyticsRule" ? { protect: true } : {};
       registered.set(r.key, new AzureNativeResource(type, logicalName(r), args, { ...opts, ...protect, dependsOn }));
+      if (++inBatch === REGISTRATION_BATCH) {
+        inBatch = 0;
+        await nextTurn();
+      }
     }
+    await nextTurn();
   } finally {
     Error.stackTraceLimit = limit;
   }
