@@ -44,8 +44,6 @@ export class ContentCache<T> {
   private entries: Map<string, StoredEntry<T>>;
   private readonly run: number;
   private dirty = false;
-  hits = 0;
-  misses = 0;
 
   /** `version` names everything the cached values depend on besides their input; a change discards the file. */
   constructor(
@@ -71,11 +69,7 @@ export class ContentCache<T> {
 
   get(key: string): T | undefined {
     const entry = this.entries.get(key);
-    if (!entry) {
-      this.misses++;
-      return undefined;
-    }
-    this.hits++;
+    if (!entry) return undefined;
     if (entry.r !== this.run) {
       entry.r = this.run;
       this.dirty = true;

@@ -5,6 +5,7 @@
  */
 import { ATTACK_TACTICS, tacticsOfTechnique } from "../reference/sentinel";
 import type { AlertRuleResource, DesiredResource } from "../model/types";
+import { parentTechnique } from "../validate/mitre";
 
 export interface CoveredItem {
   id: string;
@@ -98,10 +99,9 @@ export function navigatorTactic(tactic: string): string {
 }
 
 /** ICS and pre-ATT&CK tactics have no place in the Enterprise matrix. */
-const NON_ENTERPRISE = new Set(["PreAttack", "ImpairProcessControl", "InhibitResponseFunction"]);
+export const NON_ENTERPRISE_TACTICS: ReadonlySet<string> = new Set(["PreAttack", "ImpairProcessControl", "InhibitResponseFunction"]);
 
 /** The tactics of a technique (from the validator's table), for the layer's per-tactic cells. */
 export function enterpriseTacticsOf(technique: string): string[] {
-  const parent = technique.split(".")[0] ?? technique;
-  return (tacticsOfTechnique(parent) ?? []).filter((t) => !NON_ENTERPRISE.has(t));
+  return (tacticsOfTechnique(parentTechnique(technique)) ?? []).filter((t) => !NON_ENTERPRISE_TACTICS.has(t));
 }

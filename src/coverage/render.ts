@@ -1,6 +1,6 @@
 /** Coverage as an ATT&CK Navigator layer (JSON) and as a Markdown table. */
 import { ATTACK_TACTICS } from "../reference/sentinel";
-import { navigatorTactic, type Coverage } from "./coverage";
+import { navigatorTactic, NON_ENTERPRISE_TACTICS, type Coverage } from "./coverage";
 
 /** ATT&CK Navigator layer file format 4.5 (mitre-attack/attack-navigator, layers/LAYERFORMATv4_5.md). */
 export interface NavigatorLayer {
@@ -64,8 +64,7 @@ export function coverageMarkdown(coverage: Coverage, label: string): string {
   for (const tactic of [...ATTACK_TACTICS, ...coverage.tactics.map((t) => t.id).filter((t) => !ATTACK_TACTICS.includes(t))]) {
     const techniques = [...new Set(coverage.cells.filter((c) => c.tactic === tactic).map((c) => c.technique))];
     const rules = byTactic.get(tactic) ?? 0;
-    if (rules === 0 && techniques.length === 0 && ["PreAttack", "ImpairProcessControl", "InhibitResponseFunction"].includes(tactic))
-      continue;
+    if (rules === 0 && techniques.length === 0 && NON_ENTERPRISE_TACTICS.has(tactic)) continue;
     lines.push(`| ${tactic} | ${rules === 0 ? "**0**" : rules} | ${techniques.join(", ") || "—"} |`);
   }
   const unplaced = [...new Set(coverage.cells.filter((c) => c.tactic === undefined).map((c) => c.technique))];

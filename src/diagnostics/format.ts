@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { compareDiagnostics, countDiagnostics, type Diagnostic } from "./diagnostic";
 
 /** `file:line:column` (or just `file`) as editors and terminals link it. */
@@ -13,11 +14,14 @@ export function formatDiagnostic(d: Diagnostic, contentRoot?: string): string {
   return d.hint ? `${head}\n    -> ${d.hint}` : head;
 }
 
-export function formatDiagnostics(diagnostics: readonly Diagnostic[], contentRoot?: string): string {
-  return [...diagnostics]
-    .sort(compareDiagnostics)
-    .map((d) => formatDiagnostic(d, contentRoot))
-    .join("\n");
+/** The diagnostic's file as a forward-slash path under `contentRoot`, as code-scanning tools expect it. */
+export function diagnosticUri(d: Diagnostic, contentRoot: string): string {
+  return (contentRoot ? join(contentRoot, d.file) : d.file).split("\\").join("/");
+}
+
+/** Field, message and hint as one text block, for tools that show a single message per finding. */
+export function diagnosticText(d: Diagnostic): string {
+  return `${d.field ? `${d.field}: ` : ""}${d.message}${d.hint ? `\n${d.hint}` : ""}`;
 }
 
 export function formatCounts(diagnostics: readonly Diagnostic[]): string {

@@ -27,7 +27,7 @@ export function countsByKind(report: DriftReport): Record<DriftKind, Record<Clas
 
 function show(value: unknown): string {
   if (value === undefined) return "(not set)";
-  return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value);
+  return JSON.stringify(value);
 }
 
 function title(r: ResourceDrift): string {

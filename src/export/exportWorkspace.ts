@@ -22,7 +22,7 @@ import { AZURE_NATIVE_VERSION, logicalName, typeTokenFor } from "../pulumi/namin
 import { searchKeyIdentity } from "../validate/watchlist";
 import { exportAnalyticsRule } from "./analyticsRule";
 import { exportHuntingQuery } from "./huntingQuery";
-import { exportSavedFunction, functionPaths } from "./savedFunction";
+import { exportSavedFunction } from "./savedFunction";
 import { fileStem, type ExportedFile, type ExportOutcome } from "./types";
 import { exportWatchlist } from "./watchlist";
 
@@ -161,11 +161,7 @@ export function planExport(desired: DesiredState, live: LiveWorkspace, report: D
         }
         const folder = paths.folder("functions", alias, source.name);
         const files = { yaml: `${folder}/${alias}.yaml`, kql: `${folder}/${alias}.kql` };
-        outcome = exportSavedFunction(
-          source,
-          folder === `functions/${alias}` ? functionPaths(alias) : files,
-          header(options.contentDir, files.yaml, "function", options.scope, source),
-        );
+        outcome = exportSavedFunction(source, files, header(options.contentDir, files.yaml, "function", options.scope, source));
         break;
       }
       case "watchlist": {
@@ -293,7 +289,8 @@ function buildImportFile(
   scope: WorkspaceScope,
 ): { file: PulumiImportFile; rekeyed: number } {
   const resources: PulumiImportEntry[] = [];
-  const liveItems = new Map<string, Map<string, string>>();
+  // Per watchlist: its search key, and the live item id under each search-key value.
+  const liveItems = new Map<string, { searchKey: string; byKey: Map<string, string> }>();
   for (const r of state.resources) {
     if (r.content !== "watchlist") continue;
     const list = sources.get(`watchlist/${r.name.toLowerCase()}`) as LiveWatchlist | undefined;
@@ -302,15 +299,14 @@ function buildImportFile(
       const values = (item.properties["itemsKeyValue"] ?? {}) as Record<string, unknown>;
       byKey.set(searchKeyIdentity(String(values[r.properties.itemsSearchKey] ?? "")), item.name);
     }
-    liveItems.set(r.name.toLowerCase(), byKey);
+    liveItems.set(r.name.toLowerCase(), { searchKey: r.properties.itemsSearchKey, byKey });
   }
   let rekeyed = 0;
   for (const r of state.resources) {
     let itemId: string | undefined;
     if (r.content === "watchlistItem") {
-      const list = state.resources.find((w) => w.content === "watchlist" && w.name === r.watchlistAlias);
-      const searchKey = list?.content === "watchlist" ? list.properties.itemsSearchKey : "";
-      itemId = liveItems.get(r.watchlistAlias.toLowerCase())?.get(searchKeyIdentity(r.properties.itemsKeyValue[searchKey] ?? ""));
+      const list = liveItems.get(r.watchlistAlias.toLowerCase());
+      itemId = list?.byKey.get(searchKeyIdentity(r.properties.itemsKeyValue[list.searchKey] ?? ""));
       if (itemId === undefined) continue;
       if (itemId.toLowerCase() !== r.name.toLowerCase()) rekeyed++;
     }

@@ -10,11 +10,6 @@ import { savedSearchTags } from "./huntingQuery";
 import { asString, type ExportOutcome } from "./types";
 import { toYamlText } from "./yamlText";
 
-/** Function files live in functions/<alias>/<alias>.yaml and .kql. */
-export function functionPaths(alias: string): { yaml: string; kql: string } {
-  return { yaml: `functions/${alias}/${alias}.yaml`, kql: `functions/${alias}/${alias}.kql` };
-}
-
 export function exportSavedFunction(search: LiveResource, paths: { yaml: string; kql: string }, header: string[]): ExportOutcome {
   const p = search.properties;
   const alias = asString(p["functionAlias"]) ?? "";

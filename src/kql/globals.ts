@@ -26,8 +26,6 @@ export interface BuiltGlobals {
   watchlistFunction: KFunctionSymbol;
   /** Lower-cased alias -> alias, for the watchlists the project defines. */
   watchlistAliases: ReadonlyMap<string, string>;
-  functionNames: ReadonlySet<string>;
-  tableNames: ReadonlySet<string>;
 }
 
 export function buildGlobals(env: KqlEnvironment): BuiltGlobals {
@@ -78,7 +76,5 @@ export function buildGlobals(env: KqlEnvironment): BuiltGlobals {
     globals: K.GlobalState.Default.WithDatabase(database),
     watchlistFunction,
     watchlistAliases: aliases,
-    functionNames: new Set(env.functions.map((f) => f.name)),
-    tableNames: new Set(env.tables.map((t) => t.name)),
   };
 }

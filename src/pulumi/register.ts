@@ -35,6 +35,7 @@ interface Registration {
 /** The type token, inputs and options azure-native needs for one model resource. */
 export function registrationFor(r: DesiredResource, target: DeploymentTarget): Registration {
   const scope = { resourceGroupName: target.resourceGroupName, workspaceName: target.workspaceName };
+  const type = typeTokenFor(r);
   switch (r.content) {
     case "analyticsRule": {
       if (r.kind === "NRT") {
@@ -50,25 +51,25 @@ export function registrationFor(r: DesiredResource, target: DeploymentTarget): R
           kind: "NRT",
           properties: r.properties,
         };
-        return { type: typeTokenFor(r), args };
+        return { type, args };
       }
       const args: ScheduledAlertRuleArgs = { ...scope, ruleId: r.name, kind: "Scheduled", ...r.properties };
-      return { type: typeTokenFor(r), args };
+      return { type, args };
     }
     case "huntingQuery":
     case "function": {
       const args: SavedSearchArgs = { ...scope, savedSearchId: r.name, ...r.properties };
       // An in-place update of a saved search without an etag is refused (409), and azure-native
       // takes no etag; so every change replaces it, deleting first because the id is fixed.
-      return { type: typeTokenFor(r), args, opts: { replaceOnChanges: ["*"], deleteBeforeReplace: true } };
+      return { type, args, opts: { replaceOnChanges: ["*"], deleteBeforeReplace: true } };
     }
     case "watchlist": {
       const args: WatchlistArgs = { ...scope, watchlistAlias: r.name, ...r.properties };
-      return { type: typeTokenFor(r), args };
+      return { type, args };
     }
     case "watchlistItem": {
       const args: WatchlistItemArgs = { ...scope, watchlistAlias: r.watchlistAlias, watchlistItemId: r.name, ...r.properties };
-      return { type: typeTokenFor(r), args };
+      return { type, args };
     }
   }
 }

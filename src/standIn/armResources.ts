@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { v5 as uuidv5 } from "uuid";
 import type { LiveResource } from "../azure/liveWorkspace";
+import { workspaceId } from "../model/armId";
 import type { StandInResource, StandInState } from "./state";
 
 /** A resource as a GET returns it: the same shape the live reader hands on. */
@@ -93,8 +94,8 @@ function resourceBody(
 
 export function renderWorkspace(state: StandInState, now = new Date()): RenderedWorkspace {
   const tenantId = state.tenantId ?? DEFAULT_STAND_IN_TENANT_ID;
-  const workspaceId = `/subscriptions/${state.subscriptionId}/resourceGroups/${state.resourceGroupName}/providers/Microsoft.OperationalInsights/workspaces/${state.workspaceName}`;
-  const sentinel = `${workspaceId}/providers/Microsoft.SecurityInsights`;
+  const workspace = workspaceId(state);
+  const sentinel = `${workspace}/providers/Microsoft.SecurityInsights`;
   const modified = sentinelTime(now, "Z");
   const created = sentinelTime(now, "+00:00");
 
@@ -160,7 +161,7 @@ export function renderWorkspace(state: StandInState, now = new Date()): Rendered
 
   const savedSearches = state.savedSearches.map((search) =>
     resourceBody(
-      `${workspaceId}/savedSearches/${search.name}`,
+      `${workspace}/savedSearches/${search.name}`,
       "Microsoft.OperationalInsights/savedSearches",
       search,
       search.properties,
@@ -170,7 +171,7 @@ export function renderWorkspace(state: StandInState, now = new Date()): Rendered
 
   const tables = state.tables.map((table) =>
     resourceBody(
-      `${workspaceId}/tables/${table.name}`,
+      `${workspace}/tables/${table.name}`,
       "Microsoft.OperationalInsights/workspaces/tables",
       table,
       withDefaults(tableDefaults(table.name), table.properties),
@@ -179,5 +180,5 @@ export function renderWorkspace(state: StandInState, now = new Date()): Rendered
     ),
   );
 
-  return { workspaceId, alertRules, watchlists, savedSearches, tables };
+  return { workspaceId: workspace, alertRules, watchlists, savedSearches, tables };
 }

@@ -53,10 +53,6 @@ export interface BaseCheckout {
   root: string;
   /** The working repository's root, which `root` mirrors. */
   repositoryRoot: string;
-  /** Files changed since `commit` (committed, staged, unstaged and untracked), relative to the repository root. */
-  changedFiles: string[];
-  /** The content directory, relative to the repository root ("" when it is the root). */
-  contentPath: string;
   dispose(): void;
 }
 
@@ -142,8 +138,6 @@ export function checkoutBase(contentDir: string, ref: string): BaseCheckout {
     contentDir: join(tree, contentPath),
     root: tree,
     repositoryRoot: root,
-    changedFiles: changedFilesSince(root, commit),
-    contentPath,
     dispose: () => rmSync(folder, { recursive: true, force: true }),
   };
 }

@@ -3,12 +3,11 @@
  * analytics rules detect, as an ATT&CK Navigator layer and a Markdown table.
  */
 import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { readStackFile } from "../../config/stackFile";
+import { resolveStackContent } from "../../config/stackFile";
 import { coverageOf } from "../../coverage/coverage";
 import { coverageMarkdown, navigatorLayer } from "../../coverage/render";
 import { buildDesiredState } from "../../model/build";
-import { applyStackSettings, DEFAULT_STACK_SETTINGS } from "../../model/stack";
+import { applyStackSettings } from "../../model/stack";
 import type { Output } from "./diff";
 
 export interface CoverageOptions {
@@ -23,14 +22,7 @@ export interface CoverageOptions {
 }
 
 export function runCoverage(options: CoverageOptions, out: Output): number {
-  const projectDir = resolve(options.projectDir ?? ".");
-  let contentDir = resolve(options.content ?? projectDir);
-  let settings = DEFAULT_STACK_SETTINGS;
-  if (options.stack) {
-    const stack = readStackFile(projectDir, options.stack);
-    settings = stack.settings.stack;
-    if (options.content === undefined) contentDir = resolve(projectDir, stack.settings.contentDir);
-  }
+  const { contentDir, settings } = resolveStackContent(options);
   const state = applyStackSettings(buildDesiredState(contentDir), settings);
   const coverage = coverageOf(state.resources);
   const label = options.stack ? `stack ${options.stack}` : "this repository";

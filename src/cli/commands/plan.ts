@@ -13,11 +13,9 @@ import { applyStackSettings, comparisonSettings, type StackSettings } from "../.
 import type { AzureTarget } from "../../azure/target";
 import { renderPlanJson } from "../render/planJson";
 import { renderPlanText } from "../render/planText";
-import { requireTarget, resolveTarget, targetRequested, type TargetFlags } from "./workspaceTarget";
+import { requireTarget, resolveTarget, targetRequested, type ResolvedTarget, type TargetFlags } from "./workspaceTarget";
 import { loadBase } from "./summarize";
-import { GitBaseError } from "../../summary/gitBase";
 import { detectionIds, summarizeChanges } from "../../summary/summarize";
-import { ConfigError } from "../../config/settings";
 import { RETIRED_FILE } from "../../content/load";
 import type { Diagnostic } from "../../diagnostics/diagnostic";
 import type { DesiredState } from "../../model/types";
@@ -38,11 +36,11 @@ type LiveSection = { target: AzureTarget; report: DriftReport } | { target: Azur
 
 async function liveSection(
   options: PlanOptions,
-  explicit: boolean,
+  resolved: ResolvedTarget,
   state: Parameters<typeof compareWorkspace>[0],
 ): Promise<LiveSection | undefined> {
   if (options.offline || !targetRequested(options)) return undefined;
-  const resolved = resolveTarget(options);
+  const explicit = Boolean(options.subscription || options.resourceGroup || options.workspace);
   // Flags ask for the live section outright; a stack only when its config names a whole workspace.
   if (!resolved.target && !explicit)
     return { skipped: `no live section: the stack does not name a whole workspace (missing ${resolved.missing.join("; ")})` };
@@ -71,8 +69,7 @@ export async function runPlan(options: PlanOptions, out: { write(text: string): 
     );
     state = { ...state, diagnostics: [...state.diagnostics, ...removals] };
   }
-  const explicit = Boolean(options.subscription || options.resourceGroup || options.workspace);
-  const live = hasErrors(state.diagnostics) ? undefined : await liveSection({ ...options, projectDir }, explicit, state.resources);
+  const live = hasErrors(state.diagnostics) ? undefined : await liveSection(options, resolved, state.resources);
   const contentDir = resolved.contentDir;
   if (options.format === "json") {
     const doc = JSON.parse(renderPlanJson(state, contentDir, options.stack)) as Record<string, unknown>;
@@ -100,13 +97,8 @@ function removalDiagnostics(
   all: DesiredState,
   head: DesiredState,
 ): Diagnostic[] {
-  let before: ReturnType<typeof loadBase>;
-  try {
-    before = loadBase(base, projectDir, resolved.contentDir, stack, resolved.settings);
-  } catch (error) {
-    if (!(error instanceof GitBaseError)) throw error;
-    throw new ConfigError(error.message);
-  }
+  // A GitBaseError (no git, unknown ref) reaches the CLI's error handler like any other.
+  const before = loadBase(base, projectDir, resolved.contentDir, stack, resolved.settings);
   const repositoryDetections = detectionIds(all);
   return summarizeChanges(before.base, head, before.ref, { ...(stack ? { stack } : {}), repositoryDetections })
     .findings.filter((f) => f.code === "unacknowledged-removal")

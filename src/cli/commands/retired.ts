@@ -4,8 +4,7 @@
  * `pulumi up`, so the retired rules (protected while they were deployed) can
  * be deleted: see docs/safe-deletes.md.
  */
-import { resolve } from "node:path";
-import { readProjectName, readStackFile } from "../../config/stackFile";
+import { readProjectName, resolveStackContent } from "../../config/stackFile";
 import { ConfigError } from "../../config/settings";
 import { buildDesiredState } from "../../model/build";
 import { TYPE_TOKENS } from "../../pulumi/naming";
@@ -29,10 +28,7 @@ export function retiredRuleUrns(stack: string, project: string, id: string): str
 }
 
 export function runRetired(options: RetiredOptions, out: Output): number {
-  const projectDir = resolve(options.projectDir ?? ".");
-  let contentDir = resolve(options.content ?? projectDir);
-  if (options.stack && options.content === undefined)
-    contentDir = resolve(projectDir, readStackFile(projectDir, options.stack).settings.contentDir);
+  const { projectDir, contentDir } = resolveStackContent(options);
   const state = buildDesiredState(contentDir);
   const errors = state.diagnostics.filter((d) => d.severity === "error" && d.file === "retired.yaml");
   if (errors.length > 0)

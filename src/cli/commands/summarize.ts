@@ -5,10 +5,10 @@
  * Exit codes: 0, or 1 on content errors or a removal retired.yaml does not acknowledge.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { readStackFile } from "../../config/stackFile";
+import { join } from "node:path";
+import { readStackFile, resolveStackContent } from "../../config/stackFile";
 import { buildDesiredState } from "../../model/build";
-import { applyStackSettings, comparisonSettings, DEFAULT_STACK_SETTINGS, type StackSettings } from "../../model/stack";
+import { applyStackSettings, comparisonSettings, type StackSettings } from "../../model/stack";
 import type { DesiredState } from "../../model/types";
 import { checkoutBase, GitBaseError, pathInRepository } from "../../summary/gitBase";
 import { renderSummaryJson, renderSummaryMarkdown } from "../../summary/render";
@@ -59,14 +59,7 @@ export function loadBase(
 
 /** The content at the base and in the working tree, each with its own stack settings. */
 export function loadSides(options: Pick<SummarizeOptions, "base" | "content" | "stack" | "projectDir">): Sides {
-  const projectDir = resolve(options.projectDir ?? ".");
-  let settings: StackSettings = DEFAULT_STACK_SETTINGS;
-  let contentDir = resolve(options.content ?? projectDir);
-  if (options.stack) {
-    const stack = readStackFile(projectDir, options.stack);
-    settings = stack.settings.stack;
-    if (options.content === undefined) contentDir = resolve(projectDir, stack.settings.contentDir);
-  }
+  const { projectDir, contentDir, settings } = resolveStackContent(options);
   const { base, ref } = loadBase(options.base, projectDir, contentDir, options.stack, settings);
   const all = buildDesiredState(contentDir);
   const repositoryDetections = detectionIds(all);

@@ -4,11 +4,10 @@
  * `sentinel-iac diff --stack prod` looks at exactly what `pulumi up` on that
  * stack deploys to.
  */
-import { resolve } from "node:path";
 import { resolveEndpoints, type AzureCloud, type AzureTarget } from "../../azure/target";
 import { ConfigError } from "../../config/settings";
-import { readStackFile } from "../../config/stackFile";
-import { DEFAULT_STACK_SETTINGS, type StackSettings } from "../../model/stack";
+import { resolveStackContent } from "../../config/stackFile";
+import type { StackSettings } from "../../model/stack";
 
 export const CLOUDS: readonly AzureCloud[] = ["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"];
 
@@ -44,14 +43,9 @@ export interface ResolvedTarget {
 const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
 
 export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): ResolvedTarget {
-  const projectDir = resolve(flags.projectDir ?? ".");
-  let contentDir = resolve(flags.content ?? projectDir);
-  let settings = DEFAULT_STACK_SETTINGS;
+  const { contentDir, settings, stackFile: stack } = resolveStackContent(flags);
   let fromStack: Partial<AzureTarget> = {};
-  if (flags.stack) {
-    const stack = readStackFile(projectDir, flags.stack);
-    settings = stack.settings.stack;
-    if (flags.content === undefined) contentDir = resolve(projectDir, stack.settings.contentDir);
+  if (stack) {
     const environment = str(stack.raw["azure-native:environment"]);
     const cloud = environment ? AZURE_NATIVE_ENVIRONMENTS[environment.toLowerCase()] : undefined;
     if (environment && !cloud) {

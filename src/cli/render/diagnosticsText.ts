@@ -1,6 +1,5 @@
-/** Diagnostics for people: grouped by file, then a one-line summary. */
+/** Diagnostics for people, grouped by file. */
 import { compareDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic";
-import { formatCounts } from "../../diagnostics/format";
 import { join } from "node:path";
 
 export function renderDiagnosticsByFile(diagnostics: readonly Diagnostic[], contentDir: string): string[] {
@@ -17,8 +16,4 @@ export function renderDiagnosticsByFile(diagnostics: readonly Diagnostic[], cont
     if (d.hint) lines.push(`  ${" ".repeat(8)} ${" ".repeat(7)} -> ${d.hint}`);
   }
   return lines;
-}
-
-export function summaryLine(diagnostics: readonly Diagnostic[]): string {
-  return formatCounts(diagnostics);
 }

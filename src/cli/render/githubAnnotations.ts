@@ -2,8 +2,8 @@
  * GitHub Actions workflow commands (`::error file=...,line=...::message`), so
  * each problem is annotated on the pull request's changed lines.
  */
-import { join } from "node:path";
 import type { Diagnostic } from "../../diagnostics/diagnostic";
+import { diagnosticText, diagnosticUri } from "../../diagnostics/format";
 
 const COMMAND = { error: "error", warning: "warning", info: "notice" } as const;
 
@@ -14,14 +14,13 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, "%3A").replace
 export function renderGithubAnnotations(diagnostics: readonly Diagnostic[], contentDir: string): string {
   return diagnostics
     .map((d) => {
-      const props = [`file=${escapeProperty((contentDir ? join(contentDir, d.file) : d.file).split("\\").join("/"))}`];
+      const props = [`file=${escapeProperty(diagnosticUri(d, contentDir))}`];
       if (d.position) {
         props.push(`line=${d.position.line}`, `col=${d.position.column}`);
         if (d.end && d.end.line >= d.position.line) props.push(`endLine=${d.end.line}`, `endColumn=${d.end.column}`);
       }
       props.push(`title=${escapeProperty(`sentinel-iac ${d.code}`)}`);
-      const text = `${d.field ? `${d.field}: ` : ""}${d.message}${d.hint ? `\n${d.hint}` : ""}`;
-      return `::${COMMAND[d.severity]} ${props.join(",")}::${escapeData(text)}\n`;
+      return `::${COMMAND[d.severity]} ${props.join(",")}::${escapeData(diagnosticText(d))}\n`;
     })
     .join("");
 }

@@ -2,8 +2,8 @@
  * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer): one result per
  * diagnostic, located relative to the repository root.
  */
-import { join } from "node:path";
 import type { Diagnostic } from "../../diagnostics/diagnostic";
+import { diagnosticText, diagnosticUri } from "../../diagnostics/format";
 
 const LEVEL = { error: "error", warning: "warning", info: "note" } as const;
 
@@ -17,11 +17,11 @@ export function renderSarif(diagnostics: readonly Diagnostic[], contentDir: stri
   const results = diagnostics.map((d) => ({
     ruleId: d.code,
     level: LEVEL[d.severity],
-    message: { text: `${d.field ? `${d.field}: ` : ""}${d.message}${d.hint ? `\n${d.hint}` : ""}` },
+    message: { text: diagnosticText(d) },
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: (contentDir ? join(contentDir, d.file) : d.file).split("\\").join("/"), uriBaseId: "%SRCROOT%" },
+          artifactLocation: { uri: diagnosticUri(d, contentDir), uriBaseId: "%SRCROOT%" },
           ...(d.position
             ? {
                 region: {
