@@ -12,9 +12,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildDesiredState } from "../src/model/build";
-import { standInStateFromDesired } from "../src/standIn/fromDesired";
-import { startStandIn } from "../src/standIn/standIn";
+import { buildDesiredState } from "../src/loader/desiredState";
+import { standInStateFromDesired } from "../stand-in/src/fromDesired";
+import { startStandIn } from "../stand-in/src/standIn";
 import { generateContent } from "./generate";
 
 const BIN = join(__dirname, "..", "bin", "sentinel-iac.js");

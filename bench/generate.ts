@@ -12,7 +12,8 @@ import { v4 as uuidv4 } from "uuid";
 
 const PROJECT = join(__dirname, "..");
 
-export function generateContent(ruleCount: number): string {
+/** Content with `ruleCount` rules; with `watchlistRows`, the allowlist gets that many generated rows. */
+export function generateContent(ruleCount: number, watchlistRows?: number): string {
   const dir = mkdtempSync(join(tmpdir(), `sentinel-iac-bench-${ruleCount}-`));
   cpSync(join(PROJECT, "functions"), join(dir, "functions"), { recursive: true });
   cpSync(join(PROJECT, "watchlists"), join(dir, "watchlists"), { recursive: true });
@@ -29,6 +30,13 @@ export function generateContent(ruleCount: number): string {
       .replace(/^name: (.*)$/m, `name: $1 (variant ${i})`)
       .replace(/^query: \|\n/m, `query: |\n  // variant ${i}\n`);
     writeFileSync(join(out, `rule-${String(i).padStart(5, "0")}.yaml`), text);
+  }
+  if (watchlistRows !== undefined) {
+    const rows = Array.from(
+      { length: watchlistRows },
+      (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255},Generated row ${i},Bench`,
+    );
+    writeFileSync(join(dir, "watchlists", "NetworkAllowlist", "NetworkAllowlist.csv"), `IPOrRange,Description,Owner\n${rows.join("\n")}\n`);
   }
   return dir;
 }

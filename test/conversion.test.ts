@@ -1,8 +1,8 @@
 /** Every field converts to exactly what Azure receives (and echoes back). */
 import { describe, expect, it } from "vitest";
-import { buildDesiredState } from "../src/model/build";
+import { buildDesiredState } from "../src/loader/desiredState";
 import type { DesiredResource, FunctionResource, HuntingQueryResource, ScheduledRuleResource, NrtRuleResource } from "../src/model/types";
-import { watchlistItemId } from "../src/convert/watchlist";
+import { watchlistItemId } from "../src/sentinel/watchlistItem";
 import { errorsOf, PROJECT_DIR, writeContent } from "./helpers/content";
 
 const FULL_RULE = `id: 0B8F3C1A-1111-4222-8333-944455556666

@@ -1,8 +1,9 @@
 /** ../shared/corpus: 210 real Azure-Sentinel files must load; every error is a real defect, listed here. */
 import { describe, expect, it } from "vitest";
-import { buildDesiredState } from "../src/model/build";
-import { buildValidatedState } from "../src/model/validated";
-import { applyStackSettings, DEFAULT_STACK_SETTINGS } from "../src/model/stack";
+import { buildDesiredState } from "../src/loader/desiredState";
+import { buildValidatedState } from "../src/loader/validatedState";
+import { applyStackSettings } from "../src/loader/stackSelection";
+import { DEFAULT_STACK_SETTINGS } from "../src/model/stack";
 import { corpusContentDir, HAS_SHARED, sharedSkipReason } from "./helpers/content";
 
 /** Defects in the upstream files themselves (docs/validation.md explains each). */

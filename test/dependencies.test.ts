@@ -1,7 +1,7 @@
 /** Dependencies come from the queries, parsed with Kusto.Language: watchlist, then function, then the rules. */
 import { describe, expect, it } from "vitest";
 import { extractReferences } from "../src/kql/references";
-import { buildDesiredState } from "../src/model/build";
+import { buildDesiredState } from "../src/loader/desiredState";
 import { ruleYaml, writeContent } from "./helpers/content";
 
 describe("query references", () => {

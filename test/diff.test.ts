@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import type { LiveWorkspace } from "../src/azure/liveWorkspace";
 import { compareWorkspace, type DriftReport } from "../src/diff/compare";
 import { MARKDOWN_LIMIT, renderDriftMarkdown, renderDriftText } from "../src/diff/render";
-import { buildDesiredState } from "../src/model/build";
+import { buildDesiredState } from "../src/loader/desiredState";
 import type { DesiredResource } from "../src/model/types";
-import type { StandInState } from "../src/standIn/state";
+import type { StandInState } from "../stand-in/src/state";
 import { copyProjectContent, corpusContentDir, HAS_SHARED, ruleYaml, writeContent } from "./helpers/content";
 import { deployedState, liveFromState, TEST_WORKSPACE } from "./helpers/live";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { days, hours, minutes, parseDuration, toIsoDuration } from "../src/convert/duration";
+import { days, hours, minutes, parseDuration, toIsoDuration } from "../src/sentinel/duration";
 
 describe("durations", () => {
   it.each([

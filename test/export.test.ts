@@ -10,8 +10,8 @@ import type { LiveResource } from "../src/azure/liveWorkspace";
 import { compareWorkspace } from "../src/diff/compare";
 import { planExport, writeExport, type ExportResult } from "../src/export/exportWorkspace";
 import { parseFunctionParameters } from "../src/kql/functionParameters";
-import { renderParameters } from "../src/convert/savedFunction";
-import { buildDesiredState } from "../src/model/build";
+import { renderParameters } from "../src/sentinel/savedSearch";
+import { buildDesiredState } from "../src/loader/desiredState";
 import type { DesiredResource, DesiredState } from "../src/model/types";
 import { corpusContentDir, copyProjectContent, HAS_SHARED, PROJECT_DIR, writeContent } from "./helpers/content";
 import { deployedState, liveFromState, TEST_WORKSPACE } from "./helpers/live";
@@ -143,6 +143,8 @@ describe("export round trip", () => {
         type: "azure-native:securityinsights:WatchlistItem",
         name: `NetworkAllowlist-${item.name}`,
         id: `${ws}/providers/Microsoft.SecurityInsights/watchlists/NetworkAllowlist/watchlistItems/${item.name}`,
+        // The program registers items as children of their watchlist; the import names the same parent.
+        parent: "NetworkAllowlist",
       }),
     );
     // Items Pulumi created already carry the ids derived from the search key: nothing is re-keyed.

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic";
-import { buildValidatedState, failsValidation } from "../src/model/validated";
+import { buildValidatedState, failsValidation } from "../src/loader/validatedState";
 import { copyProjectContent, PROJECT_DIR, writeContent } from "./helpers/content";
 
 const RULE_FILE = "rules/analytics/case.yaml";

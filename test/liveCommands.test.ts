@@ -15,11 +15,11 @@ import { runExport } from "../src/cli/commands/export";
 import { runPlan } from "../src/cli/commands/plan";
 import { runSchemasPull } from "../src/cli/commands/schemasPull";
 import { runValidate } from "../src/cli/commands/validate";
-import type { TargetFlags } from "../src/cli/commands/workspaceTarget";
-import { buildDesiredState } from "../src/model/build";
-import { buildExampleState, EXAMPLE_NAMES } from "../src/standIn/exampleState";
-import { standInStateFromDesired } from "../src/standIn/fromDesired";
-import { startStandIn, type StandIn } from "../src/standIn/standIn";
+import type { TargetFlags } from "../src/app/target";
+import { buildDesiredState } from "../src/loader/desiredState";
+import { buildExampleState, EXAMPLE_NAMES } from "../stand-in/src/exampleState";
+import { standInStateFromDesired } from "../stand-in/src/fromDesired";
+import { startStandIn, type StandIn } from "../stand-in/src/standIn";
 import { standInEnvironment } from "./helpers/azureEnvironment";
 import { copyProjectContent, PROJECT_DIR, writeContent } from "./helpers/content";
 

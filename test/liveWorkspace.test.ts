@@ -9,9 +9,9 @@ import { AzureReadError } from "../src/azure/readError";
 import { readLiveWorkspace, readTables, type LiveReadOptions } from "../src/azure/liveWorkspace";
 import { redactSecrets } from "../src/azure/redact";
 import { resolveEndpoints, type AzureTarget } from "../src/azure/target";
-import { startStandIn, type StandIn } from "../src/standIn/standIn";
+import { startStandIn, type StandIn } from "../stand-in/src/standIn";
 import { withStandInEnvironment } from "./helpers/azureEnvironment";
-import type { StandInState } from "../src/standIn/state";
+import type { StandInState } from "../stand-in/src/state";
 
 const ARM_SCOPE = "https://management.azure.com/.default";
 const SUB = "00000000-0000-4000-8000-0000000000a1";

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildDesiredState } from "../src/model/build";
+import { buildDesiredState } from "../src/loader/desiredState";
 import { HAS_SHARED, SHARED_DIR, sharedSkipReason } from "./helpers/content";
 
 type Source =

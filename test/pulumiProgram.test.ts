@@ -8,8 +8,9 @@ import { deploy } from "../src/pulumi/program";
 import { propagationWaitProvider } from "../src/pulumi/propagationWait";
 import { REGISTRATION_BATCH, registerDesiredState, registrationFor } from "../src/pulumi/register";
 import { logicalName, TYPE_TOKENS } from "../src/pulumi/naming";
-import { buildDesiredState } from "../src/model/build";
-import { applyStackSettings, DEFAULT_STACK_SETTINGS } from "../src/model/stack";
+import { buildDesiredState } from "../src/loader/desiredState";
+import { applyStackSettings } from "../src/loader/stackSelection";
+import { DEFAULT_STACK_SETTINGS } from "../src/model/stack";
 import { MockDeployment } from "./helpers/pulumiMocks";
 import { copyProjectContent, ruleYaml, writeContent } from "./helpers/content";
 
@@ -81,6 +82,14 @@ describe("the program on the project's own content", () => {
     expect(fn.dependencies).toEqual([watchlist]);
     const items = mock.registrations.filter((r) => r.type === TYPE_TOKENS.watchlistItem);
     expect(items.every((i) => i.dependencies.length === 1 && i.dependencies[0] === watchlist)).toBe(true);
+    // Items are Pulumi children of their watchlist (docs/architecture.md): nested in previews, named by it in their URNs.
+    expect(
+      items.every(
+        (i) =>
+          i.parent === watchlist && i.urn.includes("azure-native:securityinsights:Watchlist$azure-native:securityinsights:WatchlistItem::"),
+      ),
+    ).toBe(true);
+    expect(mock.registrations.filter((r) => r.type !== TYPE_TOKENS.watchlistItem).every((r) => !r.parent.includes("Watchlist"))).toBe(true);
     const wait = mock.byName("content-propagation");
     expect(new Set(wait.dependencies)).toEqual(new Set([fn.urn, watchlist, ...items.map((i) => i.urn)]));
     expect(mock.byName("c3d4e5f6-a7b8-9c0d-1e2f-3a4b5c6d7e8f").dependencies.sort()).toEqual([fn.urn, wait.urn].sort());

@@ -1,6 +1,6 @@
 /** What Azure would reject is rejected before anything is registered, with file, line, field, limit and fix. */
 import { describe, expect, it } from "vitest";
-import { buildDesiredState } from "../src/model/build";
+import { buildDesiredState } from "../src/loader/desiredState";
 import type { Diagnostic } from "../src/diagnostics/diagnostic";
 import { errorsOf, PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
 import { join } from "node:path";

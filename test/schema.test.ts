@@ -1,7 +1,7 @@
 /** Loading: the YAML Azure-Sentinel writes is accepted; typos and bad shapes are errors with file, line and field. */
 import { describe, expect, it } from "vitest";
 import { loadContent } from "../src/content/load";
-import { buildDesiredState } from "../src/model/build";
+import { buildDesiredState } from "../src/loader/desiredState";
 import { codes, errorsOf, ruleYaml, writeContent } from "./helpers/content";
 
 const RULE = "rules/analytics/rule.yaml";

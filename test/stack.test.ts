@@ -2,8 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { readStackFile } from "../src/config/stackFile";
 import { ConfigError, readProjectSettings } from "../src/config/settings";
-import { buildDesiredState } from "../src/model/build";
-import { applyStackSettings, DEFAULT_STACK_SETTINGS, type StackSettings } from "../src/model/stack";
+import { buildDesiredState } from "../src/loader/desiredState";
+import { applyStackSettings } from "../src/loader/stackSelection";
+import { DEFAULT_STACK_SETTINGS, type StackSettings } from "../src/model/stack";
 import type { AlertRuleResource } from "../src/model/types";
 import { copyProjectContent, PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
 

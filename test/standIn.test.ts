@@ -11,11 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rootCertificates } from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { exampleStateText } from "../src/standIn/exampleState";
-import { parseFaultSpec } from "../src/standIn/faults";
-import { startStandIn, type StandIn } from "../src/standIn/standIn";
+import { exampleStateText } from "../stand-in/src/exampleState";
+import { parseFaultSpec } from "../stand-in/src/faults";
+import { startStandIn, type StandIn } from "../stand-in/src/standIn";
 import { withStandInEnvironment } from "./helpers/azureEnvironment";
-import { loadStandInState, parseStandInState, StandInStateError, type StandInState } from "../src/standIn/state";
+import { loadStandInState, parseStandInState, StandInStateError, type StandInState } from "../stand-in/src/state";
 
 const ARM_SCOPE = "https://management.azure.com/.default";
 const SUB = "00000000-0000-4000-8000-0000000000a1";
@@ -410,7 +410,7 @@ describe("npm run stand-in", () => {
     const caFile = join(mkdtempSync(join(tmpdir(), "stand-in-ca-")), "ca.pem");
     const server = spawn(
       process.execPath,
-      ["--import", "tsx", "scripts/stand-in.ts", "--state", "stand-in/example-state.json", "--ca-file", caFile, "--quiet"],
+      ["--import", "tsx", "stand-in/serve.ts", "--state", "stand-in/example-state.json", "--ca-file", caFile, "--quiet"],
       {
         cwd: root,
         stdio: ["pipe", "pipe", "pipe"],

@@ -10,8 +10,10 @@ import { describe, expect, it } from "vitest";
 import { runCoverage } from "../src/cli/commands/coverage";
 import { runPlan } from "../src/cli/commands/plan";
 import { runRetired } from "../src/cli/commands/retired";
-import { runStacks, type StackInfo } from "../src/cli/commands/stacks";
-import { runSummarize, summarize } from "../src/cli/commands/summarize";
+import { summarizeChange as summarize } from "../src/app/baseContent";
+import type { StackInfo } from "../src/app/stacksAffected";
+import { runStacks } from "../src/cli/commands/stacks";
+import { runSummarize } from "../src/cli/commands/summarize";
 import type { NavigatorLayer } from "../src/coverage/render";
 import { PROJECT_DIR, writeContent } from "./helpers/content";
 

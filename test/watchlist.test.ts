@@ -1,7 +1,7 @@
 /** Watchlists: the CSV is the truth, rows are validated, item ids never change for the same row. */
 import { describe, expect, it } from "vitest";
-import { buildDesiredState } from "../src/model/build";
-import { watchlistItemId } from "../src/convert/watchlist";
+import { buildDesiredState } from "../src/loader/desiredState";
+import { watchlistItemId } from "../src/sentinel/watchlistItem";
 import { parseIpRangeEntry, rangeSize } from "../src/util/ipRange";
 import { errorsOf, writeContent } from "./helpers/content";
 

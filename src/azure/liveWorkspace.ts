@@ -15,7 +15,7 @@ import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsig
 import { SecurityInsights } from "@azure/arm-securityinsight";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
-import { API_VERSIONS } from "../model/types";
+import { API_VERSIONS } from "../sentinel/arm";
 import { createCredential } from "./credential";
 import { attemptPolicy, rawCapturePolicy, recordRead, type CapturedResponse } from "./pipeline";
 import { AzureReadError, malformedBody, toAzureReadError, type FailureContext } from "./readError";

@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { AzureReadError } from "../azure/readError";
 import { EndpointError } from "../azure/target";
 import { ConfigError } from "../config/settings";
-import { GitBaseError } from "../summary/gitBase";
+import { GitBaseError } from "../app/gitBase";
 import { runDiff, type DiffFormat } from "./commands/diff";
 import { runExport } from "./commands/export";
 import { runCoverage } from "./commands/coverage";
@@ -13,7 +13,7 @@ import { runStacks } from "./commands/stacks";
 import { runSummarize } from "./commands/summarize";
 import { runSchemasPull } from "./commands/schemasPull";
 import { runValidate, watchValidate, type ValidateFormat } from "./commands/validate";
-import { CLOUDS, type TargetFlags } from "./commands/workspaceTarget";
+import { CLOUDS, type TargetFlags } from "../app/target";
 
 /** The options every command that reads a live workspace takes. */
 function withTarget(command: Command, contentHelp = "content directory (holds rules/, functions/, watchlists/)"): Command {

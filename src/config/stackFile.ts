@@ -1,8 +1,7 @@
 /** Reads a `Pulumi.<stack>.yaml` file without the Pulumi CLI, for the CLI's `--stack`. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parse } from "yaml";
-import { DEFAULT_STACK_SETTINGS, type StackSettings } from "../model/stack";
 import { CONFIG_NAMESPACE, ConfigError, readProjectSettings, type ProjectSettings } from "./settings";
 
 export interface StackFile {
@@ -51,21 +50,4 @@ export function listStacks(projectDir: string): string[] {
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();
-}
-
-/** Where a command's content and stack settings come from: `--content` wins over the stack's contentDir. */
-export interface StackContent {
-  projectDir: string;
-  contentDir: string;
-  settings: StackSettings;
-  /** The stack file, when a stack was named. */
-  stackFile?: StackFile;
-}
-
-export function resolveStackContent(flags: { projectDir?: string; content?: string; stack?: string }): StackContent {
-  const projectDir = resolve(flags.projectDir ?? ".");
-  if (!flags.stack) return { projectDir, contentDir: resolve(flags.content ?? projectDir), settings: DEFAULT_STACK_SETTINGS };
-  const stackFile = readStackFile(projectDir, flags.stack);
-  const contentDir = flags.content !== undefined ? resolve(flags.content) : resolve(projectDir, stackFile.settings.contentDir);
-  return { projectDir, contentDir, settings: stackFile.settings.stack, stackFile };
 }

@@ -12,14 +12,22 @@ import { HuntingQuerySchema, type HuntingQueryDoc } from "../schema/huntingQuery
 import { RetiredSchema, type RetiredDoc } from "../schema/retired";
 import { SavedFunctionSchema, type SavedFunctionDoc } from "../schema/savedFunction";
 import { WatchlistSchema, type WatchlistDoc } from "../schema/watchlist";
+import type { DurationMs } from "../sentinel/duration";
 import { readCsvTable, type CsvTable } from "./csvTable";
+import { readDuration, ruleTiming, type RuleTiming } from "./durations";
 import { discoverContent, toContentPath, type ContentFile } from "./discover";
-import { parseYamlSource, type YamlSource } from "./yamlSource";
+import type { SourceDocument } from "../diagnostics/source";
+import { parseYamlSource } from "./yamlSource";
 
 export interface Loaded<T> {
   file: string;
-  source: YamlSource;
+  source: SourceDocument;
   doc: T;
+}
+
+export interface LoadedAnalyticsRule extends Loaded<AnalyticsRuleDoc> {
+  /** Durations that are written and valid (an invalid one is reported and absent here). */
+  timing: RuleTiming;
 }
 
 export interface LoadedFunction extends Loaded<SavedFunctionDoc> {
@@ -33,6 +41,8 @@ export interface LoadedWatchlist extends Loaded<WatchlistDoc> {
   /** The CSV file, relative to the content directory. */
   itemsFile: string;
   table: CsvTable;
+  /** `defaultDuration`, parsed, when written and valid. */
+  defaultDuration?: DurationMs;
 }
 
 /** The file at the content root that acknowledges removed detections. */
@@ -42,7 +52,7 @@ export interface LoadedContent {
   contentDir: string;
   /** `retired.yaml`, when the content has one. */
   retired?: Loaded<RetiredDoc>;
-  analyticsRules: Loaded<AnalyticsRuleDoc>[];
+  analyticsRules: LoadedAnalyticsRule[];
   huntingQueries: Loaded<HuntingQueryDoc>[];
   functions: LoadedFunction[];
   watchlists: LoadedWatchlist[];
@@ -81,9 +91,11 @@ export function loadContent(contentDir: string): LoadedContent {
   for (const entry of discoverContent(root)) {
     out.files.push(entry.file);
     switch (entry.kind) {
-      case "analyticsRule":
-        pushLoaded(out.analyticsRules, loadYaml<AnalyticsRuleDoc>(entry, AnalyticsRuleSchema, "analytics rule", out.diagnostics));
+      case "analyticsRule": {
+        const loaded = loadYaml<AnalyticsRuleDoc>(entry, AnalyticsRuleSchema, "analytics rule", out.diagnostics);
+        if (loaded) out.analyticsRules.push({ ...loaded, timing: ruleTiming(loaded.source, loaded.doc, out.diagnostics) });
         break;
+      }
       case "huntingQuery":
         pushLoaded(out.huntingQueries, loadYaml<HuntingQueryDoc>(entry, HuntingQuerySchema, "hunting query", out.diagnostics));
         break;
@@ -201,5 +213,7 @@ function attachItems(root: string, loaded: Loaded<WatchlistDoc>, out: LoadedCont
   if (!csv) return undefined;
   const { table, diagnostics } = readCsvTable(csv.file, readFileSync(csv.abs, "utf8"));
   out.diagnostics.push(...diagnostics);
-  return table ? { ...loaded, itemsFile: csv.file, table } : undefined;
+  if (!table) return undefined;
+  const defaultDuration = readDuration(loaded.source, ["defaultDuration"], loaded.doc.defaultDuration, out.diagnostics);
+  return { ...loaded, itemsFile: csv.file, table, ...(defaultDuration !== undefined ? { defaultDuration } : {}) };
 }

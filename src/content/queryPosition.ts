@@ -3,7 +3,7 @@
  * came from: a YAML scalar (block, quoted or plain) or a `.kql` file.
  */
 import type { SourcePosition } from "../diagnostics/diagnostic";
-import type { FieldPath, YamlSource } from "./yamlSource";
+import type { FieldPath, SourceDocument } from "../diagnostics/source";
 
 export type OffsetToPosition = (offset: number) => SourcePosition;
 
@@ -39,13 +39,13 @@ export function textPositions(text: string): OffsetToPosition {
  * column. Folded or multi-line plain scalars join lines, so there an offset is
  * found by searching the file for the text around it, else the scalar's start.
  */
-export function yamlScalarPositions(source: YamlSource, path: FieldPath, value: string): OffsetToPosition {
+export function yamlScalarPositions(source: SourceDocument, path: FieldPath, value: string): OffsetToPosition {
   // Built on first use: placing a position means re-reading the file with `yaml`, and most queries have no findings.
   let mapper: OffsetToPosition | undefined;
   return (offset) => (mapper ??= scalarMapper(source, path, value))(offset);
 }
 
-function scalarMapper(source: YamlSource, path: FieldPath, value: string): OffsetToPosition {
+function scalarMapper(source: SourceDocument, path: FieldPath, value: string): OffsetToPosition {
   const layout = source.scalarLayout(path);
   const range = source.locate(path);
   const fallback = layout?.contentStart ?? range?.start ?? { line: 1, column: 1 };

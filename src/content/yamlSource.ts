@@ -11,41 +11,10 @@
 import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, SourcePosition } from "../diagnostics/diagnostic";
-
-export type FieldPath = readonly (string | number)[];
-
-export interface SourceRange {
-  start: SourcePosition;
-  end: SourcePosition;
-}
-
-/** Where a block or flow scalar's text sits in the file, to map offsets inside it (e.g. a KQL query) back to lines. */
-export interface ScalarLayout {
-  /** Position of the first character of the scalar's content. */
-  contentStart: SourcePosition;
-  /** `BLOCK_LITERAL` (`|`), `BLOCK_FOLDED` (`>`), `PLAIN`, `QUOTE_SINGLE` or `QUOTE_DOUBLE`. */
-  style: string;
-  /** For block scalars: the indentation (in columns) removed from each content line. */
-  indent: number;
-}
-
-export interface YamlSource {
-  /** Path relative to the content directory. */
-  readonly file: string;
-  /** File text with any byte-order mark removed. */
-  readonly text: string;
-  /** The document as plain data. */
-  readonly value: unknown;
-  /** The range of the value at `path` (or of its key, with `part: "key"`); falls back to the nearest ancestor. */
-  locate(path: FieldPath, part?: "key" | "value"): SourceRange | undefined;
-  /** Layout of the scalar at `path`, if it is a scalar. */
-  scalarLayout(path: FieldPath): ScalarLayout | undefined;
-  /** Converts an offset in the file text to a position. */
-  positionAt(offset: number): SourcePosition;
-}
+import type { FieldPath, ScalarLayout, SourceDocument, SourceRange } from "../diagnostics/source";
 
 export interface YamlParseResult {
-  source?: YamlSource;
+  source?: SourceDocument;
   diagnostics: Diagnostic[];
 }
 
@@ -111,7 +80,7 @@ function firstLine(message: string): string {
   return message.split("\n")[0] ?? message;
 }
 
-class DocumentSource implements YamlSource {
+class DocumentSource implements SourceDocument {
   private positioned?: PositionedDocument;
 
   constructor(

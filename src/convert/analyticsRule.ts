@@ -1,43 +1,21 @@
 /** Analytics rule YAML -> alert rule properties, as the REST API receives them. */
-import type { Loaded } from "../content/load";
+import type { RuleTiming } from "../content/durations";
+import type { LoadedAnalyticsRule } from "../content/load";
 import type { AnalyticsRuleDoc, IncidentConfigurationDoc } from "../schema/analyticsRule";
-import {
-  API_VERSIONS,
-  ARM_TYPES,
-  resourceKey,
-  type AlertRuleCommonProperties,
-  type AlertRuleResource,
-  type IncidentConfiguration,
-} from "../model/types";
-import { TRIGGER_OPERATORS } from "../reference/sentinel";
-import { hours, parseDuration, toIsoDuration } from "./duration";
+import { resourceKey, type AlertRuleCommonProperties, type AlertRuleResource, type IncidentConfiguration } from "../model/types";
+import { ALERT_RULE_DEFAULTS as DEFAULTS } from "../sentinel/alertRuleDefaults";
+import { API_VERSIONS, ARM_TYPES } from "../sentinel/arm";
+import { toIsoDuration, type DurationMs } from "../sentinel/duration";
+import { parentTechnique } from "../sentinel/mitre";
+import { TRIGGER_OPERATORS } from "../sentinel/reference";
 import { cleanDescription } from "./text";
-import { parentTechnique } from "../validate/mitre";
 
-/** Azure's own defaults, written out so what we send is what a GET returns. */
-export const DEFAULTS = {
-  suppressionDuration: hours(1),
-  suppressionEnabled: false,
-  aggregationKind: "SingleAlert",
-  incidentConfiguration: {
-    createIncident: true,
-    groupingConfiguration: {
-      enabled: false,
-      reopenClosedIncident: false,
-      lookbackDuration: hours(5),
-      matchingMethod: "AllEntities",
-    },
-  },
-} as const;
-
-function iso(text: string | undefined, fallbackMs: number): string {
-  if (text === undefined) return toIsoDuration(fallbackMs);
-  const parsed = parseDuration(text);
-  // Validation has already reported unparseable durations; the fallback keeps conversion total.
-  return toIsoDuration(parsed.ok ? parsed.ms : fallbackMs);
+/** A duration the loader parsed, or Azure's default, in the form Azure echoes back. */
+function iso(ms: DurationMs | undefined, fallbackMs: DurationMs): string {
+  return toIsoDuration(ms ?? fallbackMs);
 }
 
-function incidentConfiguration(doc: IncidentConfigurationDoc | undefined): IncidentConfiguration {
+function incidentConfiguration(doc: IncidentConfigurationDoc | undefined, timing: RuleTiming): IncidentConfiguration {
   const d = DEFAULTS.incidentConfiguration;
   const g = doc?.groupingConfiguration;
   return {
@@ -45,7 +23,7 @@ function incidentConfiguration(doc: IncidentConfigurationDoc | undefined): Incid
     groupingConfiguration: {
       enabled: g?.enabled ?? d.groupingConfiguration.enabled,
       reopenClosedIncident: g?.reopenClosedIncident ?? d.groupingConfiguration.reopenClosedIncident,
-      lookbackDuration: iso(g?.lookbackDuration, d.groupingConfiguration.lookbackDuration),
+      lookbackDuration: iso(timing.groupingLookback, d.groupingConfiguration.lookbackDuration),
       matchingMethod: g?.matchingMethod ?? d.groupingConfiguration.matchingMethod,
       groupByEntities: [...(g?.groupByEntities ?? [])],
       groupByAlertDetails: [...(g?.groupByAlertDetails ?? [])],
@@ -63,7 +41,7 @@ export function ruleTechniques(doc: AnalyticsRuleDoc): string[] {
   return doc.relevantTechniques !== undefined && doc.relevantTechniques.length > 0 ? doc.relevantTechniques : (doc.techniques ?? []);
 }
 
-function commonProperties(doc: AnalyticsRuleDoc): AlertRuleCommonProperties {
+function commonProperties(doc: AnalyticsRuleDoc, timing: RuleTiming): AlertRuleCommonProperties {
   const props: AlertRuleCommonProperties = {
     displayName: doc.name,
     description: cleanDescription(doc.description),
@@ -73,9 +51,9 @@ function commonProperties(doc: AnalyticsRuleDoc): AlertRuleCommonProperties {
     tactics: unique(doc.tactics ?? []),
     // The API takes parent technique ids only (`T####`); sub-techniques go to subTechniques where it exists.
     techniques: unique(ruleTechniques(doc).map(parentTechnique)),
-    suppressionDuration: iso(doc.suppressionDuration, DEFAULTS.suppressionDuration),
+    suppressionDuration: iso(timing.suppressionDuration, DEFAULTS.suppressionDuration),
     suppressionEnabled: doc.suppressionEnabled ?? DEFAULTS.suppressionEnabled,
-    incidentConfiguration: incidentConfiguration(doc.incidentConfiguration),
+    incidentConfiguration: incidentConfiguration(doc.incidentConfiguration, timing),
     eventGroupingSettings: { aggregationKind: doc.eventGroupingSettings?.aggregationKind ?? DEFAULTS.aggregationKind },
   };
   if (doc.entityMappings !== undefined) {
@@ -104,7 +82,7 @@ function commonProperties(doc: AnalyticsRuleDoc): AlertRuleCommonProperties {
   return props;
 }
 
-export function convertAnalyticsRule(rule: Loaded<AnalyticsRuleDoc>): AlertRuleResource {
+export function convertAnalyticsRule(rule: LoadedAnalyticsRule): AlertRuleResource {
   const doc = rule.doc;
   const name = doc.id.toLowerCase();
   const base = {
@@ -115,7 +93,7 @@ export function convertAnalyticsRule(rule: Loaded<AnalyticsRuleDoc>): AlertRuleR
     origin: { file: rule.file, line: 1 },
     content: "analyticsRule" as const,
   };
-  const common = commonProperties(doc);
+  const common = commonProperties(doc, rule.timing);
   if (doc.kind === "NRT") {
     const sub = unique(ruleTechniques(doc).filter((t) => t.includes(".")));
     return {
@@ -131,16 +109,19 @@ export function convertAnalyticsRule(rule: Loaded<AnalyticsRuleDoc>): AlertRuleR
       },
     };
   }
+  const queryFrequency = rule.timing.queryFrequency ?? DEFAULTS.queryFrequency;
+  const queryPeriod = rule.timing.queryPeriod ?? DEFAULTS.queryPeriod;
   return {
     ...base,
     kind: "Scheduled",
     apiVersion: API_VERSIONS.securityInsights,
+    schedule: { queryFrequency, queryPeriod },
     properties: {
       ...common,
-      queryFrequency: iso(doc.queryFrequency, hours(1)),
-      queryPeriod: iso(doc.queryPeriod, hours(1)),
+      queryFrequency: toIsoDuration(queryFrequency),
+      queryPeriod: toIsoDuration(queryPeriod),
       triggerOperator: TRIGGER_OPERATORS[doc.triggerOperator ?? "gt"],
-      triggerThreshold: doc.triggerThreshold ?? 0,
+      triggerThreshold: doc.triggerThreshold ?? DEFAULTS.triggerThreshold,
     },
   };
 }

@@ -4,12 +4,10 @@
  */
 import type { Loaded } from "../content/load";
 import type { HuntingQueryDoc } from "../schema/huntingQuery";
-import { API_VERSIONS, ARM_TYPES, resourceKey, type HuntingQueryResource } from "../model/types";
+import { resourceKey, type HuntingQueryResource } from "../model/types";
+import { API_VERSIONS, ARM_TYPES } from "../sentinel/arm";
+import { HUNTING_CATEGORY, SAVED_SEARCH_VERSION } from "../sentinel/savedSearch";
 import { cleanDescription } from "./text";
-
-export const HUNTING_CATEGORY = "Hunting Queries";
-/** Query language version the service records for saved searches (a schema constant, not the content version). */
-export const SAVED_SEARCH_VERSION = 2;
 
 export function convertHuntingQuery(query: Loaded<HuntingQueryDoc>): HuntingQueryResource {
   const doc = query.doc;

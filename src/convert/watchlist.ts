@@ -6,28 +6,16 @@
  * item makes the CSV authoritative: a removed row is a deleted item.
  */
 import { basename } from "node:path";
-import { v5 as uuidv5 } from "uuid";
 import type { LoadedWatchlist } from "../content/load";
-import { API_VERSIONS, ARM_TYPES, resourceKey, type WatchlistItemResource, type WatchlistResource } from "../model/types";
-import { searchKeyIdentity } from "../validate/watchlist";
-import { parseDuration, toIsoDuration } from "./duration";
-
-/**
- * Namespace for watchlist item ids. Item ids are UUIDv5(namespace, alias + search key),
- * so the same row always maps to the same item. Changing this value would
- * delete and recreate every item in every workspace: never change it.
- */
-export const WATCHLIST_ITEM_NAMESPACE = "4dc7541e-a8a8-4000-b098-0580a3563eab";
-
-export function watchlistItemId(alias: string, searchKey: string): string {
-  return uuidv5(`${alias.toLowerCase()}\n${searchKeyIdentity(searchKey)}`, WATCHLIST_ITEM_NAMESPACE);
-}
+import { resourceKey, type WatchlistItemResource, type WatchlistResource } from "../model/types";
+import { API_VERSIONS, ARM_TYPES } from "../sentinel/arm";
+import { toIsoDuration } from "../sentinel/duration";
+import { searchKeyIdentity, watchlistItemId } from "../sentinel/watchlistItem";
 
 export function convertWatchlist(watchlist: LoadedWatchlist): [WatchlistResource, ...WatchlistItemResource[]] {
   const doc = watchlist.doc;
   const alias = doc.alias;
   const watchlistKey = resourceKey(ARM_TYPES.watchlist, alias.toLowerCase());
-  const duration = doc.defaultDuration === undefined ? undefined : parseDuration(doc.defaultDuration);
   const list: WatchlistResource = {
     key: watchlistKey,
     type: ARM_TYPES.watchlist,
@@ -44,7 +32,7 @@ export function convertWatchlist(watchlist: LoadedWatchlist): [WatchlistResource
       sourceType: "Local",
       ...(doc.description !== undefined ? { description: doc.description.trimEnd() } : {}),
       ...(doc.labels !== undefined ? { labels: [...doc.labels] } : {}),
-      ...(duration?.ok ? { defaultDuration: toIsoDuration(duration.ms) } : {}),
+      ...(watchlist.defaultDuration !== undefined ? { defaultDuration: toIsoDuration(watchlist.defaultDuration) } : {}),
     },
   };
   const seen = new Set<string>();
@@ -62,6 +50,7 @@ export function convertWatchlist(watchlist: LoadedWatchlist): [WatchlistResource
       apiVersion: API_VERSIONS.securityInsights,
       content: "watchlistItem",
       watchlistAlias: alias,
+      watchlistKey,
       dependsOn: [watchlistKey],
       origin: { file: watchlist.itemsFile, line: row.line },
       properties: { itemsKeyValue: { ...row.values } },

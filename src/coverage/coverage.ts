@@ -3,9 +3,9 @@
  * enabled analytics rules detect, and how many rules cover each. Disabled
  * rules and hunting queries do not count: they raise no alerts.
  */
-import { ATTACK_TACTICS, tacticsOfTechnique } from "../reference/sentinel";
+import { ATTACK_TACTICS, tacticsOfTechnique } from "../sentinel/reference";
 import type { AlertRuleResource, DesiredResource } from "../model/types";
-import { parentTechnique } from "../validate/mitre";
+import { parentTechnique } from "../sentinel/mitre";
 
 export interface CoveredItem {
   id: string;

@@ -1,5 +1,5 @@
 /** Coverage as an ATT&CK Navigator layer (JSON) and as a Markdown table. */
-import { ATTACK_TACTICS } from "../reference/sentinel";
+import { ATTACK_TACTICS } from "../sentinel/reference";
 import { navigatorTactic, NON_ENTERPRISE_TACTICS, type Coverage } from "./coverage";
 
 /** ATT&CK Navigator layer file format 4.5 (mitre-attack/attack-navigator, layers/LAYERFORMATv4_5.md). */

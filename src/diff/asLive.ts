@@ -36,7 +36,7 @@ export function desiredAsLive(resources: readonly DesiredResource[]): LiveWorksp
         out.savedSearches.push(asLive(r));
         break;
       case "watchlistItem":
-        lists.get(r.dependsOn[0] ?? "")?.items.push(asLive(r));
+        lists.get(r.watchlistKey)?.items.push(asLive(r));
         break;
       default:
         break;

@@ -9,10 +9,10 @@
 import { createTwoFilesPatch } from "diff";
 import picomatch from "picomatch";
 import type { LiveResource, LiveWatchlist, LiveWorkspace } from "../azure/liveWorkspace";
-import type { ArmType, DesiredResource, ResourceOrigin } from "../model/types";
-import { ARM_TYPES } from "../model/types";
-import { HUNTING_CATEGORY } from "../convert/huntingQuery";
-import { searchKeyIdentity } from "../validate/watchlist";
+import type { DesiredResource, ResourceOrigin } from "../model/types";
+import { ARM_TYPES, type ArmType } from "../sentinel/arm";
+import { HUNTING_CATEGORY } from "../sentinel/savedSearch";
+import { searchKeyIdentity } from "../sentinel/watchlistItem";
 import { canonicalAlertRule, canonicalSavedSearch, canonicalWatchlist, canonicalWatchlistItem, type Canonical } from "./normalize";
 
 export type Classification = "create" | "update" | "unchanged" | "unmanaged";

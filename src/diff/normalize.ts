@@ -12,8 +12,8 @@
  *   tenantId, templateVersion when we do not set it, ...) are never compared.
  * Queries compare exactly.
  */
-import { parseDuration } from "../convert/duration";
-import { renderParameters } from "../convert/savedFunction";
+import { parseDuration } from "../sentinel/duration";
+import { renderParameters } from "../sentinel/savedSearch";
 import { parseFunctionParameters } from "../kql/functionParameters";
 
 /** A field of the canonical form, with how to show its value. */

@@ -5,9 +5,9 @@
  * upstream key order, and only the settings that differ from Azure's defaults.
  */
 import type { LiveResource } from "../azure/liveWorkspace";
-import { DEFAULTS } from "../convert/analyticsRule";
-import { formatDurationShort, parseDuration } from "../convert/duration";
-import { parentTechnique } from "../validate/mitre";
+import { ALERT_RULE_DEFAULTS as DEFAULTS } from "../sentinel/alertRuleDefaults";
+import { formatDurationShort, parseDuration } from "../sentinel/duration";
+import { parentTechnique } from "../sentinel/mitre";
 import { asString, asStringArray, descriptionForYaml, isObject, type ExportOutcome } from "./types";
 import { toYamlText } from "./yamlText";
 

@@ -15,11 +15,11 @@ import type { LiveResource, LiveWatchlist, LiveWorkspace } from "../azure/liveWo
 import { compareWorkspace, type DriftReport, type FieldChange } from "../diff/compare";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { ConfigError } from "../config/settings";
-import { buildDesiredState } from "../model/build";
-import { armResourceId, type WorkspaceScope } from "../model/armId";
+import { buildDesiredState } from "../loader/desiredState";
+import { armResourceId, type WorkspaceScope } from "../azure/armId";
 import type { DesiredState } from "../model/types";
 import { AZURE_NATIVE_VERSION, logicalName, typeTokenFor } from "../pulumi/naming";
-import { searchKeyIdentity } from "../validate/watchlist";
+import { searchKeyIdentity } from "../sentinel/watchlistItem";
 import { exportAnalyticsRule } from "./analyticsRule";
 import { exportHuntingQuery } from "./huntingQuery";
 import { exportSavedFunction } from "./savedFunction";
@@ -28,9 +28,14 @@ import { exportWatchlist } from "./watchlist";
 
 export interface PulumiImportEntry {
   type: string;
+  /** The entry's name in this file (other entries name their parent by it). */
   name: string;
+  /** The Pulumi logical name, when it differs from `name` (two entries would otherwise share a name). */
+  logicalName?: string;
   id: string;
   version: string;
+  /** The `name` of the entry of the parent resource (watchlist items: their watchlist). */
+  parent?: string;
 }
 
 /** The bulk import file `pulumi import --file` reads. */
@@ -302,6 +307,9 @@ function buildImportFile(
     liveItems.set(r.name.toLowerCase(), { searchKey: r.properties.itemsSearchKey, byKey });
   }
   let rekeyed = 0;
+  // Entry names must be unique in the file; logical names are unique per type only (a function and a watchlist may share one).
+  const entryNames = new Map<string, string>();
+  const taken = new Set(state.resources.map(logicalName).filter((n, i, all) => all.indexOf(n) !== i));
   for (const r of state.resources) {
     let itemId: string | undefined;
     if (r.content === "watchlistItem") {
@@ -310,7 +318,18 @@ function buildImportFile(
       if (itemId === undefined) continue;
       if (itemId.toLowerCase() !== r.name.toLowerCase()) rekeyed++;
     }
-    resources.push({ type: typeTokenFor(r), name: logicalName(r), id: armResourceId(scope, r, itemId), version: AZURE_NATIVE_VERSION });
+    const logical = logicalName(r);
+    const name = taken.has(logical) ? `${r.content}:${logical}` : logical;
+    entryNames.set(r.key, name);
+    const parent = r.content === "watchlistItem" ? entryNames.get(r.watchlistKey) : undefined;
+    resources.push({
+      type: typeTokenFor(r),
+      name,
+      ...(name !== logical ? { logicalName: logical } : {}),
+      id: armResourceId(scope, r, itemId),
+      version: AZURE_NATIVE_VERSION,
+      ...(parent !== undefined ? { parent } : {}),
+    });
   }
   return { file: { resources }, rekeyed };
 }

@@ -5,7 +5,7 @@
 import { basename } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import type { LiveWatchlist } from "../azure/liveWorkspace";
-import { formatDurationShort, parseDuration } from "../convert/duration";
+import { formatDurationShort, parseDuration } from "../sentinel/duration";
 import { KQL_IDENTIFIER_PATTERN } from "../schema/common";
 import { asString, asStringArray, isObject, type ExportOutcome } from "./types";
 import { toYamlText } from "./yamlText";

@@ -9,10 +9,8 @@ import { join } from "node:path";
 import Type from "typebox";
 import { contentHash } from "../cache/contentCache";
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import type { LoadedContent } from "../content/load";
-import { renderParameters } from "../convert/savedFunction";
 import { matchesSchema } from "../schema/check";
-import { KQL_SCALAR_TYPES } from "../schema/savedFunction";
+import { KQL_SCALAR_TYPES } from "../sentinel/kqlTypes";
 
 export interface TableSchema {
   name: string;
@@ -96,14 +94,6 @@ export function loadTableSchemas(contentDir: string, diagnostics: Diagnostic[]):
   for (const t of readTableDir(BUNDLED_TABLES_DIR, undefined, diagnostics)) byName.set(t.name, t);
   for (const t of readTableDir(join(contentDir, PROJECT_SCHEMAS_FOLDER), PROJECT_SCHEMAS_FOLDER, diagnostics)) byName.set(t.name, t);
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
-}
-
-export function buildEnvironment(content: LoadedContent, diagnostics: Diagnostic[]): KqlEnvironment {
-  return {
-    tables: loadTableSchemas(content.contentDir, diagnostics),
-    functions: content.functions.map((f) => ({ name: f.doc.alias, parameters: renderParameters(f.doc.parameters ?? []), body: f.query })),
-    watchlists: content.watchlists.map((w) => ({ alias: w.doc.alias, columns: w.table.columns })),
-  };
 }
 
 export function environmentFingerprint(env: KqlEnvironment): string {

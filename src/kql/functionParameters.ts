@@ -4,7 +4,8 @@
  * parser: the exporter writes them, and the live diff compares parameter lists
  * by meaning rather than by spelling (`1d` equals `timespan(1d)`).
  */
-import { KQL_SCALAR_TYPES, type FunctionParameterDoc } from "../schema/savedFunction";
+import { KQL_SCALAR_TYPES } from "../sentinel/kqlTypes";
+import type { FunctionParameter } from "../sentinel/savedSearch";
 import {
   loadKusto,
   toArray,
@@ -14,7 +15,7 @@ import {
   type KSyntaxNode,
 } from "./kusto";
 
-export type ParametersParseResult = { ok: true; parameters: FunctionParameterDoc[] } | { ok: false; reason: string };
+export type ParametersParseResult = { ok: true; parameters: FunctionParameter[] } | { ok: false; reason: string };
 
 type ScalarType = (typeof KQL_SCALAR_TYPES)[number];
 const SCALAR_TYPES = new Set<string>(KQL_SCALAR_TYPES);
@@ -59,7 +60,7 @@ export function parseFunctionParameters(text: string): ParametersParseResult {
     if (n.Kind === kinds.FunctionParameter) nodes.push(n as KFunctionParameter);
   });
 
-  const parameters: FunctionParameterDoc[] = [];
+  const parameters: FunctionParameter[] = [];
   for (const node of nodes) {
     const name = node.NameAndType.Name.SimpleName;
     const typeNode: KSyntaxNode = node.NameAndType.Type;

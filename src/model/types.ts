@@ -5,21 +5,8 @@
  * none of them re-reads the YAML.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic";
-
-export const ARM_TYPES = {
-  watchlist: "Microsoft.SecurityInsights/watchlists",
-  watchlistItem: "Microsoft.SecurityInsights/watchlists/watchlistItems",
-  savedSearch: "Microsoft.OperationalInsights/workspaces/savedSearches",
-  alertRule: "Microsoft.SecurityInsights/alertRules",
-} as const;
-export type ArmType = (typeof ARM_TYPES)[keyof typeof ARM_TYPES];
-
-/** API versions whose request shapes the properties follow (the ones azure-native v3 uses, except NRT). */
-export const API_VERSIONS = {
-  securityInsights: "2024-09-01",
-  securityInsightsNrt: "2025-04-01-preview",
-  savedSearches: "2023-09-01",
-} as const;
+import type { ARM_TYPES, ArmType } from "../sentinel/arm";
+import type { DurationMs } from "../sentinel/duration";
 
 export type TriggerOperator = "GreaterThan" | "LessThan" | "Equal" | "NotEqual";
 export type AlertSeverity = "High" | "Medium" | "Low" | "Informational";
@@ -133,6 +120,8 @@ interface ResourceBase<T extends ArmType, P> {
 export type ScheduledRuleResource = ResourceBase<typeof ARM_TYPES.alertRule, ScheduledAlertRuleProperties> & {
   kind: "Scheduled";
   content: "analyticsRule";
+  /** The schedule as durations, parsed once by the loader (the properties hold Azure's ISO-8601 text). */
+  schedule: { queryFrequency: DurationMs; queryPeriod: DurationMs };
 };
 export type NrtRuleResource = ResourceBase<typeof ARM_TYPES.alertRule, NrtAlertRuleProperties> & {
   kind: "NRT";
@@ -151,6 +140,8 @@ export type WatchlistItemResource = ResourceBase<typeof ARM_TYPES.watchlistItem,
   content: "watchlistItem";
   /** Alias of the parent watchlist (the ARM parent name). */
   watchlistAlias: string;
+  /** Model key of the parent watchlist. */
+  watchlistKey: string;
 };
 
 export type AlertRuleResource = ScheduledRuleResource | NrtRuleResource;

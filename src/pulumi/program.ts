@@ -2,8 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { countDiagnostics, hasErrors, type Diagnostic } from "../diagnostics/diagnostic";
 import { formatDiagnostic } from "../diagnostics/format";
-import { buildValidatedState } from "../model/validated";
-import { applyStackSettings } from "../model/stack";
+import { buildValidatedState } from "../loader/validatedState";
+import { applyStackSettings } from "../loader/stackSelection";
 import type { DesiredState } from "../model/types";
 import { registerDesiredState } from "./register";
 import { readProgramConfig } from "./stackConfig";

@@ -15,7 +15,8 @@ import type { ScheduledAlertRuleArgs, WatchlistArgs, WatchlistItemArgs } from "@
 import type { SavedSearchArgs } from "@pulumi/azure-native/operationalinsights";
 import type { ResourceArgs } from "@pulumi/azure-native/resources";
 import { hasErrors } from "../diagnostics/diagnostic";
-import { API_VERSIONS, type DesiredResource, type DesiredState } from "../model/types";
+import type { DesiredResource, DesiredState } from "../model/types";
+import { API_VERSIONS } from "../sentinel/arm";
 import { AZURE_NATIVE_VERSION, logicalName, typeTokenFor } from "./naming";
 import { PropagationWait } from "./propagationWait";
 import type { DeploymentTarget } from "./stackConfig";
@@ -119,7 +120,9 @@ export async function registerDesiredState(state: DesiredState, options: Registe
       const dependsOn = r.dependsOn.map((k) => registered.get(k)).filter((d): d is pulumi.CustomResource => d !== undefined);
       if (wait && r.content === "analyticsRule" && wait.guards(r)) dependsOn.push(wait.resource());
       const protect = options.protectRules === true && r.content === "analyticsRule" ? { protect: true } : {};
-      registered.set(r.key, new AzureNativeResource(type, logicalName(r), args, { ...opts, ...protect, dependsOn }));
+      // Items live under their watchlist in Azure, and so in Pulumi: previews nest them, and their URNs say whose they are.
+      const parent = r.content === "watchlistItem" ? { parent: registered.get(r.watchlistKey) } : {};
+      registered.set(r.key, new AzureNativeResource(type, logicalName(r), args, { ...opts, ...protect, ...parent, dependsOn }));
       if (++inBatch === REGISTRATION_BATCH) {
         inBatch = 0;
         await nextTurn();
@@ -167,7 +170,7 @@ function propagationGate(state: DesiredState, registered: Map<string, pulumi.Cus
         if (r.content === "watchlist") {
           const columns = new Set<string>();
           for (const item of state.resources) {
-            if (item.content === "watchlistItem" && item.dependsOn[0] === key) {
+            if (item.content === "watchlistItem" && item.watchlistKey === key) {
               Object.keys(item.properties.itemsKeyValue).forEach((c) => columns.add(c));
               const itemResource = registered.get(item.key);
               if (itemResource) dependsOn.push(itemResource);

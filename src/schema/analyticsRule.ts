@@ -12,7 +12,7 @@ import {
   MATCHING_METHODS,
   SEVERITIES,
   TRIGGER_OPERATOR_SPELLINGS,
-} from "../reference/sentinel";
+} from "../sentinel/reference";
 import { Duration, Enum, OneOf, EntityMappings, Guid, RequiredDataConnectors, StringList, UpstreamMetadata, UpstreamTags } from "./common";
 
 export const AlertDetailsOverrideSchema = Type.Object(

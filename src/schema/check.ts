@@ -6,8 +6,8 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { TSchema } from "typebox";
 import { formatFieldPath, type Diagnostic } from "../diagnostics/diagnostic";
-import type { FieldPath, YamlSource } from "../content/yamlSource";
-import { parseDuration } from "../convert/duration";
+import type { FieldPath, SourceDocument } from "../diagnostics/source";
+import { parseDuration } from "../sentinel/duration";
 import { didYouMean } from "../util/suggest";
 import { DURATION_PATTERN, GUID_PATTERN, KQL_IDENTIFIER_PATTERN } from "./common";
 
@@ -38,7 +38,7 @@ export interface SchemaCheckOptions {
   what: string;
 }
 
-export function checkSchema<T>(schema: TSchema, source: YamlSource, options: SchemaCheckOptions): SchemaCheck<T> {
+export function checkSchema<T>(schema: TSchema, source: SourceDocument, options: SchemaCheckOptions): SchemaCheck<T> {
   const diagnostics: Diagnostic[] = [];
   const file = source.file;
   if (typeof source.value !== "object" || source.value === null || Array.isArray(source.value)) {
@@ -114,7 +114,7 @@ const typeWords: Record<string, string> = {
   null: "empty",
 };
 
-function toDiagnostic(error: ErrorObject, source: YamlSource, root: unknown): Diagnostic {
+function toDiagnostic(error: ErrorObject, source: SourceDocument, root: unknown): Diagnostic {
   const path = pointerToPath(error.instancePath);
   const base = { severity: "error" as const, file: source.file };
   const at = (p: FieldPath, part: "key" | "value" = "value") => {
@@ -299,7 +299,7 @@ function normaliseKeyCase(
   schema: TSchema,
   value: unknown,
   path: (string | number)[],
-  source: YamlSource,
+  source: SourceDocument,
   diagnostics: Diagnostic[],
 ): unknown {
   const s = schema as { properties?: Record<string, TSchema>; items?: TSchema; required?: string[] };

@@ -3,22 +3,8 @@
  * Metadata lives in YAML; the body lives in a `.kql` file beside it.
  */
 import Type from "typebox";
+import { KQL_SCALAR_TYPES } from "../sentinel/kqlTypes";
 import { Enum, KQL_IDENTIFIER_PATTERN } from "./common";
-
-export const KQL_SCALAR_TYPES = [
-  "string",
-  "int",
-  "long",
-  "real",
-  "double",
-  "decimal",
-  "bool",
-  "boolean",
-  "datetime",
-  "timespan",
-  "guid",
-  "dynamic",
-] as const;
 
 const ScalarType = Enum(KQL_SCALAR_TYPES, "KQL scalar type.");
 

@@ -9,10 +9,10 @@
 import { compareWorkspace, type FieldChange, type ResourceDrift } from "../diff/compare";
 import { desiredAsLive } from "../diff/asLive";
 import { coverageDelta, coverageOf, type Coverage, type CoverageDelta } from "../coverage/coverage";
-import { formatDurationShort, parseDuration } from "../convert/duration";
+import { formatDurationShort, parseDuration } from "../sentinel/duration";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { DesiredResource, DesiredState, RetiredDetection } from "../model/types";
-import { SEVERITIES } from "../reference/sentinel";
+import { SEVERITIES } from "../sentinel/reference";
 import { coveredAddresses, parseIpRangeEntry, type IpRange } from "../util/ipRange";
 
 export type FindingSeverity = "error" | "warning" | "notice";

@@ -3,26 +3,28 @@
  * detection validator enforces, beyond the shape the schema already checked.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import type { Loaded } from "../content/load";
+import type { RuleTiming } from "../content/durations";
+import type { LoadedAnalyticsRule } from "../content/load";
 import type { AnalyticsRuleDoc } from "../schema/analyticsRule";
-import { formatDurationShort, parseDuration, type DurationMs } from "../convert/duration";
-import { ENTITY_TYPES, ENTITY_TYPE_NAMES } from "../reference/sentinel";
+import { formatDurationShort } from "../sentinel/duration";
+import { ENTITY_TYPES, ENTITY_TYPE_NAMES } from "../sentinel/reference";
 import { didYouMean } from "../util/suggest";
-import { LIMITS } from "./limits";
+import { LIMITS } from "../sentinel/limits";
 import { checkTechniques } from "./mitre";
-import { FieldReporter } from "./reporter";
+import { FieldReporter } from "../diagnostics/fieldReporter";
 
 const SCHEDULED_ONLY = ["queryFrequency", "queryPeriod", "triggerOperator", "triggerThreshold"] as const;
 const CUSTOM_DETAIL_KEY = /^[a-zA-Z]+\w*$/;
 const COLUMN_NAME = /^[a-zA-Z_]+\w*$/;
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 
-export function checkAnalyticsRule(rule: Loaded<AnalyticsRuleDoc>, sink: Diagnostic[]): void {
+export function checkAnalyticsRule(rule: LoadedAnalyticsRule, sink: Diagnostic[]): void {
   const report = new FieldReporter(rule.source, sink);
   const doc = rule.doc;
 
+  const timing = rule.timing;
   if (doc.kind === "Scheduled") {
-    checkSchedule(report, doc);
+    checkSchedule(report, doc, timing);
   } else {
     for (const key of SCHEDULED_ONLY) {
       if (doc[key] !== undefined) {
@@ -37,12 +39,12 @@ export function checkAnalyticsRule(rule: Loaded<AnalyticsRuleDoc>, sink: Diagnos
     }
   }
 
-  checkSuppression(report, doc);
+  checkSuppression(report, doc, timing);
   checkMitre(report, doc);
   checkEntityMappings(report, doc);
   checkCustomDetails(report, doc);
   checkAlertDetailsOverride(report, doc);
-  checkIncidentConfiguration(report, doc);
+  checkIncidentConfiguration(report, doc, timing);
 
   if (doc.kind === "Scheduled" && doc.sentinelEntitiesMappings !== undefined) {
     report.warning(
@@ -53,22 +55,6 @@ export function checkAnalyticsRule(rule: Loaded<AnalyticsRuleDoc>, sink: Diagnos
       "key",
     );
   }
-}
-
-/** Parses a duration the schema already accepted the spelling of. */
-function duration(report: FieldReporter, path: (string | number)[], text: string | undefined): DurationMs | undefined {
-  if (text === undefined) return undefined;
-  const parsed = parseDuration(text);
-  if (!parsed.ok) {
-    report.error(
-      path,
-      "schema/invalid-duration",
-      `'${text}' ${parsed.reason}`,
-      "Write durations like 5m, 1h, 1h30m, 1d, or ISO-8601 PT1H, P1D.",
-    );
-    return undefined;
-  }
-  return parsed.ms;
 }
 
 function checkRange(
@@ -92,9 +78,9 @@ function checkRange(
   return false;
 }
 
-function checkSchedule(report: FieldReporter, doc: AnalyticsRuleDoc): void {
-  const frequency = duration(report, ["queryFrequency"], doc.queryFrequency);
-  const period = duration(report, ["queryPeriod"], doc.queryPeriod);
+function checkSchedule(report: FieldReporter, doc: AnalyticsRuleDoc, timing: RuleTiming): void {
+  const frequency = timing.queryFrequency;
+  const period = timing.queryPeriod;
   let inRange = true;
   if (frequency !== undefined) {
     inRange =
@@ -141,8 +127,8 @@ function checkSchedule(report: FieldReporter, doc: AnalyticsRuleDoc): void {
   }
 }
 
-function checkSuppression(report: FieldReporter, doc: AnalyticsRuleDoc): void {
-  const ms = duration(report, ["suppressionDuration"], doc.suppressionDuration);
+function checkSuppression(report: FieldReporter, doc: AnalyticsRuleDoc, timing: RuleTiming): void {
+  const ms = timing.suppressionDuration;
   if (ms === undefined) return;
   if (ms === 0) {
     report.error(
@@ -325,12 +311,12 @@ function checkAlertDetailsOverride(report: FieldReporter, doc: AnalyticsRuleDoc)
   }
 }
 
-function checkIncidentConfiguration(report: FieldReporter, doc: AnalyticsRuleDoc): void {
+function checkIncidentConfiguration(report: FieldReporter, doc: AnalyticsRuleDoc, timing: RuleTiming): void {
   const grouping = doc.incidentConfiguration?.groupingConfiguration;
   if (!grouping) return;
   const base = ["incidentConfiguration", "groupingConfiguration"];
   if (grouping.lookbackDuration !== undefined) {
-    const ms = duration(report, [...base, "lookbackDuration"], grouping.lookbackDuration);
+    const ms = timing.groupingLookback;
     if (ms !== undefined) {
       checkRange(
         report,

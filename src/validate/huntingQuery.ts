@@ -5,12 +5,12 @@
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { Loaded } from "../content/load";
 import type { HuntingQueryDoc } from "../schema/huntingQuery";
-import { ATTACK_TACTICS } from "../reference/sentinel";
+import { ATTACK_TACTICS } from "../sentinel/reference";
 import { EntityMappings } from "../schema/common";
 import { matchesSchema } from "../schema/check";
 import { didYouMean } from "../util/suggest";
 import { checkTechniques } from "./mitre";
-import { FieldReporter } from "./reporter";
+import { FieldReporter } from "../diagnostics/fieldReporter";
 
 const TECHNIQUE = /^T\d{4}(\.\d{3})?$/;
 const ENTITY_MAPPINGS = EntityMappings(undefined);

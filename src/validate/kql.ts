@@ -6,17 +6,16 @@
  * at file:line:column and applies the levels users choose (--strict).
  */
 import type { Diagnostic, SourcePosition } from "../diagnostics/diagnostic";
-import type { Loaded, LoadedContent } from "../content/load";
+import type { LoadedAnalyticsRule, LoadedContent } from "../content/load";
 import { textPositions, yamlScalarPositions, type OffsetToPosition } from "../content/queryPosition";
-import { parseDuration, formatDurationShort } from "../convert/duration";
+import { formatDurationShort } from "../sentinel/duration";
 import type { KqlFinding, QueryAnalysis } from "../kql/analyze";
 import { analyzeAll, type RunnerStats } from "../kql/analysisRunner";
-import { buildEnvironment } from "../kql/environment";
-import { renderParameters } from "../convert/savedFunction";
-import { isSentinelBuiltin } from "../reference/builtins";
-import type { AnalyticsRuleDoc } from "../schema/analyticsRule";
+import { buildEnvironment } from "./queryEnvironment";
+import { renderParameters } from "../sentinel/savedSearch";
+import { isSentinelBuiltin } from "../sentinel/builtins";
 import { didYouMean } from "../util/suggest";
-import { FieldReporter } from "./reporter";
+import { FieldReporter } from "../diagnostics/fieldReporter";
 
 export interface QueryValidationOptions {
   /** Unknown tables and functions become errors, and warnings fail the run. */
@@ -48,7 +47,7 @@ interface Target {
   field?: string;
   text: string;
   positions: OffsetToPosition;
-  rule?: Loaded<AnalyticsRuleDoc>;
+  rule?: LoadedAnalyticsRule;
 }
 
 export async function validateQueries(content: LoadedContent, options: QueryValidationOptions = {}): Promise<QueryValidation> {
@@ -192,7 +191,7 @@ function findingDiagnostic(target: Target, f: KqlFinding, strict: boolean, table
 }
 
 /** Checks of an analytics rule that need its query's output columns and lookbacks. */
-function checkRuleAgainstResult(rule: Loaded<AnalyticsRuleDoc>, analysis: QueryAnalysis, target: Target, sink: Diagnostic[]): void {
+function checkRuleAgainstResult(rule: LoadedAnalyticsRule, analysis: QueryAnalysis, target: Target, sink: Diagnostic[]): void {
   const report = new FieldReporter(rule.source, sink);
   const doc = rule.doc;
   const references: { path: (string | number)[]; column: string; what: string }[] = [];
@@ -274,13 +273,12 @@ function checkRuleAgainstResult(rule: Loaded<AnalyticsRuleDoc>, analysis: QueryA
     });
   }
 
-  if (doc.kind === "Scheduled" && doc.queryPeriod) {
-    const period = parseDuration(doc.queryPeriod);
-    if (!period.ok) return;
+  const period = rule.timing.queryPeriod;
+  if (doc.kind === "Scheduled" && period !== undefined) {
     for (const lookback of analysis.lookbacks) {
-      if (lookback.ms <= period.ms + LOOKBACK_TOLERANCE_MS) continue;
+      if (lookback.ms <= period + LOOKBACK_TOLERANCE_MS) continue;
       const reach = formatDurationShort(lookback.ms);
-      const window = formatDurationShort(period.ms);
+      const window = formatDurationShort(period);
       const on = lookback.table ? ` on ${lookback.table}` : "";
       sink.push({
         severity: "warning",

@@ -1,11 +1,7 @@
 /** Technique/tactic consistency, as the Azure-Sentinel validator checks it. */
-import type { FieldReporter } from "./reporter";
-import { tacticsOfTechnique } from "../reference/sentinel";
-
-/** `T1078.004` -> `T1078`. */
-export function parentTechnique(technique: string): string {
-  return technique.split(".")[0] ?? technique;
-}
+import type { FieldReporter } from "../diagnostics/fieldReporter";
+import { parentTechnique } from "../sentinel/mitre";
+import { tacticsOfTechnique } from "../sentinel/reference";
 
 /**
  * Every technique must be one the validator knows, and at least one of its

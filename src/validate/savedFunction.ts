@@ -1,7 +1,7 @@
 /** Checks a function's parameters the way KQL declares them. */
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { LoadedFunction } from "../content/load";
-import { FieldReporter } from "./reporter";
+import { FieldReporter } from "../diagnostics/fieldReporter";
 
 export function checkSavedFunction(fn: LoadedFunction, sink: Diagnostic[]): void {
   const report = new FieldReporter(fn.source, sink);

@@ -3,15 +3,11 @@ import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { LoadedWatchlist } from "../content/load";
 import { entryBreadth, parseAddress, parseIpRangeEntry } from "../util/ipRange";
 import { didYouMean } from "../util/suggest";
-import { FieldReporter } from "./reporter";
+import { FieldReporter } from "../diagnostics/fieldReporter";
+import { searchKeyIdentity } from "../sentinel/watchlistItem";
 
 /** Watchlist alias rules from the Sentinel docs: 3-64 characters, starting and ending with a letter or digit. */
 const ALIAS = /^[A-Za-z0-9][A-Za-z0-9_]{1,62}[A-Za-z0-9]$/;
-
-/** The key two search-key values collide on: item ids are derived from it. */
-export function searchKeyIdentity(value: string): string {
-  return value.trim().toLowerCase();
-}
 
 const tooBroad = (column: string, value: string, covers: string) =>
   `${column} '${value}' covers ${covers}: an entry this broad allowlists far more than any one network, and silently switches off every rule that excludes what this watchlist lists`;

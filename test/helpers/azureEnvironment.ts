@@ -1,5 +1,5 @@
 /** Runs code with the AZURE_* variables a pipeline would set to sign in to the stand-in, then restores the environment. */
-import type { StandIn } from "../../src/standIn/standIn";
+import type { StandIn } from "../../stand-in/src/standIn";
 
 /** The variables EnvironmentCredential reads, for the stand-in's service principal. */
 export function standInEnvironment(standIn: StandIn): Record<string, string> {

@@ -2,10 +2,10 @@
 import type { LiveWorkspace } from "../../src/azure/liveWorkspace";
 import { ALERT_RULES_API_VERSION } from "../../src/azure/liveWorkspace";
 import type { DesiredResource, DesiredState } from "../../src/model/types";
-import { alertRuleForApiVersion } from "../../src/standIn/apiVersions";
-import { renderWorkspace } from "../../src/standIn/armResources";
-import { standInStateFromDesired } from "../../src/standIn/fromDesired";
-import type { StandInState } from "../../src/standIn/state";
+import { alertRuleForApiVersion } from "../../stand-in/src/apiVersions";
+import { renderWorkspace } from "../../stand-in/src/armResources";
+import { standInStateFromDesired } from "../../stand-in/src/fromDesired";
+import type { StandInState } from "../../stand-in/src/state";
 
 export const TEST_WORKSPACE = {
   subscriptionId: "00000000-0000-4000-8000-0000000000a1",

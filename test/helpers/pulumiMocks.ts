@@ -16,6 +16,8 @@ export interface Registration {
   replaceOnChanges: string[];
   protect: boolean;
   version: string;
+  /** URN of the parent resource; empty for resources at the top of the stack. */
+  parent: string;
 }
 
 interface RegisterRequest {
@@ -26,6 +28,7 @@ interface RegisterRequest {
   getReplaceonchangesList(): string[];
   getProtect(): boolean;
   getVersion(): string;
+  getParent(): string;
 }
 type RegisterCallback = (error: unknown, response: { getUrn(): string } | undefined) => void;
 interface ObservableMonitor {
@@ -65,6 +68,7 @@ export class MockDeployment {
             replaceOnChanges: req.getReplaceonchangesList(),
             protect: req.getProtect(),
             version: req.getVersion(),
+            parent: req.getParent(),
           });
         }
         callback(error, response);

@@ -3,12 +3,9 @@
  * analytics rules detect, as an ATT&CK Navigator layer and a Markdown table.
  */
 import { writeFileSync } from "node:fs";
-import { resolveStackContent } from "../../config/stackFile";
-import { coverageOf } from "../../coverage/coverage";
+import { coverageForStack } from "../../app/coverage";
 import { coverageMarkdown, navigatorLayer } from "../../coverage/render";
-import { buildDesiredState } from "../../model/build";
-import { applyStackSettings } from "../../model/stack";
-import type { Output } from "./diff";
+import type { Output } from "../output";
 
 export interface CoverageOptions {
   content?: string;
@@ -22,9 +19,7 @@ export interface CoverageOptions {
 }
 
 export function runCoverage(options: CoverageOptions, out: Output): number {
-  const { contentDir, settings } = resolveStackContent(options);
-  const state = applyStackSettings(buildDesiredState(contentDir), settings);
-  const coverage = coverageOf(state.resources);
+  const coverage = coverageForStack(options);
   const label = options.stack ? `stack ${options.stack}` : "this repository";
   if (options.layer) writeFileSync(options.layer, `${JSON.stringify(navigatorLayer(coverage, label), null, 2)}\n`);
   const text =

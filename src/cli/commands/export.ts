@@ -4,22 +4,13 @@
  * and a `pulumi import` file, so the next `pulumi up` manages them instead of
  * creating duplicates. Read-only against Azure.
  */
-import { join, resolve } from "node:path";
-import type { LiveReadOptions } from "../../azure/liveWorkspace";
+import { exportWorkspace, type ExportOptions as ExportUseCaseOptions } from "../../app/export";
 import { formatDiagnostic } from "../../diagnostics/format";
-import { planExport, writeExport, type ExportResult } from "../../export/exportWorkspace";
-import { compareLive, reportingReadErrors, type Output } from "./diff";
-import { displayPath } from "./plan";
-import type { TargetFlags } from "./workspaceTarget";
+import type { ExportResult } from "../../export/exportWorkspace";
+import { displayPath, reportingReadErrors, writeContentErrors, type Output } from "../output";
 
-export interface ExportOptions extends TargetFlags {
-  /** Where to write the files (default: the content directory). */
-  out?: string;
-  /** Where to write the `pulumi import` file (default: pulumi-import.json in the working directory). */
-  importFile?: string;
-  dryRun?: boolean;
+export interface ExportOptions extends ExportUseCaseOptions {
   format: "text" | "json";
-  connection?: LiveReadOptions;
 }
 
 const KIND_LABEL: Record<string, string> = {
@@ -83,12 +74,12 @@ export function runExport(options: ExportOptions, out: Output, err: Output): Pro
 }
 
 async function exportCommand(options: ExportOptions, out: Output, err: Output): Promise<number> {
-  const comparison = await compareLive(options, "export", err);
-  if (!comparison) return 1;
-  const outDir = resolve(options.out ?? comparison.contentDir);
-  const importFile = resolve(options.importFile ?? join(".", "pulumi-import.json"));
-  const result = planExport(comparison.desired, comparison.live, comparison.report, { scope: comparison.target, contentDir: outDir });
-  if (!options.dryRun && result.exported.length > 0) writeExport(result, outDir, importFile);
+  const exported = await exportWorkspace(options);
+  if ("errors" in exported) {
+    writeContentErrors(exported.errors, exported.contentDir, err);
+    return 1;
+  }
+  const { outDir, importFile, result } = exported;
   if (options.format === "json") {
     out.write(
       `${JSON.stringify(

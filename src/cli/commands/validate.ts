@@ -8,12 +8,12 @@ import { watch } from "node:fs";
 import { resolve } from "node:path";
 import { countDiagnostics } from "../../diagnostics/diagnostic";
 import { warmUpAnalyzer } from "../../kql/analysisRunner";
-import { buildValidatedState, failsValidation, type ValidatedState } from "../../model/validated";
+import { buildValidatedState, failsValidation, type ValidatedState } from "../../loader/validatedState";
 import { renderGithubAnnotations } from "../render/githubAnnotations";
 import { renderDiagnosticsByFile } from "../render/diagnosticsText";
 import { renderSarif } from "../render/sarif";
 import { formatCounts } from "../../diagnostics/format";
-import { displayPath } from "./plan";
+import { displayPath, type Output } from "../output";
 
 export type ValidateFormat = "text" | "json" | "sarif" | "github";
 
@@ -23,10 +23,6 @@ export interface ValidateOptions {
   format: ValidateFormat;
   cache?: boolean;
   workers?: number;
-}
-
-interface Output {
-  write(text: string): unknown;
 }
 
 const VERSION = (require("../../../package.json") as { version: string }).version;

@@ -1,15 +1,10 @@
 /** The human-readable plan: resources by type in dependency order, diagnostics by file, a summary. */
 import { compareDiagnostics, countDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic";
 import { formatCounts, formatDiagnostic } from "../../diagnostics/format";
-import { parseDuration, formatDurationShort } from "../../convert/duration";
+import { formatDurationShort } from "../../sentinel/duration";
 import type { DesiredResource, DesiredState } from "../../model/types";
 
 const ITEMS_SHOWN = 10;
-
-function duration(iso: string): string {
-  const parsed = parseDuration(iso);
-  return parsed.ok ? formatDurationShort(parsed.ms) : iso;
-}
 
 function uses(r: DesiredResource, byKey: Map<string, DesiredResource>): string {
   const names = r.dependsOn
@@ -64,7 +59,7 @@ export function renderPlanText(state: DesiredState, contentDir: string, stack?: 
   if (watchlists.length > 0) {
     lines.push(`Watchlists (${watchlists.length}) - Microsoft.SecurityInsights/watchlists`);
     for (const w of watchlists) {
-      const own = items.filter((i) => i.dependsOn[0] === w.key);
+      const own = items.filter((i) => i.content === "watchlistItem" && i.watchlistKey === w.key);
       lines.push(
         `  ${w.name}  "${w.properties.displayName}"  search key ${w.properties.itemsSearchKey}  ${own.length} item${own.length === 1 ? "" : "s"}  [${w.origin.file}]`,
       );
@@ -91,7 +86,7 @@ export function renderPlanText(state: DesiredState, contentDir: string, stack?: 
     for (const r of rules) {
       const schedule =
         r.kind === "Scheduled"
-          ? `every ${duration(r.properties.queryFrequency)} over ${duration(r.properties.queryPeriod)}`
+          ? `every ${formatDurationShort(r.schedule.queryFrequency)} over ${formatDurationShort(r.schedule.queryPeriod)}`
           : "near-real-time";
       lines.push(
         `  ${r.name}  ${r.kind}  ${r.properties.severity}  ${r.properties.enabled ? "enabled" : "disabled"}  ${schedule}  "${r.properties.displayName}"${uses(r, byKey)}  [${r.origin.file}]`,

@@ -1,5 +1,5 @@
 /** Full Azure Resource Manager ids of model resources in one workspace, in the form azure-native's import expects. */
-import type { DesiredResource } from "./types";
+import type { DesiredResource } from "../model/types";
 
 export interface WorkspaceScope {
   subscriptionId: string;

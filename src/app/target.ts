@@ -4,10 +4,10 @@
  * `sentinel-iac diff --stack prod` looks at exactly what `pulumi up` on that
  * stack deploys to.
  */
-import { resolveEndpoints, type AzureCloud, type AzureTarget } from "../../azure/target";
-import { ConfigError } from "../../config/settings";
-import { resolveStackContent } from "../../config/stackFile";
-import type { StackSettings } from "../../model/stack";
+import { resolveEndpoints, type AzureCloud, type AzureTarget } from "../azure/target";
+import { ConfigError } from "../config/settings";
+import { resolveStackContent } from "./stackContent";
+import type { StackSettings } from "../model/stack";
 
 export const CLOUDS: readonly AzureCloud[] = ["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"];
 

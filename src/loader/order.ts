@@ -1,6 +1,6 @@
 /** Dependency order for the model: every resource after the ones it depends on. */
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import type { ContentKind, DesiredResource } from "./types";
+import type { ContentKind, DesiredResource } from "../model/types";
 
 const RANK: Record<ContentKind, number> = {
   watchlist: 0,

@@ -1,5 +1,5 @@
 /** Limits Azure enforces on analytics rules (see data/sentinel and docs/validation.md). */
-import { days, hours, minutes } from "../convert/duration";
+import { days, hours, minutes } from "./duration";
 
 export const LIMITS = {
   queryFrequency: { min: minutes(5), max: days(14) },

@@ -10,8 +10,8 @@
  */
 import { createHash } from "node:crypto";
 import { v5 as uuidv5 } from "uuid";
-import type { LiveResource } from "../azure/liveWorkspace";
-import { workspaceId } from "../model/armId";
+import type { LiveResource } from "../../src/azure/liveWorkspace";
+import { workspaceId } from "../../src/azure/armId";
 import type { StandInResource, StandInState } from "./state";
 
 /** A resource as a GET returns it: the same shape the live reader hands on. */

@@ -13,9 +13,9 @@ import { checkAnalyticsRule } from "../validate/analyticsRule";
 import { checkHuntingQuery } from "../validate/huntingQuery";
 import { checkSavedFunction } from "../validate/savedFunction";
 import { checkWatchlist } from "../validate/watchlist";
-import { FieldReporter } from "../validate/reporter";
+import { FieldReporter } from "../diagnostics/fieldReporter";
 import { orderByDependencies } from "./order";
-import type { DesiredResource, DesiredState, FunctionResource, RetiredDetection, WatchlistResource } from "./types";
+import type { DesiredResource, DesiredState, FunctionResource, RetiredDetection, WatchlistResource } from "../model/types";
 
 export function buildDesiredState(contentDir: string): DesiredState {
   return buildFromContent(loadContent(contentDir));

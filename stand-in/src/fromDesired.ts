@@ -3,7 +3,7 @@
  * desired state: every resource with exactly the properties the program
  * sends. Drift scenarios start from here and edit it like a portal user.
  */
-import type { DesiredState } from "../model/types";
+import type { DesiredState } from "../../src/model/types";
 import type { StandInAlertRule, StandInResource, StandInState, StandInWatchlist } from "./state";
 
 export interface WorkspaceNames {

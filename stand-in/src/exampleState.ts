@@ -13,7 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildDesiredState } from "../model/build";
+import { buildDesiredState } from "../../src/loader/desiredState";
 import { standInStateFromDesired } from "./fromDesired";
 import type { StandInResource, StandInState } from "./state";
 

@@ -13,9 +13,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { parseFaultSpec, type StandInFault } from "../src/standIn/faults";
-import { startStandIn, type StandInRequest } from "../src/standIn/standIn";
-import { loadStandInState, StandInStateError } from "../src/standIn/state";
+import { parseFaultSpec, type StandInFault } from "./src/faults";
+import { startStandIn, type StandInRequest } from "./src/standIn";
+import { loadStandInState, StandInStateError } from "./src/state";
 
 const USAGE = `usage: npm run stand-in -- --state FILE [--port N] [--page-size N] [--fault SPEC]... [--ca-file PATH] [--quiet]
   --state FILE      workspace state JSON (see stand-in/example-state.json)

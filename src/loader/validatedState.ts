@@ -6,8 +6,8 @@
 import { loadContent } from "../content/load";
 import type { RunnerStats } from "../kql/analysisRunner";
 import { validateQueries, type QueryValidationOptions } from "../validate/kql";
-import { buildFromContent } from "./build";
-import type { DesiredState } from "./types";
+import { buildFromContent } from "./desiredState";
+import type { DesiredState } from "../model/types";
 
 export interface ValidationOptions extends QueryValidationOptions {
   /** Run the KQL semantic checks (default true). */

@@ -1,5 +1,5 @@
-import { formatFieldPath, type Diagnostic, type Severity, type SourcePosition } from "../diagnostics/diagnostic";
-import type { FieldPath, YamlSource } from "../content/yamlSource";
+import { formatFieldPath, type Diagnostic, type Severity, type SourcePosition } from "./diagnostic";
+import type { FieldPath, SourceDocument } from "./source";
 
 /**
  * Records diagnostics against fields of one YAML file.
@@ -11,7 +11,7 @@ import type { FieldPath, YamlSource } from "../content/yamlSource";
  */
 export class FieldReporter {
   constructor(
-    private readonly source: YamlSource,
+    private readonly source: SourceDocument,
     private readonly sink: Diagnostic[],
   ) {}
 

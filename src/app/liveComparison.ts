@@ -1,0 +1,49 @@
+/** The content as a stack deploys it, read against the live workspace it deploys to. */
+import { readLiveWorkspace, type LiveReadOptions, type LiveWorkspace } from "../azure/liveWorkspace";
+import type { AzureTarget } from "../azure/target";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { compareWorkspace, type DriftReport } from "../diff/compare";
+import { buildDesiredState } from "../loader/desiredState";
+import { applyStackSettings, comparisonSettings } from "../loader/stackSelection";
+import type { StackSettings } from "../model/stack";
+import type { DesiredState } from "../model/types";
+import { requireTarget, resolveTarget, type TargetFlags } from "./target";
+
+/** The content as the stack deploys it, for comparing (see comparisonSettings). */
+export function desiredForStack(contentDir: string, settings: StackSettings): DesiredState {
+  return applyStackSettings(buildDesiredState(contentDir), comparisonSettings(settings));
+}
+
+export interface LiveComparison {
+  target: AzureTarget;
+  contentDir: string;
+  desired: DesiredState;
+  live: LiveWorkspace;
+  report: DriftReport;
+}
+
+/** Content errors stop a comparison: a diff of partly loaded content would report the rest as unmanaged. */
+export interface ContentErrors {
+  contentDir: string;
+  errors: Diagnostic[];
+}
+
+/** Resolves the target, loads the content and the workspace, and compares them. */
+export async function compareLive(
+  options: TargetFlags & { connection?: LiveReadOptions },
+  command: string,
+): Promise<LiveComparison | ContentErrors> {
+  const resolved = resolveTarget(options);
+  const target = requireTarget(resolved, command);
+  const desired = desiredForStack(resolved.contentDir, resolved.settings);
+  const errors = desired.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) return { contentDir: resolved.contentDir, errors };
+  const live = await readLiveWorkspace(target, options.connection ?? {});
+  return {
+    target,
+    contentDir: resolved.contentDir,
+    desired,
+    live,
+    report: compareWorkspace(desired.resources, live, { ignoreUnmanaged: resolved.settings.ignoreUnmanaged }),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The plan: everything validated, the stack's settings applied, removals
+ * checked against a base ref, and (when a workspace is named) how the live
+ * workspace differs.
+ */
+import { resolve } from "node:path";
+import { readLiveWorkspace, type LiveReadOptions } from "../azure/liveWorkspace";
+import type { AzureTarget } from "../azure/target";
+import { hasErrors } from "../diagnostics/diagnostic";
+import { compareWorkspace, type DriftReport } from "../diff/compare";
+import { applyStackSettings, comparisonSettings } from "../loader/stackSelection";
+import { buildValidatedState, failsValidation } from "../loader/validatedState";
+import type { DesiredResource, DesiredState } from "../model/types";
+import { removalDiagnostics } from "./removals";
+import { requireTarget, resolveTarget, targetRequested, type ResolvedTarget, type TargetFlags } from "./target";
+
+export interface PlanOptions extends TargetFlags {
+  /** Compare with the content at this git ref: a removed detection must be acknowledged in retired.yaml. */
+  base?: string;
+  strict?: boolean;
+  /** Run the KQL checks (default true). */
+  queries?: boolean;
+  /** Never read the live workspace, even when one is configured. */
+  offline?: boolean;
+  connection?: LiveReadOptions;
+}
+
+export type LiveSection = { target: AzureTarget; report: DriftReport } | { target: AzureTarget; error: string } | { skipped: string };
+
+export interface Plan {
+  contentDir: string;
+  state: DesiredState;
+  live?: LiveSection;
+  /** Errors (or warnings with --strict), or a live workspace that could not be read. */
+  failed: boolean;
+}
+
+async function liveSection(options: PlanOptions, resolved: ResolvedTarget, resources: DesiredResource[]): Promise<LiveSection | undefined> {
+  if (options.offline || !targetRequested(options)) return undefined;
+  const explicit = Boolean(options.subscription || options.resourceGroup || options.workspace);
+  // Flags ask for the live section outright; a stack only when its config names a whole workspace.
+  if (!resolved.target && !explicit)
+    return { skipped: `no live section: the stack does not name a whole workspace (missing ${resolved.missing.join("; ")})` };
+  const target = requireTarget(resolved, "plan");
+  try {
+    const live = await readLiveWorkspace(target, options.connection ?? {});
+    return { target, report: compareWorkspace(resources, live, { ignoreUnmanaged: resolved.settings.ignoreUnmanaged }) };
+  } catch (error) {
+    return { target, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export async function buildPlan(options: PlanOptions): Promise<Plan> {
+  const projectDir = resolve(options.projectDir ?? ".");
+  const resolved = resolveTarget(options);
+  const built = await buildValidatedState(resolved.contentDir, { strict: options.strict, queries: options.queries });
+  let state = applyStackSettings(built, resolved.settings);
+  if (options.base) {
+    const head = applyStackSettings(built, comparisonSettings(resolved.settings));
+    const removals = removalDiagnostics(options.base, projectDir, resolved, options.stack, built, head);
+    state = { ...state, diagnostics: [...state.diagnostics, ...removals] };
+  }
+  const live = hasErrors(state.diagnostics) ? undefined : await liveSection(options, resolved, state.resources);
+  return {
+    contentDir: resolved.contentDir,
+    state,
+    ...(live ? { live } : {}),
+    failed: failsValidation(state, options.strict === true) || (live !== undefined && "error" in live),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Pulls the workspace's real table schemas (custom `_CL` tables included)
+ * into the content's `schemas/` folder, so validation checks queries against
+ * what that workspace has. Read-only against Azure.
+ */
+import { join } from "node:path";
+import { OPERATIONAL_INSIGHTS_API_VERSION, readTables, type LiveReadOptions, type LiveResource } from "../azure/liveWorkspace";
+import { AzureReadError } from "../azure/readError";
+import type { AzureTarget } from "../azure/target";
+import { PROJECT_SCHEMAS_FOLDER } from "../kql/environment";
+import { writePulledSchemas, type PullResult, type WorkspaceTable } from "../kql/pulledSchemas";
+import { requireTarget, resolveTarget, type TargetFlags } from "./target";
+
+export interface SchemasPullOptions extends TargetFlags {
+  /** Globs of table names to pull (default: all). */
+  tables?: string[];
+  connection?: LiveReadOptions;
+}
+
+export interface SchemasPull {
+  target: AzureTarget;
+  /** The schemas/ folder written to. */
+  dir: string;
+  tables: WorkspaceTable[];
+  result: PullResult;
+}
+
+type Column = { name: string; type: string };
+
+function columns(value: unknown, table: string, field: string): Column[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value))
+    throw new AzureReadError(`table ${table}: schema.${field} is not a list; nothing was written.`, {
+      operation: "Reading table schemas",
+      kind: "malformed",
+    });
+  return value.map((c: unknown, i) => {
+    const column = (typeof c === "object" && c !== null ? c : {}) as Record<string, unknown>;
+    if (typeof column["name"] !== "string" || typeof column["type"] !== "string") {
+      throw new AzureReadError(`table ${table}: schema.${field}[${i}] has no name or type; nothing was written.`, {
+        operation: "Reading table schemas",
+        kind: "malformed",
+      });
+    }
+    return { name: column["name"], type: column["type"] };
+  });
+}
+
+/** The Tables API resource -> the table and its columns. */
+export function workspaceTable(resource: LiveResource): WorkspaceTable {
+  const schema = resource.properties["schema"];
+  const s = (typeof schema === "object" && schema !== null ? schema : {}) as Record<string, unknown>;
+  return {
+    name: typeof s["name"] === "string" ? s["name"] : resource.name,
+    columns: columns(s["columns"], resource.name, "columns"),
+    standardColumns: columns(s["standardColumns"], resource.name, "standardColumns"),
+  };
+}
+
+export async function pullSchemas(options: SchemasPullOptions): Promise<SchemasPull> {
+  const resolved = resolveTarget(options);
+  const target = requireTarget(resolved, "schemas pull");
+  const tables = (await readTables(target, options.connection ?? {})).map(workspaceTable);
+  const dir = join(resolved.contentDir, PROJECT_SCHEMAS_FOLDER);
+  const source = `Tables API (${OPERATIONAL_INSIGHTS_API_VERSION}) of workspace ${target.workspaceName}, via sentinel-iac schemas pull`;
+  return { target, dir, tables, result: writePulledSchemas(dir, tables, source, options.tables ?? []) };
+}
