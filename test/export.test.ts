@@ -16,7 +16,7 @@ import type { DesiredResource, DesiredState } from "../src/model/types";
 import { corpusContentDir, copyProjectContent, HAS_SHARED, PROJECT_DIR, writeContent } from "./helpers/content";
 import { deployedState, liveFromState, TEST_WORKSPACE } from "./helpers/live";
 
-const EMPTY: DesiredState = { resources: [], diagnostics: [], files: [], retired: [] };
+const EMPTY: DesiredState = { resources: [], diagnostics: [], files: [], retired: [], tests: [] };
 
 /** Exports everything live that `git` does not hold, writes it to a fresh directory and loads it back. */
 function exportAndReload(resources: readonly DesiredResource[], git: DesiredState = EMPTY) {

@@ -1,10 +1,11 @@
 /** Finds content files under the content directory. */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { CONTENT_FOLDERS, YAML_EXTENSIONS, type ContentFolderKind } from "./layout";
+import { CONTENT_FOLDERS, isTestsFile, YAML_EXTENSIONS, type ContentFolderKind } from "./layout";
 
 export interface ContentFile {
-  kind: ContentFolderKind;
+  /** The folder's kind of content, or `ruleTests` for a `.tests.yaml` file beside a rule, query or function. */
+  kind: ContentFolderKind | "ruleTests";
   /** Path relative to the content directory, with forward slashes. */
   file: string;
   absolutePath: string;
@@ -22,7 +23,8 @@ export function discoverContent(contentDir: string): ContentFile[] {
     if (!existsSync(root) || !statSync(root).isDirectory()) continue;
     for (const absolutePath of walk(root)) {
       if (YAML_EXTENSIONS.some((ext) => absolutePath.toLowerCase().endsWith(ext))) {
-        found.push({ kind, file: toContentPath(contentDir, absolutePath), absolutePath });
+        const testsFile = isTestsFile(absolutePath) && kind !== "watchlist";
+        found.push({ kind: testsFile ? "ruleTests" : kind, file: toContentPath(contentDir, absolutePath), absolutePath });
       }
     }
   }

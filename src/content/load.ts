@@ -10,11 +10,14 @@ import { checkSchema } from "../schema/check";
 import { AnalyticsRuleSchema, type AnalyticsRuleDoc } from "../schema/analyticsRule";
 import { HuntingQuerySchema, type HuntingQueryDoc } from "../schema/huntingQuery";
 import { RetiredSchema, type RetiredDoc } from "../schema/retired";
+import { RuleTestsSchema, type RuleTestsDoc } from "../schema/ruleTests";
 import { SavedFunctionSchema, type SavedFunctionDoc } from "../schema/savedFunction";
 import { WatchlistSchema, type WatchlistDoc } from "../schema/watchlist";
 import type { DurationMs } from "../sentinel/duration";
 import { readCsvTable, type CsvTable } from "./csvTable";
 import { readDuration, ruleTiming, type RuleTiming } from "./durations";
+import { testsStem } from "./layout";
+import { loadRuleTests, type LoadedRuleTest } from "./ruleTests";
 import { discoverContent, toContentPath, type ContentFile } from "./discover";
 import type { SourceDocument } from "../diagnostics/source";
 import { parseYamlSource } from "./yamlSource";
@@ -45,6 +48,13 @@ export interface LoadedWatchlist extends Loaded<WatchlistDoc> {
   defaultDuration?: DurationMs;
 }
 
+/** A `.tests.yaml` file: the tests of the rule, hunting query or function that shares its stem. */
+export interface LoadedRuleTests extends Loaded<RuleTestsDoc> {
+  /** `rules/analytics/X` for `rules/analytics/X.tests.yaml`: the tested file is `<stem>.yaml` (or `.yml`). */
+  stem: string;
+  tests: LoadedRuleTest[];
+}
+
 /** The file at the content root that acknowledges removed detections. */
 export const RETIRED_FILE = "retired.yaml";
 
@@ -56,6 +66,7 @@ export interface LoadedContent {
   huntingQueries: Loaded<HuntingQueryDoc>[];
   functions: LoadedFunction[];
   watchlists: LoadedWatchlist[];
+  ruleTests: LoadedRuleTests[];
   /** Every file read, relative to the content directory. */
   files: string[];
   diagnostics: Diagnostic[];
@@ -69,6 +80,7 @@ export function loadContent(contentDir: string): LoadedContent {
     huntingQueries: [],
     functions: [],
     watchlists: [],
+    ruleTests: [],
     files: [],
     diagnostics: [],
   };
@@ -107,6 +119,16 @@ export function loadContent(contentDir: string): LoadedContent {
       case "watchlist": {
         const loaded = loadYaml<WatchlistDoc>(entry, WatchlistSchema, "watchlist", out.diagnostics);
         if (loaded) pushLoaded(out.watchlists, attachItems(root, loaded, out));
+        break;
+      }
+      case "ruleTests": {
+        const loaded = loadYaml<RuleTestsDoc>(entry, RuleTestsSchema, "rule tests", out.diagnostics);
+        if (!loaded) break;
+        const tests = loadRuleTests(root, loaded.source, loaded.doc, out.diagnostics);
+        out.ruleTests.push({ ...loaded, stem: testsStem(loaded.file), tests });
+        // Sample files are content too: a change to one changes what the tests run on.
+        const samples = tests.flatMap((t) => [...Object.values(t.tables), ...Object.values(t.watchlists)].map((r) => r.file));
+        for (const file of new Set(samples)) if (file !== loaded.file && !out.files.includes(file)) out.files.push(file);
         break;
       }
     }

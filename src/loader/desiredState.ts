@@ -15,6 +15,7 @@ import { checkSavedFunction } from "../validate/savedFunction";
 import { checkWatchlist } from "../validate/watchlist";
 import { FieldReporter } from "../diagnostics/fieldReporter";
 import { orderByDependencies } from "./order";
+import { ruleTestSuites } from "./ruleTests";
 import type { DesiredResource, DesiredState, FunctionResource, RetiredDetection, WatchlistResource } from "../model/types";
 
 export function buildDesiredState(contentDir: string): DesiredState {
@@ -39,7 +40,13 @@ export function buildFromContent(content: LoadedContent): DesiredState {
   linkDependencies(unique);
   const { ordered, diagnostics: orderDiagnostics } = orderByDependencies(unique);
   diagnostics.push(...orderDiagnostics);
-  return { resources: ordered, diagnostics, files: content.files, retired: retiredDetections(content, ordered, diagnostics) };
+  return {
+    resources: ordered,
+    diagnostics,
+    files: content.files,
+    retired: retiredDetections(content, ordered, diagnostics),
+    tests: ruleTestSuites(content, ordered, diagnostics),
+  };
 }
 
 /** The retired list, checked: each id once, and no longer defined by any file. */

@@ -161,6 +161,43 @@ export interface RetiredDetection {
   origin: ResourceOrigin;
 }
 
+/** Sample rows of one table or watchlist in a rule test, and where they were written. */
+export interface TestRows {
+  /** The file the rows came from (the tests file or a sample file), relative to the content directory. */
+  file: string;
+  rows: { line?: number; values: Record<string, unknown> }[];
+}
+
+export interface TestExpectation {
+  /** Analytics rules: whether the result passes the rule's trigger. */
+  alert?: boolean;
+  rows?: number;
+  includes?: Record<string, unknown>[];
+  excludes?: Record<string, unknown>[];
+}
+
+/** One test of a rule, hunting query or function: sample events in, expected result out. */
+export interface RuleTestCase {
+  name: string;
+  origin: ResourceOrigin;
+  /** The run time, ISO-8601, as written; absent: the runner's documented default. */
+  now?: string;
+  tables: Record<string, TestRows>;
+  /** Rows that replace a watchlist's CSV for this test, by alias as written. */
+  watchlists: Record<string, TestRows>;
+  /** A query to run instead of the target's own. */
+  query?: string;
+  expect: TestExpectation;
+}
+
+/** The tests of one rule, hunting query or function (`<name>.tests.yaml` beside it). */
+export interface RuleTestSuite {
+  file: string;
+  /** Model key of the resource tested. */
+  targetKey: string;
+  cases: RuleTestCase[];
+}
+
 export interface DesiredState {
   /** Resources in dependency order: every resource comes after the ones it depends on. */
   resources: DesiredResource[];
@@ -169,6 +206,8 @@ export interface DesiredState {
   files: string[];
   /** Detections acknowledged as removed (`retired.yaml`). */
   retired: RetiredDetection[];
+  /** Rule tests, each linked to the resource it tests (`sentinel-iac test` runs them). */
+  tests: RuleTestSuite[];
 }
 
 export function resourceKey(type: ArmType, ...names: string[]): string {

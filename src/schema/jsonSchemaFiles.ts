@@ -3,6 +3,7 @@ import type { TSchema } from "typebox";
 import { AnalyticsRuleSchema } from "./analyticsRule";
 import { HuntingQuerySchema } from "./huntingQuery";
 import { RetiredSchema } from "./retired";
+import { RuleTestsSchema } from "./ruleTests";
 import { SavedFunctionSchema } from "./savedFunction";
 import { WatchlistSchema } from "./watchlist";
 
@@ -12,6 +13,7 @@ export const JSON_SCHEMA_FILES: Record<string, TSchema> = {
   "function.schema.json": SavedFunctionSchema,
   "watchlist.schema.json": WatchlistSchema,
   "retired.schema.json": RetiredSchema,
+  "rule-tests.schema.json": RuleTestsSchema,
 };
 
 /** File name -> JSON text. */

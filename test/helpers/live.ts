@@ -25,6 +25,6 @@ export function liveFromState(state: StandInState): LiveWorkspace {
 
 /** The workspace right after deploying these resources. */
 export function deployedState(resources: readonly DesiredResource[]): StandInState {
-  const state: DesiredState = { resources: [...resources], diagnostics: [], files: [], retired: [] };
+  const state: DesiredState = { resources: [...resources], diagnostics: [], files: [], retired: [], tests: [] };
   return standInStateFromDesired(state, TEST_WORKSPACE);
 }
