@@ -1,5 +1,6 @@
 /** Coverage as an ATT&CK Navigator layer (JSON) and as a Markdown table. */
 import { ATTACK_TACTICS } from "../sentinel/reference";
+import { markdownText } from "../util/markdown";
 import { navigatorTactic, NON_ENTERPRISE_TACTICS, type Coverage } from "./coverage";
 
 /** ATT&CK Navigator layer file format 4.5 (mitre-attack/attack-navigator, layers/LAYERFORMATv4_5.md). */
@@ -53,7 +54,7 @@ export function navigatorLayer(coverage: Coverage, label: string): NavigatorLaye
 /** Tactics in ATT&CK order with their rule counts and techniques; tactics without rules are listed too. */
 export function coverageMarkdown(coverage: Coverage, label: string): string {
   const lines = [
-    `### ATT&CK coverage: ${label}`,
+    `### ATT&CK coverage: ${markdownText(label)}`,
     "",
     `${coverage.enabledRules} enabled analytics rule(s) cover ${coverage.tactics.length} tactic(s) and ${coverage.techniques.length} technique(s).`,
     "",
@@ -65,9 +66,10 @@ export function coverageMarkdown(coverage: Coverage, label: string): string {
     const techniques = [...new Set(coverage.cells.filter((c) => c.tactic === tactic).map((c) => c.technique))];
     const rules = byTactic.get(tactic) ?? 0;
     if (rules === 0 && techniques.length === 0 && NON_ENTERPRISE_TACTICS.has(tactic)) continue;
-    lines.push(`| ${tactic} | ${rules === 0 ? "**0**" : rules} | ${techniques.join(", ") || "—"} |`);
+    lines.push(`| ${markdownText(tactic)} | ${rules === 0 ? "**0**" : rules} | ${markdownText(techniques.join(", ")) || "—"} |`);
   }
   const unplaced = [...new Set(coverage.cells.filter((c) => c.tactic === undefined).map((c) => c.technique))];
-  if (unplaced.length > 0) lines.push("", `Techniques listed without a matching tactic on their rule: ${unplaced.join(", ")}.`);
+  if (unplaced.length > 0)
+    lines.push("", `Techniques listed without a matching tactic on their rule: ${markdownText(unplaced.join(", "))}.`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,6 @@
 /** The drift report as text (terminal), JSON (tools) and Markdown (pull-request comments, issues). */
 import type { AzureTarget } from "../azure/target";
+import { codeFence, codeSpan, htmlText, markdownText, tableCode } from "../util/markdown";
 import type { Classification, DriftKind, DriftReport, FieldChange, ResourceDrift } from "./compare";
 
 const KIND_LABEL: Record<DriftKind, [string, string]> = {
@@ -122,28 +123,25 @@ export function renderDriftJson(report: DriftReport, target: AzureTarget, conten
   return `${JSON.stringify(driftJson(report, target, contentDir), null, 2)}\n`;
 }
 
-const cell = (value: unknown) => {
-  const text = value === undefined ? "*not set*" : JSON.stringify(value);
-  const fence = text.includes("`") ? "``" : "`";
-  return value === undefined ? text : `${fence}${text.replace(/\|/g, "\\|").replace(/\n/g, " ")}${fence}`;
-};
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+/** A field value in a table cell: JSON, as code. */
+const cell = (value: unknown) => (value === undefined ? "*not set*" : tableCode(JSON.stringify(value)));
 
 function markdownSection(r: ResourceDrift): string {
-  const out = [`<details><summary>${SIGN[r.classification]} <b>${r.classification}</b> · ${escapeHtml(title(r))}</summary>`, ""];
+  const out = [`<details><summary>${SIGN[r.classification]} <b>${r.classification}</b> · ${htmlText(title(r))}</summary>`, ""];
   const why = advice(r);
-  if (why) out.push(`${why}${r.origin ? ` — \`${r.origin.file}\`` : ""}`, "");
+  // The advice is this project's own text; only the file name comes from content.
+  if (why) out.push(`${why}${r.origin ? ` — ${codeSpan(r.origin.file)}` : ""}`, "");
   const plain = r.changes.filter((c) => c.textDiff === undefined);
   if (plain.length > 0) {
     out.push("| field | live | git |", "| --- | --- | --- |");
-    for (const c of plain) out.push(`| ${c.field} | ${cell(c.live)} | ${cell(c.git)} |`);
+    for (const c of plain) out.push(`| ${markdownText(c.field)} | ${cell(c.live)} | ${cell(c.git)} |`);
     out.push("");
   }
-  for (const c of r.changes.filter((x) => x.textDiff !== undefined)) {
-    const fence = c.textDiff!.includes("```") ? "~~~~" : "```";
-    out.push(`**${c.field}** (- live, + git)`, "", `${fence}diff`, c.textDiff!, fence, "");
+  for (const c of r.changes) {
+    if (c.textDiff === undefined) continue;
+    out.push(`**${markdownText(c.field)}** (- live, + git)`, "", codeFence(c.textDiff, "diff"), "");
   }
-  for (const note of r.notes) out.push(`> ${note}`, "");
+  for (const note of r.notes) out.push(`> ${markdownText(note)}`, "");
   out.push("</details>", "");
   return out.join("\n");
 }
@@ -151,9 +149,9 @@ function markdownSection(r: ResourceDrift): string {
 export function renderDriftMarkdown(report: DriftReport, target: AzureTarget, limit = MARKDOWN_LIMIT): string {
   const counts = countsByKind(report);
   const head = [
-    `### Sentinel drift: \`${target.workspaceName}\``,
+    `### Sentinel drift: ${codeSpan(target.workspaceName)}`,
     "",
-    `Live ${targetLine(target)} compared with Git.`,
+    `Live ${markdownText(targetLine(target))} compared with Git.`,
     "",
     "| | create | update | unmanaged | unchanged |",
     "| --- | ---: | ---: | ---: | ---: |",
@@ -162,7 +160,7 @@ export function renderDriftMarkdown(report: DriftReport, target: AzureTarget, li
     ),
     "",
     ...(report.drift ? [] : ["**No drift**: the workspace matches Git."]),
-    ...[otherResourcesNote(report)].filter((n): n is string => n !== undefined),
+    ...[otherResourcesNote(report)].filter((n): n is string => n !== undefined).map(markdownText),
   ]
     .join("\n")
     .trimEnd();

@@ -1,6 +1,7 @@
 /** The change summary as Markdown (a pull-request comment) and JSON (tools). */
 import { MARKDOWN_LIMIT } from "../diff/render";
 import type { FieldChange } from "../diff/compare";
+import { codeFence, codeSpan, htmlText, markdownText, tableCode } from "../util/markdown";
 import type { ChangeSummary, Finding, ResourceChange } from "./summarize";
 
 /** Lets the pipeline find and update its own comment. */
@@ -9,11 +10,11 @@ export const SUMMARY_MARKER = "<!-- sentinel-iac:summary -->";
 const ICON: Record<Finding["severity"], string> = { error: "❌", warning: "⚠️", notice: "ℹ️" };
 const CHANGE_SIGN: Record<ResourceChange["change"], string> = { added: "+", removed: "−", changed: "~" };
 
-const escape = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** A value in a table cell, as code; long values are cut. */
 const code = (v: unknown) => {
   if (v === undefined) return "*not set*";
   const text = typeof v === "string" ? v : JSON.stringify(v);
-  return `\`${escape(text.length > 80 ? `${text.slice(0, 77)}...` : text)}\``;
+  return tableCode(text.length > 80 ? `${text.slice(0, 77)}...` : text);
 };
 
 function counts(changes: ResourceChange[]): string {
@@ -27,10 +28,10 @@ function resourceTable(title: string, changes: ResourceChange[]): string[] {
   for (const c of changes) {
     const fields = c.fields
       .filter((f) => f.textDiff === undefined)
-      .map((f) => `${f.field}: ${code(f.live)} → ${code(f.git)}`)
+      .map((f) => `${markdownText(f.field)}: ${code(f.live)} → ${code(f.git)}`)
       .concat(c.fields.some((f) => f.textDiff !== undefined) ? ["query (diff below)"] : []);
     lines.push(
-      `| ${CHANGE_SIGN[c.change]} | ${escape(c.displayName ?? c.name)} | ${c.file ? `\`${c.file}\`` : ""} | ${fields.join("<br>") || "—"} |`,
+      `| ${CHANGE_SIGN[c.change]} | ${markdownText(c.displayName ?? c.name)} | ${c.file ? tableCode(c.file) : ""} | ${fields.join("<br>") || "—"} |`,
     );
   }
   lines.push("");
@@ -42,14 +43,11 @@ function queryDiffs(summary: ChangeSummary): string[] {
   for (const c of [...summary.rules, ...summary.huntingQueries, ...summary.functions]) {
     const diffs = c.fields.filter((f): f is FieldChange & { textDiff: string } => f.textDiff !== undefined);
     for (const d of diffs) {
-      const fence = d.textDiff.includes("```") ? "~~~~" : "```";
       sections.push(
         [
-          `<details><summary>${CHANGE_SIGN[c.change]} ${escape(c.displayName ?? c.name)}: ${d.field}</summary>`,
+          `<details><summary>${CHANGE_SIGN[c.change]} ${htmlText(c.displayName ?? c.name)}: ${htmlText(d.field)}</summary>`,
           "",
-          `${fence}diff`,
-          d.textDiff,
-          fence,
+          codeFence(d.textDiff, "diff"),
           "",
           "</details>",
           "",
@@ -65,20 +63,21 @@ export function renderSummaryMarkdown(summary: ChangeSummary, limit = MARKDOWN_L
     SUMMARY_MARKER,
     "## Sentinel change summary",
     "",
-    `Compared with \`${summary.base.ref}\` (merge base \`${summary.base.commit.slice(0, 12)}\`).`,
+    `Compared with ${codeSpan(summary.base.ref)} (merge base ${codeSpan(summary.base.commit.slice(0, 12))}).`,
     "",
   ];
   const attention = summary.findings.filter((f) => f.severity !== "notice");
   if (attention.length > 0) {
     lines.push(`### Needs attention (${attention.length})`, "");
-    for (const f of attention) lines.push(`- ${ICON[f.severity]} ${f.message}`);
+    for (const f of attention) lines.push(`- ${ICON[f.severity]} ${markdownText(f.message)}`);
     lines.push("");
   } else {
     lines.push("No change weakens detection.", "");
   }
   if (summary.retired.length > 0) {
     lines.push("### Retired (acknowledged in retired.yaml)", "", "| detection | reason |", "| --- | --- |");
-    for (const r of summary.retired) lines.push(`| ${escape(r.displayName ?? r.name ?? r.id)} (\`${r.id}\`) | ${escape(r.reason)} |`);
+    for (const r of summary.retired)
+      lines.push(`| ${markdownText(r.displayName ?? r.name ?? r.id)} (${tableCode(r.id)}) | ${markdownText(r.reason)} |`);
     lines.push("");
   }
   lines.push(...resourceTable("Analytics rules", summary.rules));
@@ -93,12 +92,12 @@ export function renderSummaryMarkdown(summary: ChangeSummary, limit = MARKDOWN_L
           ? "—"
           : `${keys
               .slice(0, 10)
-              .map((k) => `\`${escape(k)}\``)
+              .map((k) => tableCode(k))
               .join(
                 ", ",
               )}${keys.length > 10 ? ` and ${keys.length - 10} more` : ""}${addresses !== undefined && addresses > 0n ? ` (${addresses.toLocaleString("en-US")} addresses)` : ""}`;
       lines.push(
-        `| ${w.alias}${w.exclusionList ? " (exclusion list)" : ""} | ${list(w.added, w.addressesAdded)} | ${list(w.removed, w.addressesRemoved)} | ${list(w.changed)} |`,
+        `| ${markdownText(w.alias)}${w.exclusionList ? " (exclusion list)" : ""} | ${list(w.added, w.addressesAdded)} | ${list(w.removed, w.addressesRemoved)} | ${list(w.changed)} |`,
       );
     }
     lines.push("");
@@ -110,14 +109,14 @@ export function renderSummaryMarkdown(summary: ChangeSummary, limit = MARKDOWN_L
     `| | before | after | gained | lost |`,
     "| --- | ---: | ---: | --- | --- |",
     `| enabled rules | ${before.enabledRules} | ${after.enabledRules} | | |`,
-    `| tactics | ${before.tactics.length} | ${after.tactics.length} | ${delta.tacticsGained.join(", ") || "—"} | ${delta.tacticsLost.join(", ") || "—"} |`,
-    `| techniques | ${before.techniques.length} | ${after.techniques.length} | ${delta.techniquesGained.join(", ") || "—"} | ${delta.techniquesLost.join(", ") || "—"} |`,
+    `| tactics | ${before.tactics.length} | ${after.tactics.length} | ${markdownText(delta.tacticsGained.join(", ")) || "—"} | ${markdownText(delta.tacticsLost.join(", ")) || "—"} |`,
+    `| techniques | ${before.techniques.length} | ${after.techniques.length} | ${markdownText(delta.techniquesGained.join(", ")) || "—"} | ${markdownText(delta.techniquesLost.join(", ")) || "—"} |`,
     "",
   );
   const notices = summary.findings.filter((f) => f.severity === "notice");
   if (notices.length > 0) {
     lines.push("<details><summary>Other changes</summary>", "");
-    for (const f of notices) lines.push(`- ${f.message}`);
+    for (const f of notices) lines.push(`- ${markdownText(f.message)}`);
     lines.push("", "</details>", "");
   }
   const head = lines.join("\n");
