@@ -2,7 +2,7 @@
  * Reads every content file once: YAML with positions, the `.kql` body of each
  * function, the CSV of each watchlist; checks each against its schema.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { TSchema } from "typebox";
 import type { Diagnostic } from "../diagnostics/diagnostic";
@@ -21,6 +21,8 @@ import { loadRuleTests, type LoadedRuleTest } from "./ruleTests";
 import { discoverContent, toContentPath, type ContentFile } from "./discover";
 import type { SourceDocument } from "../diagnostics/source";
 import { parseYamlSource } from "./yamlSource";
+import { containedPath } from "../util/paths";
+import { describeInvalidUtf8, readUtf8File } from "../util/utf8";
 
 export interface Loaded<T> {
   file: string;
@@ -95,12 +97,21 @@ export function loadContent(contentDir: string): LoadedContent {
     return out;
   }
   const retiredPath = join(root, RETIRED_FILE);
-  if (existsSync(retiredPath)) {
+  const retiredInside = containedPath(root, root, RETIRED_FILE);
+  if (!retiredInside.ok) {
+    out.diagnostics.push({
+      severity: "error",
+      code: "content/link-outside",
+      file: RETIRED_FILE,
+      message: `${RETIRED_FILE} ${retiredInside.reason}; it was not loaded`,
+      hint: `Keep ${RETIRED_FILE} as a file in the content folder.`,
+    });
+  } else if (existsSync(retiredPath)) {
     out.files.push(RETIRED_FILE);
     const loaded = loadYaml<RetiredDoc>({ file: RETIRED_FILE, absolutePath: retiredPath }, RetiredSchema, "retired list", out.diagnostics);
     if (loaded) out.retired = loaded;
   }
-  for (const entry of discoverContent(root)) {
+  for (const entry of discoverContent(root, out.diagnostics)) {
     out.files.push(entry.file);
     switch (entry.kind) {
       case "analyticsRule": {
@@ -140,9 +151,24 @@ function pushLoaded<T>(list: T[], item: T | undefined): void {
   if (item) list.push(item);
 }
 
-function readText(path: string): string {
-  const text = readFileSync(path, "utf8");
-  return text.startsWith("\uFEFF") ? text.slice(1) : text;
+/**
+ * A content file's text, without a byte-order mark. Content must be UTF-8: bytes that are not
+ * (a file saved as Latin-1) are reported with their line, never turned into U+FFFD and deployed.
+ */
+function readText(path: string, file: string, diagnostics: Diagnostic[]): string | undefined {
+  const decoded = readUtf8File(path);
+  if (!decoded.ok) {
+    diagnostics.push({
+      severity: "error",
+      code: "content/encoding",
+      file,
+      position: { line: decoded.line, column: decoded.column },
+      message: `the file is not valid UTF-8 at ${describeInvalidUtf8(decoded)}`,
+      hint: "Save the file as UTF-8 (in VS Code: 'Reopen with Encoding', then 'Save with Encoding' > UTF-8). A Latin-1 or Windows-1252 file must be converted, e.g. `iconv -f latin1 -t utf-8`.",
+    });
+    return undefined;
+  }
+  return decoded.text.startsWith("\uFEFF") ? decoded.text.slice(1) : decoded.text;
 }
 
 /**
@@ -158,7 +184,8 @@ function loadYaml<T>(
   what: string,
   diagnostics: Diagnostic[],
 ): Loaded<T> | undefined {
-  const text = readText(entry.absolutePath);
+  const text = readText(entry.absolutePath, entry.file, diagnostics);
+  if (text === undefined) return undefined;
   const memo = parsedFiles.get(entry.absolutePath);
   if (memo && memo.text === text && memo.loaded?.file === entry.file) {
     diagnostics.push(...memo.diagnostics);
@@ -180,7 +207,9 @@ function loadYaml<T>(
 
 /**
  * The file a YAML names in `field` (relative to itself), or `<yaml name><ext>` by default.
- * Reports it when missing; otherwise records it as read.
+ * It must stay inside the content folder, through `..` and symbolic links alike: a body read
+ * from `/proc/self/environ` or `.git/config` would be printed into plans and pull-request
+ * comments. Reports it when outside or missing; otherwise records it as read.
  */
 function companionFile(
   root: string,
@@ -192,16 +221,32 @@ function companionFile(
   out: LoadedContent,
 ) {
   const yamlAbs = join(root, loaded.file);
-  const abs =
-    named === undefined ? join(dirname(yamlAbs), `${basename(yamlAbs, extname(yamlAbs))}${ext}`) : resolve(dirname(yamlAbs), named);
+  const written = named ?? `${basename(yamlAbs, extname(yamlAbs))}${ext}`;
+  const where = () => {
+    const r = loaded.source.locate([field]);
+    return r ? { position: r.start, end: r.end } : { position: { line: 1, column: 1 } };
+  };
+  const contained = containedPath(root, dirname(yamlAbs), written);
+  if (!contained.ok) {
+    out.diagnostics.push({
+      severity: "error",
+      code: "content/path-outside",
+      file: loaded.file,
+      ...where(),
+      ...(named !== undefined ? { field } : {}),
+      message: `${what} '${written.replace(/\0/g, "\\0")}' ${contained.reason}: only files inside the content folder can be read`,
+      hint: `Keep the ${what} inside the content folder and set '${field}' to its path relative to this YAML file.`,
+    });
+    return undefined;
+  }
+  const abs = contained.path;
   const file = toContentPath(root, abs);
   if (!existsSync(abs)) {
-    const r = loaded.source.locate([field]);
     out.diagnostics.push({
       severity: "error",
       code: "content/missing-file",
       file: loaded.file,
-      ...(r ? { position: r.start, end: r.end } : { position: { line: 1, column: 1 } }),
+      ...where(),
       field,
       message: `${what} '${file}' does not exist`,
       hint: `Create it, or set '${field}' to the right path (relative to this YAML file).`,
@@ -215,7 +260,9 @@ function companionFile(
 function attachQuery(root: string, loaded: Loaded<SavedFunctionDoc>, out: LoadedContent): LoadedFunction | undefined {
   const body = companionFile(root, loaded, "queryFile", loaded.doc.queryFile, ".kql", "function body", out);
   if (!body) return undefined;
-  const query = readText(body.abs).replace(/\r\n?/g, "\n");
+  const text = readText(body.abs, body.file, out.diagnostics);
+  if (text === undefined) return undefined;
+  const query = text.replace(/\r\n?/g, "\n");
   if (query.trim() === "") {
     out.diagnostics.push({
       severity: "error",
@@ -233,7 +280,9 @@ function attachQuery(root: string, loaded: Loaded<SavedFunctionDoc>, out: Loaded
 function attachItems(root: string, loaded: Loaded<WatchlistDoc>, out: LoadedContent): LoadedWatchlist | undefined {
   const csv = companionFile(root, loaded, "itemsFile", loaded.doc.itemsFile, ".csv", "watchlist CSV", out);
   if (!csv) return undefined;
-  const { table, diagnostics } = readCsvTable(csv.file, readFileSync(csv.abs, "utf8"));
+  const text = readText(csv.abs, csv.file, out.diagnostics);
+  if (text === undefined) return undefined;
+  const { table, diagnostics } = readCsvTable(csv.file, text);
   out.diagnostics.push(...diagnostics);
   if (!table) return undefined;
   const defaultDuration = readDuration(loaded.source, ["defaultDuration"], loaded.doc.defaultDuration, out.diagnostics);

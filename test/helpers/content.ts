@@ -1,5 +1,5 @@
 /** Temporary content directories for tests, and access to ../shared when present. */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic";
@@ -31,12 +31,15 @@ export function copyProjectContent(): string {
   return dir;
 }
 
-/** A content directory whose rules/analytics and rules/hunting are the shared corpus folders. */
+/**
+ * A content directory whose rules/analytics and rules/hunting are copies of the shared corpus
+ * folders (copies: the loader refuses symbolic links that leave the content directory).
+ */
 export function corpusContentDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "sentinel-iac-corpus-"));
   mkdirSync(join(dir, "rules"));
-  symlinkSync(join(SHARED_DIR, "corpus", "analytics"), join(dir, "rules", "analytics"));
-  symlinkSync(join(SHARED_DIR, "corpus", "hunting"), join(dir, "rules", "hunting"));
+  cpSync(join(SHARED_DIR, "corpus", "analytics"), join(dir, "rules", "analytics"), { recursive: true });
+  cpSync(join(SHARED_DIR, "corpus", "hunting"), join(dir, "rules", "hunting"), { recursive: true });
   return dir;
 }
 
