@@ -106,7 +106,7 @@ describe("summarize --base", () => {
     const unacknowledged = run(dir);
     expect(unacknowledged.code).toBe(1);
     expect(unacknowledged.out).toContain(
-      `❌ analytics rule "ROPC Authentication Detected - Credential Pass-Through Bypass" (${ROPC_ID}) was removed (${ROPC_RULE}); deploying deletes it from every workspace. If that is intended, add it to retired.yaml with a reason; otherwise restore the file`,
+      `❌ analytics rule "ROPC Authentication Detected - Credential Pass-Through Bypass" (${ROPC_ID}) was removed: ${ROPC_RULE} was deleted; deploying deletes it from every workspace. If that is intended, add it to retired.yaml with a reason; otherwise restore it`,
     );
     writeFileSync(
       join(dir, "retired.yaml"),
@@ -215,18 +215,33 @@ describe("summarize --base with a stack", () => {
     expect((JSON.parse(out.text) as { findings: unknown[] }).findings).toEqual([]);
   });
 
-  it("narrowing a stack's selection warns that its workspace loses the rules; it is not a deletion to retire", () => {
+  it("narrowing a stack's selection is an error until retired.yaml retires the rules from that stack", () => {
     const dir = repository();
     writeFileSync(join(dir, "Pulumi.prod.yaml"), prodStack);
     git(dir, "add", "-A");
     git(dir, "commit", "-qm", "prod");
     git(dir, "branch", "-f", "main", "HEAD");
     appendFileSync(join(dir, "Pulumi.prod.yaml"), '  sentinel-iac:include: ["rules/analytics/ROPC-*", "functions/**", "watchlists/**"]\n');
-    const summary = summarize({ base: "main", projectDir: dir, stack: "prod" });
+    // Checked whichever stack the summary is about (the pull-request workflow names none).
+    for (const stack of ["prod", undefined]) {
+      const summary = summarize({ base: "main", projectDir: dir, ...(stack ? { stack } : {}) });
+      const leaving = summary.findings.filter((f) => f.code === "leaves-stack");
+      // The threat-intel rule and the two hunting queries leave prod.
+      expect(leaving.map((f) => f.severity)).toEqual(["error", "error", "error"]);
+      expect(leaving[0]?.message).toMatch(
+        /leaves stack prod: Pulumi\.prod\.yaml's include\/exclude no longer select rules\/.*, so its next deploy deletes it from that workspace/,
+      );
+    }
+    const ids = summarize({ base: "main", projectDir: dir })
+      .findings.filter((f) => f.code === "leaves-stack")
+      .map((f) => f.subject?.name);
+    writeFileSync(
+      join(dir, "retired.yaml"),
+      `retired:\n${ids.map((id) => `  - id: ${id}\n    stacks: [prod]\n    reason: Not licensed in prod.\n`).join("")}`,
+    );
+    const summary = summarize({ base: "main", projectDir: dir });
     expect(summary.findings.filter((f) => f.severity === "error")).toEqual([]);
-    const leaving = summary.findings.filter((f) => f.code === "leaves-stack");
-    expect(leaving.length).toBeGreaterThan(0);
-    expect(leaving[0]?.message).toMatch(/is no longer selected by stack prod; its next deploy deletes it from that workspace/);
+    expect(summary.retired.map((r) => r.leaves)).toEqual(["prod", "prod", "prod"]);
   });
 });
 
@@ -237,13 +252,14 @@ describe("safe deletes", () => {
     const out = new Collected();
     expect(await runPlan({ projectDir: dir, content: dir, base: "main", format: "text", queries: false }, out)).toBe(1);
     expect(out.text).toContain("[plan/unacknowledged-removal]");
-    expect(out.text).toContain(`Add { id: ${ROPC_ID}, reason: ... } to retired.yaml to retire it, or restore the file.`);
+    expect(out.text).toContain(`Add { id: ${ROPC_ID}, reason: ... } to retired.yaml to retire it, or restore it.`);
     writeFileSync(join(dir, "retired.yaml"), `retired:\n  - id: ${ROPC_ID}\n    reason: Replaced.\n`);
     expect(await runPlan({ projectDir: dir, content: dir, base: "main", format: "text", queries: false }, new Collected())).toBe(0);
   });
 
   it("retired --urns prints the URNs the deploy pipeline unprotects before pulumi up", () => {
     const dir = repository();
+    rmSync(join(dir, ROPC_RULE));
     writeFileSync(join(dir, "retired.yaml"), `retired:\n  - id: ${ROPC_ID.toUpperCase()}\n    reason: Replaced.\n`);
     const out = new Collected();
     runRetired({ projectDir: dir, stack: "dev", urns: true, format: "text" }, out);
@@ -257,7 +273,7 @@ describe("safe deletes", () => {
     expect(() => runRetired({ projectDir: dir, urns: true, format: "text" }, new Collected())).toThrow(/--urns needs --stack/);
   });
 
-  it("retired.yaml is checked: a reason is required, and a retired id still defined is a warning", () => {
+  it("retired.yaml is checked: a reason is required, and a retired id still defined is an error", () => {
     const dir = repository();
     writeFileSync(join(dir, "retired.yaml"), `retired:\n  - id: ${ROPC_ID}\n  - id: ${ROPC_ID}\n    reason: twice\n`);
     const out = new Collected();
@@ -265,10 +281,8 @@ describe("safe deletes", () => {
     writeFileSync(join(dir, "retired.yaml"), `retired:\n  - id: ${ROPC_ID}\n    reason: Going away.\n`);
     const plan = new Collected();
     return runPlan({ projectDir: dir, content: dir, format: "text", queries: false }, plan).then((code) => {
-      expect(code).toBe(0);
-      expect(plan.text).toContain(
-        `[retired/still-defined] retired[0].id: '${ROPC_ID}' is listed as retired, but ${ROPC_RULE} still defines it`,
-      );
+      expect(code).toBe(1);
+      expect(plan.text).toContain(`[retired/still-defined] retired[0].id: '${ROPC_ID}' is listed as retired, but ${ROPC_RULE} defines it`);
     });
   });
 });

@@ -1,16 +1,19 @@
 /**
- * The two sides of a change: the content at the merge base of a ref and
- * HEAD, and the working tree, each with its own stack settings.
+ * The two sides of a change: the content at the merge base of a ref and HEAD, and the working
+ * tree, each with its own stack settings; and the safe-delete check over the whole content and
+ * every stack (summary/removals.ts), whichever stack a command was asked about.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { readStackFile } from "../config/stackFile";
+import { join, resolve } from "node:path";
+import { listStacks, readStackFile } from "../config/stackFile";
 import { buildDesiredState } from "../loader/desiredState";
 import { applyStackSettings, comparisonSettings } from "../loader/stackSelection";
+import { identitiesOf } from "../loader/uniqueNames";
 import type { StackSettings } from "../model/stack";
 import type { DesiredState } from "../model/types";
-import { detectionIds, summarizeChanges, type ChangeSummary, type SummaryContext } from "../summary/summarize";
-import { checkoutBase, pathInRepository } from "./gitBase";
+import { checkRemovals, type RemovalCheck, type SelectionSides } from "../summary/removals";
+import { summarizeChanges, type ChangeSummary, type SummaryContext } from "../summary/summarize";
+import { checkoutBase, pathInRepository, type BaseCheckout } from "./gitBase";
 import { resolveStackContent } from "./stackContent";
 
 export interface ChangeSides {
@@ -27,44 +30,129 @@ export interface ChangeOptions {
   projectDir?: string;
 }
 
-/** The content at the merge base of `base` and HEAD, with the base's own stack settings. */
-export function loadBase(
-  base: string,
-  projectDir: string,
-  contentDir: string,
-  stack: string | undefined,
-  headSettings: StackSettings,
-): Pick<ChangeSides, "base" | "ref"> {
-  const checkout = checkoutBase(contentDir, base);
-  try {
-    // The base side uses the base's own stack file: a changed selection or override is part of the change.
-    const baseProjectDir = join(checkout.root, pathInRepository(checkout.repositoryRoot, projectDir));
-    // A stack created by this change is compared with its own selection at both ends.
-    const settings =
-      stack && existsSync(join(baseProjectDir, `Pulumi.${stack}.yaml`))
-        ? readStackFile(baseProjectDir, stack).settings.stack
-        : headSettings;
+const EMPTY: DesiredState = { resources: [], diagnostics: [], files: [], retired: [], tests: [] };
+
+/**
+ * The content at the merge base and in the working tree, loaded once per content folder.
+ * Dispose of it to remove the base's temporary checkout.
+ */
+export class ChangeLoader {
+  private readonly checkout: BaseCheckout;
+  private readonly bases = new Map<string, DesiredState>();
+  private readonly heads = new Map<string, DesiredState>();
+
+  constructor(
+    readonly projectDir: string,
+    base: string,
+    contentDir: string,
+  ) {
+    this.checkout = checkoutBase(contentDir, base);
+  }
+
+  get ref(): { ref: string; commit: string } {
+    return { ref: this.checkout.ref, commit: this.checkout.commit };
+  }
+
+  /** The whole content of `contentDir` at the base (empty when the folder did not exist there). */
+  base(contentDir: string): DesiredState {
+    const dir = resolve(contentDir);
+    let state = this.bases.get(dir);
+    if (!state) {
+      const atBase = join(this.checkout.root, pathInRepository(this.checkout.repositoryRoot, dir));
+      state = existsSync(atBase) ? buildDesiredState(atBase) : EMPTY;
+      this.bases.set(dir, state);
+    }
+    return state;
+  }
+
+  /** Which file held each identity at the base, so a duplicate is reported on the file that introduced it. */
+  established(contentDir: string): Map<string, string> {
+    return identitiesOf(this.base(contentDir).resources);
+  }
+
+  /** The whole content of `contentDir` in the working tree (or the state a caller already built). */
+  head(contentDir: string, built?: DesiredState): DesiredState {
+    const dir = resolve(contentDir);
+    if (built) this.heads.set(dir, built);
+    let state = this.heads.get(dir);
+    if (!state) {
+      state = buildDesiredState(dir, { established: this.established(dir) });
+      this.heads.set(dir, state);
+    }
+    return state;
+  }
+
+  /** A stack's settings at the base: its own Pulumi.<stack>.yaml there, or undefined for a stack the change creates. */
+  baseSettings(stack: string): StackSettings | undefined {
+    const baseProjectDir = join(this.checkout.root, pathInRepository(this.checkout.repositoryRoot, this.projectDir));
+    return existsSync(join(baseProjectDir, `Pulumi.${stack}.yaml`)) ? readStackFile(baseProjectDir, stack).settings.stack : undefined;
+  }
+
+  /** One selection at both ends; a stack the change creates is compared with its own selection at both. */
+  sides(contentDir: string, stack: string | undefined, headSettings: StackSettings): SelectionSides {
+    const baseSettings = (stack !== undefined ? this.baseSettings(stack) : undefined) ?? headSettings;
     return {
-      base: applyStackSettings(buildDesiredState(checkout.contentDir), comparisonSettings(settings)),
-      ref: { ref: checkout.ref, commit: checkout.commit },
+      ...(stack !== undefined ? { stack } : {}),
+      base: applyStackSettings(this.base(contentDir), comparisonSettings(baseSettings)),
+      head: applyStackSettings(this.head(contentDir), comparisonSettings(headSettings)),
     };
-  } finally {
-    checkout.dispose();
+  }
+
+  /**
+   * The safe-delete check for `contentDir` (the content a command reads) and for every stack of
+   * the project, each with its own content folder and selection.
+   */
+  removals(contentDir: string): RemovalCheck {
+    const byFolder = new Map<string, SelectionSides[]>([[resolve(contentDir), []]]);
+    for (const stack of listStacks(this.projectDir)) {
+      const file = readStackFile(this.projectDir, stack);
+      const dir = resolve(this.projectDir, file.settings.contentDir);
+      const list = byFolder.get(dir) ?? [];
+      list.push(this.sides(dir, stack, file.settings.stack));
+      byFolder.set(dir, list);
+    }
+    const findings: RemovalCheck["findings"] = [];
+    const acknowledged: RemovalCheck["acknowledged"] = [];
+    const seen = new Set<string>();
+    for (const [dir, stacks] of byFolder) {
+      const check = checkRemovals({ base: this.base(dir), head: this.head(dir) }, stacks);
+      for (const f of check.findings) {
+        if (seen.has(f.message)) continue;
+        seen.add(f.message);
+        findings.push(f);
+      }
+      acknowledged.push(...check.acknowledged);
+    }
+    return { findings, acknowledged };
+  }
+
+  dispose(): void {
+    this.checkout.dispose();
   }
 }
 
-/** The content at the base and in the working tree, each with its own stack settings. */
+/** Runs `use` with a loader for the change since `base`, and removes the checkout afterwards. */
+export function withChange<T>(projectDir: string, base: string, contentDir: string, use: (loader: ChangeLoader) => T): T {
+  const loader = new ChangeLoader(projectDir, base, contentDir);
+  try {
+    return use(loader);
+  } finally {
+    loader.dispose();
+  }
+}
+
+/** The content at the base and in the working tree, each with its own stack settings, and the removal check over every stack. */
 export function loadSides(options: ChangeOptions): ChangeSides {
   const { projectDir, contentDir, settings } = resolveStackContent(options);
-  const { base, ref } = loadBase(options.base, projectDir, contentDir, options.stack, settings);
-  const all = buildDesiredState(contentDir);
-  const repositoryDetections = detectionIds(all);
-  return {
-    base,
-    ref,
-    head: applyStackSettings(all, comparisonSettings(settings)),
-    context: { ...(options.stack ? { stack: options.stack } : {}), repositoryDetections },
-  };
+  return withChange(projectDir, options.base, contentDir, (loader) => {
+    const { base, head } = loader.sides(contentDir, options.stack, settings);
+    return {
+      base,
+      head,
+      ref: loader.ref,
+      context: { ...(options.stack ? { stack: options.stack } : {}), removals: loader.removals(contentDir) },
+    };
+  });
 }
 
 /** What a change does to the detections (`summarize --base`). */

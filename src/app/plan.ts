@@ -8,9 +8,10 @@ import { readLiveWorkspace, type LiveReadOptions } from "../azure/liveWorkspace"
 import type { AzureTarget } from "../azure/target";
 import { hasErrors } from "../diagnostics/diagnostic";
 import { compareWorkspace, type DriftReport } from "../diff/compare";
-import { applyStackSettings, comparisonSettings } from "../loader/stackSelection";
+import { applyStackSettings } from "../loader/stackSelection";
 import { buildValidatedState, failsValidation } from "../loader/validatedState";
 import type { DesiredResource, DesiredState } from "../model/types";
+import { ChangeLoader } from "./baseContent";
 import { removalDiagnostics } from "./removals";
 import { requireTarget, resolveTarget, targetRequested, type ResolvedTarget, type TargetFlags } from "./target";
 
@@ -53,12 +54,20 @@ async function liveSection(options: PlanOptions, resolved: ResolvedTarget, resou
 export async function buildPlan(options: PlanOptions): Promise<Plan> {
   const projectDir = resolve(options.projectDir ?? ".");
   const resolved = resolveTarget(options);
-  const built = await buildValidatedState(resolved.contentDir, { strict: options.strict, queries: options.queries });
-  let state = applyStackSettings(built, resolved.settings);
+  const validation = { strict: options.strict, queries: options.queries };
+  let state: DesiredState;
   if (options.base) {
-    const head = applyStackSettings(built, comparisonSettings(resolved.settings));
-    const removals = removalDiagnostics(options.base, projectDir, resolved, options.stack, built, head);
-    state = { ...state, diagnostics: [...state.diagnostics, ...removals] };
+    // The base first: a duplicate id is then reported on the file the change added.
+    const loader = new ChangeLoader(projectDir, options.base, resolved.contentDir);
+    try {
+      const built = await buildValidatedState(resolved.contentDir, { ...validation, established: loader.established(resolved.contentDir) });
+      const removals = removalDiagnostics(loader, resolved.contentDir, built);
+      state = applyStackSettings({ ...built, diagnostics: [...built.diagnostics, ...removals] }, resolved.settings);
+    } finally {
+      loader.dispose();
+    }
+  } else {
+    state = applyStackSettings(await buildValidatedState(resolved.contentDir, validation), resolved.settings);
   }
   const live = hasErrors(state.diagnostics) ? undefined : await liveSection(options, resolved, state.resources);
   return {

@@ -16,19 +16,25 @@ import { checkWatchlist } from "../validate/watchlist";
 import { FieldReporter } from "../diagnostics/fieldReporter";
 import { orderByDependencies } from "./order";
 import { ruleTestSuites } from "./ruleTests";
+import { withoutDuplicates, type EstablishedIdentities } from "./uniqueNames";
+import { detectionNames } from "../model/detections";
 import type { DesiredResource, DesiredState, FunctionResource, RetiredDetection, WatchlistResource } from "../model/types";
 
-export function buildDesiredState(contentDir: string): DesiredState {
-  return buildFromContent(loadContent(contentDir));
+export interface BuildOptions {
+  /** Identities each file held at a git base, so a duplicate is reported on the file that introduced it (see uniqueNames.ts). */
+  established?: EstablishedIdentities;
 }
 
-export function buildFromContent(content: LoadedContent): DesiredState {
+export function buildDesiredState(contentDir: string, options: BuildOptions = {}): DesiredState {
+  return buildFromContent(loadContent(contentDir), options);
+}
+
+export function buildFromContent(content: LoadedContent, options: BuildOptions = {}): DesiredState {
   const diagnostics: Diagnostic[] = [...content.diagnostics];
   for (const r of content.analyticsRules) checkAnalyticsRule(r, diagnostics);
   for (const q of content.huntingQueries) checkHuntingQuery(q, diagnostics);
   for (const f of content.functions) checkSavedFunction(f, diagnostics);
   for (const w of content.watchlists) checkWatchlist(w, diagnostics);
-  checkUniqueIds(content, diagnostics);
 
   const resources: DesiredResource[] = [
     ...content.watchlists.flatMap((w) => convertWatchlist(w)),
@@ -36,7 +42,10 @@ export function buildFromContent(content: LoadedContent): DesiredState {
     ...content.analyticsRules.map(convertAnalyticsRule),
     ...content.huntingQueries.map(convertHuntingQuery),
   ];
-  const unique = dropDuplicateKeys(resources);
+  const sources = new Map<string, Loaded<unknown> & { itemsFile?: string }>(
+    [...content.analyticsRules, ...content.huntingQueries, ...content.functions, ...content.watchlists].map((l) => [l.file, l]),
+  );
+  const unique = withoutDuplicates(resources, sources, diagnostics, options.established);
   linkDependencies(unique);
   const { ordered, diagnostics: orderDiagnostics } = orderByDependencies(unique);
   diagnostics.push(...orderDiagnostics);
@@ -49,16 +58,18 @@ export function buildFromContent(content: LoadedContent): DesiredState {
   };
 }
 
-/** The retired list, checked: each id once, and no longer defined by any file. */
+/**
+ * The retired list, checked: each id once, and an id retired everywhere defined by no file. A
+ * retired id that a file defines again is an error, not a warning: the deploy unprotects every
+ * retired rule, so a retired id back in the content would lose its protection, and a later
+ * accidental removal would delete it without a word (docs/safe-deletes.md).
+ */
 function retiredDetections(content: LoadedContent, resources: readonly DesiredResource[], diagnostics: Diagnostic[]): RetiredDetection[] {
   const retired = content.retired;
   if (!retired) return [];
   const report = new FieldReporter(retired.source, diagnostics);
-  const defined = new Map(
-    resources
-      .filter((r) => r.content === "analyticsRule" || r.content === "huntingQuery")
-      .map((r) => [r.name.toLowerCase(), r.origin.file]),
-  );
+  const defined = new Map<string, string>();
+  for (const r of resources) for (const id of detectionNames(r)) if (!defined.has(id)) defined.set(id, r.origin.file);
   const seen = new Set<string>();
   const out: RetiredDetection[] = [];
   retired.doc.retired.forEach((entry, i) => {
@@ -69,18 +80,19 @@ function retiredDetections(content: LoadedContent, resources: readonly DesiredRe
     }
     seen.add(id);
     const file = defined.get(id);
-    if (file) {
-      report.warning(
+    if (file && entry.stacks === undefined) {
+      report.error(
         ["retired", i, "id"],
         "retired/still-defined",
-        `'${entry.id}' is listed as retired, but ${file} still defines it, so it stays deployed`,
-        `Delete ${file} to retire it, or remove this entry to keep it.`,
+        `'${entry.id}' is listed as retired, but ${file} defines it`,
+        `Delete ${file} to retire it, or remove this entry to keep it (a detection that comes back needs its retired entry removed). To take it out of some stacks only, list them under 'stacks'.`,
       );
     }
     const line = retired.source.locate(["retired", i])?.start.line;
     out.push({
       id,
       reason: entry.reason,
+      ...(entry.stacks !== undefined ? { stacks: [...entry.stacks] } : {}),
       ...(entry.name !== undefined ? { name: entry.name } : {}),
       ...(entry.date !== undefined ? { date: entry.date } : {}),
       ...(entry.ticket !== undefined ? { ticket: entry.ticket } : {}),
@@ -88,43 +100,6 @@ function retiredDetections(content: LoadedContent, resources: readonly DesiredRe
     });
   });
   return out;
-}
-
-/** Ids and aliases name resources in Azure, so two files must never share one. */
-function checkUniqueIds(content: LoadedContent, diagnostics: Diagnostic[]): void {
-  const groups: [string, Loaded<unknown>[], (l: Loaded<unknown>) => string, string][] = [
-    [
-      "id",
-      [...content.analyticsRules, ...content.huntingQueries],
-      (l) => (l as Loaded<{ id: string }>).doc.id.toLowerCase(),
-      "Generate a new GUID for one of them (e.g. with `uuidgen`).",
-    ],
-    ["alias", content.functions, (l) => (l as Loaded<{ alias: string }>).doc.alias, "Rename one of the functions."],
-    ["alias", content.watchlists, (l) => (l as Loaded<{ alias: string }>).doc.alias.toLowerCase(), "Rename one of the watchlists."],
-  ];
-  for (const [field, items, keyOf, hint] of groups) {
-    const first = new Map<string, Loaded<unknown>>();
-    for (const item of items) {
-      const key = keyOf(item);
-      const earlier = first.get(key);
-      if (!earlier) {
-        first.set(key, item);
-        continue;
-      }
-      new FieldReporter(item.source, diagnostics).error(
-        [field],
-        `content/duplicate-${field}`,
-        `${field} '${key}' is already used by ${earlier.file}`,
-        hint,
-      );
-    }
-  }
-}
-
-/** Keeps the first of resources that would share an Azure name (the duplicate was reported above). */
-function dropDuplicateKeys(resources: DesiredResource[]): DesiredResource[] {
-  const seen = new Set<string>();
-  return resources.filter((r) => (seen.has(r.key) ? false : (seen.add(r.key), true)));
 }
 
 /**

@@ -6,10 +6,10 @@
 import { loadContent } from "../content/load";
 import type { RunnerStats } from "../kql/analysisRunner";
 import { validateQueries, type QueryValidationOptions } from "../validate/kql";
-import { buildFromContent } from "./desiredState";
+import { buildFromContent, type BuildOptions } from "./desiredState";
 import type { DesiredState } from "../model/types";
 
-export interface ValidationOptions extends QueryValidationOptions {
+export interface ValidationOptions extends QueryValidationOptions, BuildOptions {
   /** Run the KQL semantic checks (default true). */
   queries?: boolean;
 }
@@ -21,7 +21,7 @@ export interface ValidatedState extends DesiredState {
 
 export async function buildValidatedState(contentDir: string, options: ValidationOptions = {}): Promise<ValidatedState> {
   const content = loadContent(contentDir);
-  const state = buildFromContent(content);
+  const state = buildFromContent(content, options);
   if (options.queries === false) return state;
   const { diagnostics, stats } = await validateQueries(content, options);
   return { ...state, diagnostics: [...state.diagnostics, ...diagnostics], queryStats: stats };

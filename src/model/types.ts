@@ -152,8 +152,10 @@ export type ContentKind = DesiredResource["content"];
 
 /** A detection removed on purpose: an entry of `retired.yaml`. */
 export interface RetiredDetection {
-  /** The analytics rule's or hunting query's id, lower-case (its Azure name). */
+  /** The analytics rule's or hunting query's id, or the function's alias, lower-case. */
   id: string;
+  /** The stacks it leaves, when it stays in the repository for others; absent: retired everywhere. */
+  stacks?: string[];
   name?: string;
   reason: string;
   date?: string;

@@ -9,8 +9,16 @@ export const RetiredEntrySchema = Type.Object(
   {
     id: Type.String({
       minLength: 1,
-      description: "The removed analytics rule's or hunting query's id (its YAML `id`, which is its Azure name).",
+      description:
+        "The removed analytics rule's or hunting query's id (its YAML `id`, which is its Azure name), or the removed function's alias.",
     }),
+    stacks: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description:
+          "Retire it from these stacks only (Pulumi.<stack>.yaml), when the detection stays in the repository but leaves these stacks' selection (include/exclude). Without it, the detection is retired everywhere and no file may define it.",
+      }),
+    ),
     name: Type.Optional(Type.String({ description: "Its display name, for readers of this file." })),
     reason: Type.String({ minLength: 1, description: "Why it was removed, e.g. replaced by another rule, data source gone." }),
     date: Type.Optional(Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "When it was retired (YYYY-MM-DD)." })),
@@ -26,7 +34,8 @@ export const RetiredSchema = Type.Object(
   {
     additionalProperties: false,
     title: "Retired Sentinel detections",
-    description: "Analytics rules and hunting queries removed on purpose; an unlisted removal fails the summary and plan.",
+    description:
+      "Analytics rules, hunting queries and functions removed on purpose, everywhere or from some stacks; an unlisted removal fails the summary and plan.",
   },
 );
 

@@ -77,7 +77,9 @@ export function renderSummaryMarkdown(summary: ChangeSummary, limit = MARKDOWN_L
   if (summary.retired.length > 0) {
     lines.push("### Retired (acknowledged in retired.yaml)", "", "| detection | reason |", "| --- | --- |");
     for (const r of summary.retired)
-      lines.push(`| ${markdownText(r.displayName ?? r.name ?? r.id)} (${tableCode(r.id)}) | ${markdownText(r.reason)} |`);
+      lines.push(
+        `| ${markdownText(r.displayName ?? r.name ?? r.id)} (${tableCode(r.id)})${r.leaves !== undefined ? ` from stack ${markdownText(r.leaves)}` : ""} | ${markdownText(r.reason)} |`,
+      );
     lines.push("");
   }
   lines.push(...resourceTable("Analytics rules", summary.rules));

@@ -14,17 +14,10 @@ import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { DesiredResource, DesiredState, RetiredDetection } from "../model/types";
 import { SEVERITIES } from "../sentinel/reference";
 import { coveredAddresses, parseIpRangeEntry, type IpRange } from "../util/ipRange";
+import type { Finding, FindingSeverity } from "./finding";
+import { checkRemovals, detectionName, type RemovalCheck } from "./removals";
 
-export type FindingSeverity = "error" | "warning" | "notice";
-
-/** One thing a reviewer must see. */
-export interface Finding {
-  severity: FindingSeverity;
-  code: string;
-  message: string;
-  /** The resource it is about: display name and file. */
-  subject?: { kind: string; name: string; displayName?: string; file?: string };
-}
+export type { Finding, FindingSeverity } from "./finding";
 
 export interface ResourceChange {
   kind: ResourceDrift["kind"];
@@ -56,8 +49,8 @@ export interface ChangeSummary {
   watchlists: ResourceChange[];
   watchlistRows: WatchlistRowChanges[];
   coverage: { before: Coverage; after: Coverage; delta: CoverageDelta };
-  /** Removals retired.yaml acknowledges. */
-  retired: (RetiredDetection & { kind: string; displayName?: string; file?: string })[];
+  /** Removals retired.yaml acknowledges; `leaves` is the stack a detection leaves (absent: every workspace). */
+  retired: (RetiredDetection & { kind: string; displayName?: string; file?: string; leaves?: string })[];
   /** Errors in the working tree's content. */
   errors: Diagnostic[];
 }
@@ -191,19 +184,14 @@ function rowChanges(report: ResourceDrift[], base: readonly DesiredResource[], h
   return [...lists.values()].sort((a, b) => a.alias.localeCompare(b.alias));
 }
 
-/** Ids (lower-case) of the analytics rules and hunting queries of a state. */
-export function detectionIds(state: DesiredState): Set<string> {
-  return new Set(
-    state.resources.filter((r) => r.content === "analyticsRule" || r.content === "huntingQuery").map((r) => r.name.toLowerCase()),
-  );
-}
-
-/** What the working tree holds beyond one stack's selection, to tell a deletion from a narrower selection. */
 export interface SummaryContext {
   /** The stack whose selection both sides were filtered by. */
   stack?: string;
-  /** Ids (lower-case) of every analytics rule and hunting query in the working tree, whatever the stack selects. */
-  repositoryDetections?: ReadonlySet<string>;
+  /**
+   * The safe-delete check over the whole content and every stack (app/baseContent.ts builds it).
+   * Without it, only the two states given are compared.
+   */
+  removals?: RemovalCheck;
 }
 
 export function summarizeChanges(
@@ -244,43 +232,16 @@ export function summarizeChanges(
       message: `${errors.length - 20} more content error(s); run sentinel-iac validate`,
     });
 
-  // Removed detections: acknowledged in retired.yaml, or an error. A detection whose file is
-  // still there but did not load is a content error (reported above), not a removal, and one
-  // still in the repository but outside the stack's selection leaves only that stack.
-  const retiredById = new Map(head.retired.map((r) => [r.id, r]));
-  const headFiles = new Set(head.files);
-  const inRepository = context.repositoryDetections ?? detectionIds(head);
-  const retired: ChangeSummary["retired"] = [];
-  for (const c of changes) {
-    if (c.change !== "removed" || (c.kind !== "alertRule" && c.kind !== "huntingQuery")) continue;
-    const entry = retiredById.get(c.name.toLowerCase());
-    const what = c.kind === "alertRule" ? "analytics rule" : "hunting query";
-    if (c.file !== undefined && headFiles.has(c.file) && !inRepository.has(c.name.toLowerCase())) continue;
-    if (inRepository.has(c.name.toLowerCase())) {
-      findings.push({
-        severity: "warning",
-        code: "leaves-stack",
-        message: `${what} ${label(c)} is no longer selected by stack ${context.stack ?? "(default)"}; its next deploy deletes it from that workspace${c.kind === "alertRule" ? " (a protected rule needs `pulumi state unprotect` first; docs/safe-deletes.md)" : ""}`,
-        subject: subject(c),
-      });
-      continue;
-    }
-    if (entry) {
-      retired.push({
-        ...entry,
-        kind: c.kind,
-        ...(c.displayName ? { displayName: c.displayName } : {}),
-        ...(c.file ? { file: c.file } : {}),
-      });
-    } else {
-      findings.push({
-        severity: "error",
-        code: "unacknowledged-removal",
-        message: `${what} ${label(c)} (${c.name}) was removed${c.file ? ` (${c.file})` : ""}; deploying deletes it from every workspace. If that is intended, add it to retired.yaml with a reason; otherwise restore the file`,
-        subject: subject(c),
-      });
-    }
-  }
+  // Removed detections, by every route and from every stack: acknowledged in retired.yaml, or an error.
+  const removals = context.removals ?? checkRemovals({ base, head }, []);
+  findings.push(...removals.findings);
+  const retired: ChangeSummary["retired"] = removals.acknowledged.map(({ entry, resource, stack }) => ({
+    ...entry,
+    kind: resource.content === "analyticsRule" ? "alertRule" : resource.content,
+    displayName: detectionName(resource),
+    file: resource.origin.file,
+    ...(stack !== undefined ? { leaves: stack } : {}),
+  }));
   for (const c of of("alertRule")) {
     if (c.change !== "changed") continue;
     const rule = head.resources.find((r) => r.content === "analyticsRule" && r.name === c.name);

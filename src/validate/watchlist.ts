@@ -14,6 +14,22 @@ const tooBroad = (column: string, value: string, covers: string) =>
 const TOO_BROAD_HINT =
   "List only the networks you own or trust (your egress CIDRs, the partner's published ranges). If the rules really should not run for this traffic, disable them instead.";
 
+/** Invisible and space characters a reader cannot tell apart. */
+const INVISIBLE = /[\s\u00AD\u180E\u200B-\u200F\u2028-\u202F\u205F-\u2064\uFEFF]/gu;
+
+/** A search key as a reader sees it: compatibility forms folded, no whitespace or invisible characters, lower case. */
+function looseSearchKey(value: string): string {
+  return value.normalize("NFKC").replace(INVISIBLE, "").toLowerCase();
+}
+
+/** A value for messages, with invisible characters shown as `\u{...}`. */
+function visible(value: string): string {
+  return value.replace(
+    /[\u00AD\u180E\u200B-\u200F\u2028-\u202F\u205F-\u2064\uFEFF]/gu,
+    (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`,
+  );
+}
+
 export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): void {
   const report = new FieldReporter(watchlist.source, sink);
   const { doc, table, itemsFile } = watchlist;
@@ -52,7 +68,7 @@ export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): 
   if (table.rows.length === 0) {
     report.info([], "watchlist/empty", `${itemsFile} has no rows; the watchlist will be empty`);
   }
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { line: number; key: string }>();
   for (const row of table.rows) {
     const key = row.values[doc.itemsSearchKey] ?? "";
     if (key === "") {
@@ -64,17 +80,20 @@ export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): 
       );
       continue;
     }
-    const identity = searchKeyIdentity(key);
+    // Rows that differ only in case or whitespace (zero-width and non-breaking spaces included)
+    // are one row to a reader and to Sentinel's lookups, so they are one row here too.
+    const identity = looseSearchKey(key);
     const first = seen.get(identity);
     if (first !== undefined) {
+      const same = searchKeyIdentity(first.key) === searchKeyIdentity(key) && first.key.trim() === key.trim();
       rowError(
         row.line,
         "watchlist/duplicate-search-key",
-        `search key '${key}' repeats line ${first}`,
-        "Search keys identify rows and must be unique (ignoring case); merge the rows.",
+        `search key '${visible(key)}' repeats line ${first.line}${same ? "" : ` ('${visible(first.key)}') once case and whitespace are ignored`}`,
+        "Search keys identify rows and must be unique (ignoring case and whitespace); merge the rows.",
       );
     } else {
-      seen.set(identity, row.line);
+      seen.set(identity, { line: row.line, key });
     }
     // Columns not typed ip-range (checked below) are checked for breadth too when a value is a
     // CIDR or a range: an allowlist does not have to declare its column types to switch rules off.

@@ -24,7 +24,10 @@ export function runRetired(options: RetiredOptions, out: Output): number {
   } else if (retired.length === 0) {
     out.write("No retired detections (retired.yaml lists none).\n");
   } else {
-    for (const r of retired) out.write(`${r.id}  ${r.name ?? ""}${r.date ? `  retired ${r.date}` : ""}\n    ${r.reason}\n`);
+    for (const r of retired)
+      out.write(
+        `${r.id}  ${r.name ?? ""}${r.date ? `  retired ${r.date}` : ""}${r.stacks ? `  from stack(s) ${r.stacks.join(", ")}` : ""}\n    ${r.reason}\n`,
+      );
   }
   return 0;
 }
