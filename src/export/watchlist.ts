@@ -9,6 +9,7 @@ import { formatDurationShort, parseDuration } from "../sentinel/duration";
 import { KQL_IDENTIFIER_PATTERN } from "../schema/common";
 import { asString, asStringArray, isObject, type ExportOutcome } from "./types";
 import { toYamlText } from "./yamlText";
+import { startsLikeFormula } from "../util/spreadsheetFormula";
 
 /** Columns in first-seen order, the search key first. */
 function columnsOf(list: LiveWatchlist, searchKey: string): string[] {
@@ -61,6 +62,11 @@ export function exportWatchlist(list: LiveWatchlist, folder: string, header: str
   const notes: string[] = [];
   const keyless = rows.filter((r) => r[0] === "").length;
   if (keyless > 0) notes.push(`${keyless} item(s) have no ${searchKey} value; validation will report those rows`);
+  const formulas = rows.filter((r) => r.some(startsLikeFormula)).length;
+  if (formulas > 0)
+    notes.push(
+      `${formulas} row(s) have a cell starting with =, +, - or @, which a spreadsheet runs as a formula: check them, and open the CSV as text`,
+    );
   const csv = stringify([columns, ...rows], { record_delimiter: "\n" });
   return {
     ...base,

@@ -1,7 +1,16 @@
 /** Checks a watchlist's metadata against its CSV, and each row's values. */
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { LoadedWatchlist } from "../content/load";
-import { entryBreadth, parseAddress, parseIpRangeEntry } from "../util/ipRange";
+import {
+  combinedBreadth,
+  entryBreadth,
+  normalizeIpText,
+  parseAddress,
+  parseIpRangeEntry,
+  parseIpRangeLenient,
+  type IpRange,
+} from "../util/ipRange";
+import { startsLikeFormula } from "../util/spreadsheetFormula";
 import { didYouMean } from "../util/suggest";
 import { FieldReporter } from "../diagnostics/fieldReporter";
 import { searchKeyIdentity } from "../sentinel/watchlistItem";
@@ -69,6 +78,9 @@ export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): 
     report.info([], "watchlist/empty", `${itemsFile} has no rows; the watchlist will be empty`);
   }
   const seen = new Map<string, { line: number; key: string }>();
+  /** Every IP entry read, for the combined breadth; and whether one alone was already refused. */
+  const ranges: IpRange[] = [];
+  let broadEntry = false;
   for (const row of table.rows) {
     const key = row.values[doc.itemsSearchKey] ?? "";
     if (key === "") {
@@ -95,14 +107,36 @@ export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): 
     } else {
       seen.set(identity, { line: row.line, key });
     }
+    for (const [column, value] of Object.entries(row.values)) {
+      if (!startsLikeFormula(value)) continue;
+      rowError(
+        row.line,
+        "watchlist/formula-cell",
+        `${column} '${visible(value)}' starts with '${value.trimStart()[0] ?? value[0]}': a spreadsheet opening this CSV, or an analyst's export of the watchlist, would run it as a formula`,
+        "Check that the value is meant. Analysts should import such CSVs as text (Data > From Text/CSV) rather than open them directly.",
+        "warning",
+      );
+    }
     // Columns not typed ip-range (checked below) are checked for breadth too when a value is a
     // CIDR or a range: an allowlist does not have to declare its column types to switch rules off.
+    // They are read leniently (leading zeros, spaces, invisible characters, full-width forms),
+    // because some consumer of the list may read them so.
     for (const [column, value] of Object.entries(row.values)) {
-      if (doc.columns?.[column]?.type === "ip-range" || !/[/-]/.test(value)) continue;
-      const parsed = parseIpRangeEntry(value);
-      const breadth = parsed.ok ? entryBreadth(parsed.range) : undefined;
-      if (breadth)
-        rowError(row.line, "watchlist/ip-range-too-broad", tooBroad(column, value, breadth.covers), TOO_BROAD_HINT, breadth.severity);
+      if (doc.columns?.[column]?.type === "ip-range" || !/[/-]/.test(normalizeIpText(value))) continue;
+      const parsed = parseIpRangeLenient(value);
+      if (!parsed.ok) continue;
+      ranges.push(parsed.range);
+      const breadth = entryBreadth(parsed.range);
+      if (breadth) {
+        broadEntry ||= breadth.severity === "error";
+        rowError(
+          row.line,
+          "watchlist/ip-range-too-broad",
+          tooBroad(column, visible(value), breadth.covers),
+          TOO_BROAD_HINT,
+          breadth.severity,
+        );
+      }
     }
     for (const [column, spec] of Object.entries(doc.columns ?? {})) {
       const value = row.values[column];
@@ -113,11 +147,15 @@ export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): 
           rowError(
             row.line,
             "watchlist/invalid-ip-range",
-            `${column} '${value}' ${parsed.reason}`,
+            `${column} '${visible(value)}' ${parsed.reason}`,
             "Write a single address (192.0.2.1, 2001:db8::1), a CIDR (192.0.2.0/24) or a range (192.0.2.10-192.0.2.20).",
           );
-        } else if (entryBreadth(parsed.range)) {
-          const breadth = entryBreadth(parsed.range)!;
+          continue;
+        }
+        ranges.push(parsed.range);
+        const breadth = entryBreadth(parsed.range);
+        if (breadth) {
+          broadEntry ||= breadth.severity === "error";
           rowError(row.line, "watchlist/ip-range-too-broad", tooBroad(column, value, breadth.covers), TOO_BROAD_HINT, breadth.severity);
         } else if (parsed.note) {
           rowError(
@@ -132,10 +170,20 @@ export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): 
         rowError(
           row.line,
           "watchlist/invalid-ip-address",
-          `${column} '${value}' is not an IP address`,
+          `${column} '${visible(value)}' is not an IP address`,
           "Write a single IPv4 (dotted quad) or IPv6 address.",
         );
       }
     }
+  }
+  // Many narrow entries can add up to one broad one (256 public /16s are a public /8).
+  const combined = broadEntry ? undefined : combinedBreadth(ranges);
+  if (combined) {
+    rowError(
+      1,
+      "watchlist/ip-ranges-too-broad",
+      `the rows of ${itemsFile} together cover ${combined.breadth.covers}: as broad as one entry this check refuses, and it silently switches off every rule that excludes what this watchlist lists`,
+      TOO_BROAD_HINT,
+    );
   }
 }
