@@ -22,7 +22,8 @@ const USAGE = `usage: npm run stand-in -- --state FILE [--port N] [--page-size N
   --port N          port on 127.0.0.1 (default: a free one)
   --page-size N     items per page for alert rules, watchlists, items and tables (0 = no paging)
   --fault SPEC      kind[:route[:times]][:retryAfterSeconds=N][:delayMs=N]; kinds: throttle, serverError,
-                    unavailable, slow, malformed, truncated, notFound; route: alertRules, watchlistItems, ... or *
+                    unavailable, slow, malformed, truncated, notFound, and hostile ones: selfLink,
+                    repeatPage, endlessPages, foreignLink, redirect, echoToken; route: alertRules, watchlistItems, ... or *
   --ca-file PATH    where to write the CA certificate (default: ${join(tmpdir(), "sentinel-iac-stand-in-ca.pem")})
   --quiet           do not print each request`;
 

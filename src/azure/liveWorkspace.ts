@@ -17,7 +17,9 @@ import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { API_VERSIONS } from "../sentinel/arm";
 import { createCredential } from "./credential";
-import { attemptPolicy, rawCapturePolicy, recordRead, type CapturedResponse } from "./pipeline";
+import { attemptPolicy, pagingGuardPolicy, rawCapturePolicy, recordRead, type CapturedResponse, type RetryWaitBudget } from "./pipeline";
+import { READ_LIMITS } from "./readGuard";
+import { redactAzureLogs, rememberingTokens } from "./redact";
 import { AzureReadError, malformedBody, toAzureReadError, type FailureContext } from "./readError";
 import { describeTarget, resolveEndpoints, type AzureTarget } from "./target";
 import { extraCaTrust } from "./trust";
@@ -53,8 +55,14 @@ export interface LiveReadOptions {
   maxRetries?: number;
   /** First backoff for errors without Retry-After; it doubles per retry, with jitter. Default 1,000 ms. */
   retryDelayMs?: number;
-  /** Longest backoff between two attempts (a Retry-After header is followed as given). Default 30,000 ms. */
+  /** Longest backoff between two attempts without a Retry-After header. Default 30,000 ms. */
   maxRetryDelayMs?: number;
+  /** Longest single wait a Retry-After header may ask for; a longer one ends the read. Default 60,000 ms. */
+  maxRetryAfterMs?: number;
+  /** Longest total of Retry-After waits in one command. Default 180,000 ms. */
+  maxTotalRetryWaitMs?: number;
+  /** Most pages one list is read to. Default 5,000. */
+  maxPages?: number;
 }
 
 /** The api-version this project deploys Scheduled rules and watchlists with. */
@@ -68,7 +76,15 @@ export const ALERT_RULES_API_VERSION = API_VERSIONS.securityInsightsNrt;
 /** The newest stable Log Analytics version; saved searches have the same schema since 2025-02-01. */
 export const OPERATIONAL_INSIGHTS_API_VERSION = "2025-07-01";
 
-const DEFAULTS = { timeoutMs: 30_000, maxRetries: 4, retryDelayMs: 1_000, maxRetryDelayMs: 30_000 };
+const DEFAULTS = {
+  timeoutMs: 30_000,
+  maxRetries: 4,
+  retryDelayMs: 1_000,
+  maxRetryDelayMs: 30_000,
+  maxRetryAfterMs: READ_LIMITS.maxRetryAfterMs,
+  maxTotalRetryWaitMs: READ_LIMITS.maxTotalRetryWaitMs,
+  maxPages: READ_LIMITS.maxPages,
+};
 /** Watchlists whose items are read at the same time. */
 const ITEM_READ_CONCURRENCY = 4;
 
@@ -89,26 +105,30 @@ interface Clients {
 function createClients(target: AzureTarget, options: LiveReadOptions): Clients {
   const endpoints = resolveEndpoints(target);
   const settings = { ...DEFAULTS, ...definedOnly(options) };
-  for (const key of ["timeoutMs", "maxRetries", "retryDelayMs", "maxRetryDelayMs"] as const) {
+  for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
     const value = settings[key];
-    if (
-      !Number.isFinite(value) ||
-      value < 0 ||
-      (key === "timeoutMs" && value === 0) ||
-      (key === "maxRetries" && !Number.isInteger(value))
-    ) {
+    const whole = key === "maxRetries" || key === "maxPages";
+    const positive = key === "timeoutMs" || key === "maxPages";
+    if (!Number.isFinite(value) || value < 0 || (positive && value === 0) || (whole && !Number.isInteger(value))) {
       throw new Error(
-        `${key} must be ${key === "maxRetries" ? "a whole number >= 0" : key === "timeoutMs" ? "a number > 0" : "a number >= 0"}, not ${String(value)}`,
+        `${key} must be ${whole ? `a whole number ${positive ? "> 0" : ">= 0"}` : positive ? "a number > 0" : "a number >= 0"}, not ${String(value)}`,
       );
     }
   }
-  const credential = createCredential(target, {
-    ...(options.credential ? { credential: options.credential } : {}),
-    ...(options.caPem ? { caPem: options.caPem } : {}),
-  });
+  // Every token it hands out is remembered, so no message or log can print one (redact.ts).
+  const credential = rememberingTokens(
+    createCredential(target, {
+      ...(options.credential ? { credential: options.credential } : {}),
+      ...(options.caPem ? { caPem: options.caPem } : {}),
+    }),
+  );
+  redactAzureLogs();
+  const armOrigin = new URL(endpoints.armEndpoint).origin;
+  const budget: RetryWaitBudget = { maxWaitMs: settings.maxRetryAfterMs, maxTotalMs: settings.maxTotalRetryWaitMs, spentMs: 0 };
   const additionalPolicies: { policy: PipelinePolicy; position: "perCall" | "perRetry" }[] = [
     { policy: rawCapturePolicy, position: "perCall" },
-    { policy: attemptPolicy(settings.timeoutMs), position: "perRetry" },
+    { policy: pagingGuardPolicy(armOrigin, settings.maxPages), position: "perCall" },
+    { policy: attemptPolicy(settings.timeoutMs, armOrigin, settings.maxRetries, budget), position: "perRetry" },
   ];
   const common = {
     additionalPolicies,

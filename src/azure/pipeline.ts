@@ -13,8 +13,14 @@
  *   and turns both into RestErrors with a system error code (ETIMEDOUT, ECONNRESET) that the
  *   exponential retry strategy retries. A body that arrived whole but is not JSON is not
  *   retried: that is parsed outside the retry policy and reported as malformed.
+ * - Guards (readGuard.ts): every attempt, redirects included, goes only to the Resource
+ *   Manager endpoint's origin, since the SDK attaches the bearer token to whatever URL a
+ *   `nextLink` or a redirect names; a list follows each link once, never past a page cap, and
+ *   a page that repeats resources already read ends it; a Retry-After beyond its cap, or beyond
+ *   the command's total, ends the read instead of stalling it.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { originOf, ReadGuardError, retryAfterMs } from "./readGuard";
 import {
   isRestError,
   RestError,
@@ -32,6 +38,10 @@ export interface CapturedResponse {
 
 /** Everything seen while one read ran. */
 export interface ReadRecording {
+  /** URLs the read asked for, one per page (retries and redirects of one request count once). */
+  urls: Set<string>;
+  /** Ids of the resources its pages held, lower-case. */
+  resourceIds: Set<string>;
   /** Final responses (after retries), in order. */
   responses: CapturedResponse[];
   /** HTTP attempts, retries included. */
@@ -46,7 +56,7 @@ const recordings = new AsyncLocalStorage<ReadRecording>();
 
 /** Runs `read` with a fresh recording that the policies below fill in. */
 export async function recordRead<T>(read: () => Promise<T>): Promise<{ result?: T; error?: unknown; recording: ReadRecording }> {
-  const recording: ReadRecording = { responses: [], attempts: 0, timeouts: 0, cutBodies: 0 };
+  const recording: ReadRecording = { responses: [], attempts: 0, timeouts: 0, cutBodies: 0, urls: new Set(), resourceIds: new Set() };
   try {
     const result = await recordings.run(recording, read);
     return { result, recording };
@@ -64,47 +74,157 @@ export const rawCapturePolicy: PipelinePolicy = {
   },
 };
 
+/**
+ * The per-call guard of a list: the link each page comes from (the caller's first URL, then
+ * each `nextLink`) must be on the Resource Manager origin and new to this read, the pages stay
+ * under the cap, and no page repeats a resource an earlier page held.
+ */
+export function pagingGuardPolicy(armOrigin: string, maxPages: number): PipelinePolicy {
+  return {
+    name: "sentinelIacPagingGuard",
+    async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
+      const recording = recordings.getStore();
+      const origin = originOf(request.url);
+      if (origin !== armOrigin) {
+        throw new ReadGuardError(
+          "foreign-origin",
+          `the service sent a link to ${origin ?? "something that is not a URL"}, not to the Resource Manager endpoint ${armOrigin}; it was not followed, and the token was not sent there`,
+        );
+      }
+      if (recording) {
+        if (recording.urls.has(request.url)) {
+          throw new ReadGuardError(
+            "repeated-link",
+            `the service sent a next-page link that was already followed (page ${recording.urls.size + 1}); the list would never end`,
+          );
+        }
+        if (recording.urls.size >= maxPages) {
+          throw new ReadGuardError("page-cap", `the list did not end within ${maxPages} pages, the most sentinel-iac reads of one list`);
+        }
+        recording.urls.add(request.url);
+      }
+      const response = await next(request);
+      if (recording && response.status >= 200 && response.status < 300) checkNewResources(response.bodyAsText ?? undefined, recording);
+      return response;
+    },
+  };
+}
+
+/** Ends the read when a page holds a resource an earlier page of the same list held. */
+function checkNewResources(bodyText: string | undefined, recording: ReadRecording): void {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText ?? "");
+  } catch {
+    return; // A malformed body is reported by the reader, with what it was reading.
+  }
+  const value = (body as { value?: unknown } | null)?.value;
+  if (!Array.isArray(value)) return;
+  const page = recording.urls.size;
+  for (const item of value) {
+    const id = (item as { id?: unknown } | null)?.id;
+    if (typeof id !== "string") continue;
+    const key = id.toLowerCase();
+    if (recording.resourceIds.has(key)) {
+      throw new ReadGuardError(
+        "repeated-items",
+        `page ${page} of the list repeats a resource an earlier page held (${id}); a list that repeats itself cannot be trusted to be complete`,
+      );
+    }
+    recording.resourceIds.add(key);
+  }
+}
+
+/** The waits Retry-After headers asked for in one command, across its reads. */
+export interface RetryWaitBudget {
+  /** Longest single wait to honour. */
+  maxWaitMs: number;
+  /** Longest total of waits to honour. */
+  maxTotalMs: number;
+  /** Honoured so far. */
+  spentMs: number;
+}
+
 // core-rest-pipeline's wording when the response stream fails while it reads the body.
 const CUT_BODY = /^Error reading response as text/;
 
-/** Gives each attempt `timeoutMs` for the whole response, body included; timeouts and cut bodies are retryable. */
-export function attemptPolicy(timeoutMs: number): PipelinePolicy {
+/**
+ * Per attempt: only to `armOrigin` (a redirect re-enters here with its new URL); `timeoutMs`
+ * for the whole response, body included, with timeouts and cut bodies made retryable; and a
+ * Retry-After the retry policy would wait out is refused beyond the budget's caps. The last
+ * attempt (after `maxRetries` retries) is not checked: nothing waits after it.
+ */
+export function attemptPolicy(timeoutMs: number, armOrigin: string, maxRetries: number, budget: RetryWaitBudget): PipelinePolicy {
+  const attemptsOf = new WeakMap<PipelineRequest, number>();
   return {
     name: "sentinelIacAttempt",
     async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
-      const recording = recordings.getStore();
-      if (recording) recording.attempts += 1;
-      const callerSignal = request.abortSignal;
-      const controller = new AbortController();
-      const onCallerAbort = (): void => controller.abort();
-      if (callerSignal?.aborted) controller.abort();
-      callerSignal?.addEventListener("abort", onCallerAbort);
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
-      // The caller's signal goes back before returning: the retry policy checks it to tell a
-      // cancellation (never retried) from our timeout (retried).
-      request.abortSignal = controller.signal;
-      try {
-        return await next(request);
-      } catch (error) {
-        if (timedOut && !callerSignal?.aborted) {
-          if (recording) recording.timeouts += 1;
-          throw new RestError(`no response within ${timeoutMs} ms`, { code: "ETIMEDOUT", request });
-        }
-        // isRestError, not instanceof: the SDKs may load the CommonJS build and we the ESM one.
-        if (isRestError(error) && error.code === "PARSE_ERROR" && CUT_BODY.test(error.message)) {
-          if (recording) recording.cutBodies += 1;
-          throw new RestError("the connection closed before the whole response arrived", { code: "ECONNRESET", request });
-        }
-        throw error;
-      } finally {
-        clearTimeout(timer);
-        request.abortSignal = callerSignal;
-        callerSignal?.removeEventListener("abort", onCallerAbort);
+      const origin = originOf(request.url);
+      if (origin !== armOrigin) {
+        throw new ReadGuardError(
+          "foreign-origin",
+          `the service redirected to ${origin ?? "something that is not a URL"}, not to the Resource Manager endpoint ${armOrigin}; the redirect was not followed, and the token was not sent there`,
+        );
       }
+      const attempt = (attemptsOf.get(request) ?? 0) + 1;
+      attemptsOf.set(request, attempt);
+      const response = await attemptOnce(request, next, timeoutMs);
+      const wait = retryAfterMs(response.status, (name) => response.headers.get(name) ?? undefined);
+      if (wait !== undefined && attempt <= maxRetries) spendRetryWait(budget, wait);
+      return response;
     },
   };
+}
+
+function spendRetryWait(budget: RetryWaitBudget, wait: number): void {
+  const seconds = (ms: number) => `${Math.ceil(ms / 1000).toLocaleString("en-US")} s`;
+  if (wait > budget.maxWaitMs) {
+    throw new ReadGuardError(
+      "retry-after-cap",
+      `Azure asked to wait ${seconds(wait)} before retrying (Retry-After), longer than the ${seconds(budget.maxWaitMs)} sentinel-iac waits at once; run again later`,
+    );
+  }
+  if (budget.spentMs + wait > budget.maxTotalMs) {
+    throw new ReadGuardError(
+      "retry-wait-cap",
+      `Azure kept asking to wait (Retry-After); another ${seconds(wait)} would exceed the ${seconds(budget.maxTotalMs)} sentinel-iac waits in total for one command; run again later`,
+    );
+  }
+  budget.spentMs += wait;
+}
+
+async function attemptOnce(request: PipelineRequest, next: SendRequest, timeoutMs: number): Promise<PipelineResponse> {
+  const recording = recordings.getStore();
+  if (recording) recording.attempts += 1;
+  const callerSignal = request.abortSignal;
+  const controller = new AbortController();
+  const onCallerAbort = (): void => controller.abort();
+  if (callerSignal?.aborted) controller.abort();
+  callerSignal?.addEventListener("abort", onCallerAbort);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  // The caller's signal goes back before returning: the retry policy checks it to tell a
+  // cancellation (never retried) from our timeout (retried).
+  request.abortSignal = controller.signal;
+  try {
+    return await next(request);
+  } catch (error) {
+    if (timedOut && !callerSignal?.aborted) {
+      if (recording) recording.timeouts += 1;
+      throw new RestError(`no response within ${timeoutMs} ms`, { code: "ETIMEDOUT", request });
+    }
+    // isRestError, not instanceof: the SDKs may load the CommonJS build and we the ESM one.
+    if (isRestError(error) && error.code === "PARSE_ERROR" && CUT_BODY.test(error.message)) {
+      if (recording) recording.cutBodies += 1;
+      throw new RestError("the connection closed before the whole response arrived", { code: "ECONNRESET", request });
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    request.abortSignal = callerSignal;
+    callerSignal?.removeEventListener("abort", onCallerAbort);
+  }
 }

@@ -4,10 +4,11 @@
  * object, whose request holds the Authorization header, and its message is redacted.
  */
 import { isRestError } from "@azure/core-rest-pipeline";
+import { originOf, ReadGuardError } from "./readGuard";
 import { redactSecrets } from "./redact";
 import type { ReadRecording } from "./pipeline";
 
-export type AzureReadFailure = "auth" | "http" | "throttled" | "transient" | "timeout" | "network" | "malformed" | "unexpected";
+export type AzureReadFailure = "auth" | "http" | "throttled" | "transient" | "timeout" | "network" | "malformed" | "refused" | "unexpected";
 
 export interface AzureReadErrorDetails {
   /** What was being read, e.g. `listing alert rules of workspace 'ws' (...)`. */
@@ -15,7 +16,7 @@ export interface AzureReadErrorDetails {
   kind: AzureReadFailure;
   /** HTTP status of the last response, when there was one. */
   status?: number;
-  /** ARM error code (`ResourceNotFound`, ...), AAD error (`invalid_client`), or network code. */
+  /** ARM error code (`ResourceNotFound`, ...), AAD error (`invalid_client`), network code, or what the reader refused (`page-cap`, ...). */
   code?: string;
   /** HTTP attempts made, retries included. */
   attempts?: number;
@@ -89,6 +90,15 @@ export function toAzureReadError(error: unknown, recording: ReadRecording, ctx: 
   const base = { operation: ctx.operation, attempts };
   const prefix = `${ctx.operation} failed`;
 
+  // What the reader refused to do for the server: never retried, never a partial result.
+  if (error instanceof ReadGuardError) {
+    return new AzureReadError(`${prefix}: ${error.message}. Nothing from this read was used.`, {
+      ...base,
+      kind: error.refusal === "retry-after-cap" || error.refusal === "retry-wait-cap" ? "throttled" : "refused",
+      code: error.refusal,
+    });
+  }
+
   // A 2xx whose body is not JSON: the SDK reports it in its own words, quoting the body.
   const last = recording.responses.at(-1);
   if (
@@ -129,6 +139,15 @@ export function toAzureReadError(error: unknown, recording: ReadRecording, ctx: 
         kind: "network",
         code,
       });
+    }
+    if (status >= 300 && status < 400) {
+      // The SDK follows redirects only within one origin; one it did not follow ends here.
+      const location = error.response?.headers.get("location");
+      const where = location ? (originOf(new URL(location, ctx.armEndpoint).toString()) ?? location) : "nowhere";
+      return new AzureReadError(
+        `${prefix}: the service redirected (HTTP ${status}) to ${where}, not to the Resource Manager endpoint ${ctx.armEndpoint}; the redirect was not followed, and the token was not sent there. Nothing from this read was used.`,
+        { ...base, kind: "refused", status, code: "foreign-origin" },
+      );
     }
     const arm = armErrorOf(error.response?.bodyAsText ?? undefined);
     const code = arm.code ?? error.code;

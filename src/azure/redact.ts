@@ -3,9 +3,14 @@
  *
  * Messages we build quote Azure's error bodies and the credential's explanation; neither is
  * supposed to echo a secret, but a proxy, a misconfigured endpoint or a future SDK could, so
- * every message passes through here: known secret values from the environment, bearer
- * tokens, JWTs and form or JSON fields named like credentials are replaced.
+ * every message passes through here: every token the credential handed out (by value, whatever
+ * its shape: an opaque token matches no pattern), known secret values from the environment,
+ * bearer tokens, JWTs and form or JSON fields named like credentials are replaced. The Azure
+ * SDK's own log (AZURE_LOG_LEVEL) passes through here too.
  */
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
+import { AzureLogger } from "@azure/logger";
+import { format } from "node:util";
 
 const SECRET_ENV_VARS = ["AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD", "ARM_CLIENT_SECRET"];
 const REDACTED = "[REDACTED]";
@@ -24,10 +29,35 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   ],
 ];
 
+/** Every token a credential of this process handed out: redacted wherever it appears. */
+const issuedTokens = new Set<string>();
+
+/** A credential that remembers each token it returns, so redactSecrets removes it by value. */
+export function rememberingTokens(credential: TokenCredential): TokenCredential {
+  return {
+    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      const token = await credential.getToken(scopes, options);
+      if (token?.token) issuedTokens.add(token.token);
+      return token;
+    },
+  };
+}
+
+let logsRedacted = false;
+
+/** Routes the Azure SDK's log output (AZURE_LOG_LEVEL) through redactSecrets, on stderr as before. */
+export function redactAzureLogs(): void {
+  if (logsRedacted) return;
+  logsRedacted = true;
+  AzureLogger.log = (...args: unknown[]) => {
+    process.stderr.write(`${redactSecrets(format(...args))}\n`);
+  };
+}
+
 /** `text` with every known secret value and token-shaped substring replaced by [REDACTED]. */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = [], env: NodeJS.ProcessEnv = process.env): string {
   let result = text;
-  const known = [...secrets, ...SECRET_ENV_VARS.map((name) => env[name])]
+  const known = [...secrets, ...issuedTokens, ...SECRET_ENV_VARS.map((name) => env[name])]
     // Very short values would redact ordinary words; real secrets are long.
     .filter((s): s is string => typeof s === "string" && s.length >= 6)
     .sort((a, b) => b.length - a.length);

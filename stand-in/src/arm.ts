@@ -125,6 +125,8 @@ export class ArmStandIn {
 
   constructor(
     private readonly origin: string,
+    /** The decoy server's origin: where `foreignLink` and `redirect` faults send the client. */
+    private readonly decoyOrigin: string,
     private readonly entra: EntraStandIn,
     initial: { state: StandInState; rendered: RenderedWorkspace },
     private pageSizes: Record<PagedCollection, number>,
@@ -194,12 +196,12 @@ export class ArmStandIn {
     const located = segments ? this.locate(segments) : { error: armError(400, "InvalidRequestUri", "The request URI is not valid.") };
     const route = "route" in located ? located.route : undefined;
     const fault = takeFault(route);
-    const replaced = fault ? this.faultReply(fault, apiVersion, route) : undefined;
+    const replaced = fault ? this.faultReply(fault, apiVersion, route, request) : undefined;
     if (replaced) return finish(replaced);
     const reply =
       "error" in located
         ? { ...located.error, apiVersion }
-        : { ...this.serve(located, request, apiVersion), route: located.route, apiVersion };
+        : { ...this.serve(located, request, apiVersion, fault?.kind), route: located.route, apiVersion };
     if (!fault) return finish(reply);
     return finish({
       ...reply,
@@ -214,9 +216,28 @@ export class ArmStandIn {
     fault: StandInFault,
     apiVersion: string,
     route: ArmRoute | undefined,
+    request: ArmRequest,
   ): Omit<ArmReply, "authenticated" | "write"> | undefined {
     const common = { apiVersion, fault: fault.kind, ...(route ? { route } : {}) };
     switch (fault.kind) {
+      case "redirect":
+        return {
+          status: 307,
+          body: {},
+          headers: { Location: `${this.decoyOrigin}${request.path}?${request.query.toString()}` },
+          delivery: "normal",
+          delayMs: 0,
+          ...common,
+        };
+      case "echoToken": {
+        const token = /^Bearer\s+(\S+)$/i.exec(request.authorization ?? "")?.[1] ?? "";
+        return armError(
+          400,
+          "InvalidRequestContent",
+          `The request could not be processed for the caller holding ${token}; check the request and retry.`,
+          common,
+        );
+      }
       case "throttle":
         return armError(
           429,
@@ -292,7 +313,7 @@ export class ArmStandIn {
     return located;
   }
 
-  private serve(located: Located, request: ArmRequest, apiVersion: string): Omit<ArmReply, "authenticated" | "write"> {
+  private serve(located: Located, request: ArmRequest, apiVersion: string, fault?: FaultKind): Omit<ArmReply, "authenticated" | "write"> {
     const ok = (body: unknown): Omit<ArmReply, "authenticated" | "write"> => ({
       status: 200,
       body,
@@ -306,7 +327,7 @@ export class ArmStandIn {
     const [first = "", second = ""] = located.names;
     switch (located.route) {
       case "alertRules":
-        return this.page("alertRules", w.alertRules, request, apiVersion, (rule) => alertRuleForApiVersion(rule, apiVersion));
+        return this.page("alertRules", w.alertRules, request, apiVersion, fault, (rule) => alertRuleForApiVersion(rule, apiVersion));
       case "alertRule":
         return maybe(
           findBody(w.alertRules, first),
@@ -319,6 +340,7 @@ export class ArmStandIn {
           w.watchlists.map((x) => x.body),
           request,
           apiVersion,
+          fault,
         );
       case "watchlist":
         return maybe(
@@ -332,7 +354,7 @@ export class ArmStandIn {
       case "watchlistItems": {
         const watchlist = w.watchlists.find((x) => eq(x.body.name, first));
         if (!watchlist) return missing("Microsoft.SecurityInsights/watchlists", first);
-        return this.page("watchlistItems", watchlist.items, request, apiVersion);
+        return this.page("watchlistItems", watchlist.items, request, apiVersion, fault);
       }
       case "watchlistItem": {
         const watchlist = w.watchlists.find((x) => eq(x.body.name, first));
@@ -347,7 +369,7 @@ export class ArmStandIn {
       case "savedSearch":
         return maybe(findBody(w.savedSearches, first), ok, () => missing("Microsoft.OperationalInsights/workspaces/savedSearches", first));
       case "tables":
-        return this.page("tables", w.tables, request, apiVersion);
+        return this.page("tables", w.tables, request, apiVersion, fault);
       case "table":
         return maybe(findBody(w.tables, first), ok, () => missing("Microsoft.OperationalInsights/workspaces/tables", first));
     }
@@ -358,8 +380,11 @@ export class ArmStandIn {
     items: readonly ArmResourceBody[],
     request: ArmRequest,
     apiVersion: string,
+    fault: FaultKind | undefined,
     shape: (body: ArmResourceBody) => ArmResourceBody = (body) => body,
   ): Omit<ArmReply, "authenticated" | "write"> {
+    const hostile = fault ? this.hostilePage(items, request, apiVersion, fault, shape) : undefined;
+    if (hostile) return hostile;
     const size = this.pageSizes[collection];
     const token = request.query.get("$skipToken");
     let offset = 0;
@@ -378,7 +403,45 @@ export class ArmStandIn {
     }
     return { status: 200, body, headers: {}, delivery: "normal", delayMs: 0 };
   }
+
+  /** Pages that a hostile server sends (see faults.ts); undefined for faults that are not about pages. */
+  private hostilePage(
+    items: readonly ArmResourceBody[],
+    request: ArmRequest,
+    apiVersion: string,
+    fault: FaultKind,
+    shape: (body: ArmResourceBody) => ArmResourceBody,
+  ): Omit<ArmReply, "authenticated" | "write"> | undefined {
+    if (!PAGE_FAULTS.has(fault)) return undefined;
+    const size = Math.max(1, this.pageSizes.alertRules || 50);
+    const token = request.query.get("$skipToken");
+    const offset = token === null ? 0 : (decodeSkipToken(token) ?? 0);
+    const link = (origin: string, skipToken: string) =>
+      `${origin}${request.path}?api-version=${encodeURIComponent(apiVersion)}&%24skipToken=${skipToken}`;
+    // Past the real items, made-up ones with ids of their own, so each endless page is new.
+    const made = (i: number): ArmResourceBody => {
+      const real = items[i];
+      if (real) return shape(real);
+      const template = items[0] ?? { id: `${request.path}/x`, name: "x", type: "made-up", properties: {} };
+      const name = `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+      return { ...shape(template), id: `${request.path}/${name}`, name };
+    };
+    const value = Array.from({ length: size }, (_, i) => made(offset + i)).filter(
+      (_, i) => fault === "endlessPages" || offset + i < items.length,
+    );
+    const nextLink =
+      fault === "selfLink"
+        ? link(this.origin, token ?? Buffer.from(JSON.stringify({ o: size, r: "loop" })).toString("base64url"))
+        : fault === "repeatPage"
+          ? link(this.origin, encodeSkipToken(offset))
+          : fault === "endlessPages"
+            ? link(this.origin, encodeSkipToken(offset + size))
+            : link(this.decoyOrigin, encodeSkipToken(offset + size));
+    return { status: 200, body: { value, nextLink }, headers: {}, delivery: "normal", delayMs: 0 };
+  }
 }
+
+const PAGE_FAULTS = new Set<FaultKind>(["selfLink", "repeatPage", "endlessPages", "foreignLink"]);
 
 function maybe<T>(
   value: T | undefined,

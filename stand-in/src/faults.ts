@@ -23,7 +23,21 @@ export type ArmRoute = (typeof ARM_ROUTES)[number];
 export const PAGED_COLLECTIONS = ["alertRules", "watchlists", "watchlistItems", "tables"] as const;
 export type PagedCollection = (typeof PAGED_COLLECTIONS)[number];
 
-export const FAULT_KINDS = ["throttle", "serverError", "unavailable", "slow", "malformed", "truncated", "notFound"] as const;
+export const FAULT_KINDS = [
+  "throttle",
+  "serverError",
+  "unavailable",
+  "slow",
+  "malformed",
+  "truncated",
+  "notFound",
+  "selfLink",
+  "repeatPage",
+  "endlessPages",
+  "foreignLink",
+  "redirect",
+  "echoToken",
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /**
@@ -35,6 +49,16 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
  * - `truncated`: 200 whose Content-Length promises the whole body, but the connection is cut
  *   half-way through it.
  * - `notFound`: 404 ResourceNotFound, as if the resource were missing.
+ *
+ * Hostile servers (a compromised proxy, a man in the middle with a trusted certificate, a
+ * buggy endpoint), for the reader's guards:
+ * - `selfLink`: a page's nextLink names the page itself, forever.
+ * - `repeatPage`: a page's nextLink (fresh each time) serves the same items again.
+ * - `endlessPages`: pages never end; past the real items come made-up ones, each page new.
+ * - `foreignLink`: a page's nextLink points at the decoy server (another origin), which
+ *   records whether the request carried a token and answers with made-up rules.
+ * - `redirect`: 307 to the same path on the decoy server.
+ * - `echoToken`: 400 whose error message quotes the caller's bearer token, without "Bearer".
  */
 export interface StandInFault {
   kind: FaultKind;

@@ -74,6 +74,13 @@ export interface StandIn {
   readonly requests: readonly StandInRequest[];
   /** Every write attempted against ARM (all refused with 405). */
   writes(): StandInRequest[];
+  /**
+   * A second HTTPS server on another port (another origin), which the `foreignLink` and
+   * `redirect` faults send clients to. It answers every GET with a page of made-up rules.
+   */
+  readonly decoyUrl: string;
+  /** What reached the decoy: path, and whether the request carried an Authorization header. */
+  readonly decoyRequests: readonly { path: string; authorization: boolean }[];
   /** The access tokens issued so far, so tests can prove none leaks into output or logs. */
   issuedTokens(): string[];
   /** Replaces the pending faults; takes effect for the next request. */
@@ -238,22 +245,46 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     timers.add(timer);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
+  // The decoy: another origin that a hostile nextLink or redirect can name. It never sees a
+  // valid request in a correct client; tests assert it saw nothing, token or not.
+  const decoyRequests: { path: string; authorization: boolean }[] = [];
+  const decoy: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+    const url = new URL(req.url ?? "/", "https://decoy");
+    decoyRequests.push({ path: url.pathname, authorization: req.headers.authorization !== undefined });
+    const body = JSON.stringify({
+      value: [
+        {
+          id: `${url.pathname}/ffffffff-0000-4000-8000-000000000001`,
+          name: "ffffffff-0000-4000-8000-000000000001",
+          type: "Microsoft.SecurityInsights/alertRules",
+          kind: "Scheduled",
+          properties: { displayName: "Injected by the decoy", enabled: true, query: "print 1" },
+        },
+      ],
     });
+    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+    res.end(body);
   });
+  const listen = (s: Server, port: number) =>
+    new Promise<void>((resolve, reject) => {
+      s.once("error", reject);
+      s.listen(port, "127.0.0.1", () => {
+        s.off("error", reject);
+        resolve();
+      });
+    });
+  await listen(server, options.port ?? 0);
+  await listen(decoy, 0);
   const port = (server.address() as AddressInfo).port;
   origin = `https://127.0.0.1:${port}`;
+  const decoyOrigin = `https://127.0.0.1:${(decoy.address() as AddressInfo).port}`;
   entra = new EntraStandIn({
     ...credentials,
     origin,
     audiences: options.audiences ?? ARM_AUDIENCES,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
   });
-  arm = new ArmStandIn(origin, entra, { state, rendered: renderWorkspace(state) }, resolvePageSizes(options.pageSize));
+  arm = new ArmStandIn(origin, decoyOrigin, entra, { state, rendered: renderWorkspace(state) }, resolvePageSizes(options.pageSize));
   const armRef = arm;
 
   return {
@@ -264,6 +295,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     credentials,
     requests,
     writes: () => requests.filter((r) => r.write),
+    decoyUrl: decoyOrigin,
+    decoyRequests,
     issuedTokens: () => entra.issuedTokens(),
     setFaults: (next) => faults.set(next),
     faultsRemaining: () => faults.remaining(),
@@ -279,6 +312,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
+        decoy.close();
+        decoy.closeAllConnections();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
