@@ -15,6 +15,8 @@ export interface ExportOptions extends TargetFlags {
   /** Where to write the `pulumi import` file (default: pulumi-import.json in the working directory). */
   importFile?: string;
   dryRun?: boolean;
+  /** Overwrite files that already exist (the import file included); without it, export refuses. */
+  force?: boolean;
   connection?: LiveReadOptions;
 }
 
@@ -30,6 +32,6 @@ export async function exportWorkspace(options: ExportOptions): Promise<Workspace
   const outDir = resolve(options.out ?? comparison.contentDir);
   const importFile = resolve(options.importFile ?? join(".", "pulumi-import.json"));
   const result = planExport(comparison.desired, comparison.live, comparison.report, { scope: comparison.target, contentDir: outDir });
-  if (!options.dryRun && result.exported.length > 0) writeExport(result, outDir, importFile);
+  if (!options.dryRun && result.exported.length > 0) writeExport(result, outDir, importFile, options.force === true);
   return { outDir, importFile, result };
 }

@@ -124,14 +124,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--out <dir>", "where to write the files (default: the content directory)")
     .option("--import-file <file>", "where to write the pulumi import file", "pulumi-import.json")
     .option("--dry-run", "show what would be written, write nothing")
+    .option("--force", "overwrite files that already exist, the import file included (without it, export refuses)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (options: TargetFlags & { out?: string; importFile: string; dryRun?: boolean; format: "text" | "json" }) => {
-      exitCode = await runExport(
-        { ...targetFlags(options), out: options.out, importFile: options.importFile, dryRun: options.dryRun, format: options.format },
-        process.stdout,
-        process.stderr,
-      );
-    });
+    .action(
+      async (options: TargetFlags & { out?: string; importFile: string; dryRun?: boolean; force?: boolean; format: "text" | "json" }) => {
+        exitCode = await runExport(
+          {
+            ...targetFlags(options),
+            out: options.out,
+            importFile: options.importFile,
+            dryRun: options.dryRun,
+            force: options.force,
+            format: options.format,
+          },
+          process.stdout,
+          process.stderr,
+        );
+      },
+    );
 
   program
     .command("summarize")

@@ -24,6 +24,8 @@ import { exportAnalyticsRule } from "./analyticsRule";
 import { exportHuntingQuery } from "./huntingQuery";
 import { exportSavedFunction } from "./savedFunction";
 import { fileStem, type ExportedFile, type ExportOutcome } from "./types";
+import { GUID_PATTERN, KQL_IDENTIFIER_PATTERN } from "../schema/common";
+import { containedPath } from "../util/paths";
 import { exportWatchlist } from "./watchlist";
 
 export interface PulumiImportEntry {
@@ -80,6 +82,47 @@ const SCHEMA_FILES: Record<string, string> = {
   function: "function.schema.json",
   watchlist: "watchlist.schema.json",
 };
+
+/**
+ * Why a live resource's name cannot be content of its kind, or undefined when it can. Checked
+ * before any path is built: names come from the server, and a rule named `../../../tmp/x` or
+ * holding a NUL must never become a file path.
+ */
+export function liveNameProblem(kind: string, live: LiveResource): string | undefined {
+  const shown = quoted(live.name);
+  switch (kind) {
+    case "alertRule":
+      return GUID.test(live.name)
+        ? undefined
+        : `its name ${shown} is not a GUID, which an analytics rule's YAML id (which becomes that name) must be`;
+    case "huntingQuery":
+      return GUID.test(live.name)
+        ? undefined
+        : `its saved-search id ${shown} is not a GUID, and a hunting query's YAML id (which becomes that id) must be one; copy its query into a new hunting query YAML and delete this one after deploying`;
+    case "function": {
+      const alias = live.properties["functionAlias"];
+      if (typeof alias !== "string" || !KQL_IDENTIFIER.test(alias))
+        return `its function alias ${quoted(String(alias))} is not a KQL identifier, which function YAML requires`;
+      return SAVED_SEARCH_ID.test(live.name)
+        ? undefined
+        : `its saved-search id ${shown} is not one function YAML can hold (no slashes, ?, #, control characters)`;
+    }
+    case "watchlist":
+      return KQL_IDENTIFIER.test(live.name) ? undefined : `its alias ${shown} is not a KQL identifier, which watchlist YAML requires`;
+    default:
+      return `its kind ${kind} is not exported`;
+  }
+}
+
+/** A name for messages, quoted, with control characters (a NUL included) escaped. */
+function quoted(name: string): string {
+  return `'${name.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}'`;
+}
+
+const GUID = new RegExp(GUID_PATTERN);
+const KQL_IDENTIFIER = new RegExp(KQL_IDENTIFIER_PATTERN);
+/** The savedSearchId pattern of function YAML, without control characters. */
+const SAVED_SEARCH_ID = /^[^/\\?#\s\p{Cc}][^/\\?#\p{Cc}]{0,255}$/u;
 
 /** Picks paths that collide neither with existing files nor with each other. */
 class PathAllocator {
@@ -138,6 +181,18 @@ export function planExport(desired: DesiredState, live: LiveWorkspace, report: D
     const key = drift.name.toLowerCase();
     let outcome: ExportOutcome | undefined;
     let source: LiveResource | undefined;
+    const live = drift.kind === "alertRule" ? rules.get(key) : drift.kind === "watchlist" ? lists.get(key) : searches.get(key);
+    const problem = live && drift.kind !== "watchlistItem" ? liveNameProblem(drift.kind, live) : undefined;
+    if (live && problem) {
+      outcomes.push({
+        ok: false,
+        kind: drift.kind,
+        name: live.name,
+        displayName: String(live.properties["displayName"] ?? live.name),
+        reason: `${problem}; it was not exported`,
+      });
+      continue;
+    }
     switch (drift.kind) {
       case "alertRule":
       case "huntingQuery": {
@@ -220,8 +275,9 @@ function checkRoundTrip(
   const dir = mkdtempSync(join(tmpdir(), "sentinel-iac-export-"));
   try {
     for (const f of files) {
-      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-      writeFileSync(join(dir, f.path), f.text);
+      const target = insideOrThrow(dir, f.path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, f.text, { flag: "wx" });
     }
     const state = buildDesiredState(dir);
     const live: LiveWorkspace = { alertRules: [], savedSearches: [], watchlists: [] };
@@ -334,20 +390,35 @@ function buildImportFile(
   return { file: { resources }, rekeyed };
 }
 
-/** Writes the files and the import file; refuses to overwrite anything. */
-export function writeExport(result: ExportResult, outDir: string, importFilePath: string): void {
-  for (const f of result.files) {
-    const target = join(outDir, f.path);
-    if (existsSync(target))
-      throw new ConfigError(
-        `${target} already exists; export never overwrites files. Move it away, or export to another folder with --out`,
-      );
+/**
+ * The absolute path of `path` inside `dir`, through `..` and symbolic links; a path that would
+ * leave it is a bug (names are checked and slugged first), so it stops the export.
+ */
+function insideOrThrow(dir: string, path: string): string {
+  const inside = containedPath(dir, dir, path);
+  if (!inside.ok) throw new ConfigError(`refusing to write ${JSON.stringify(path)}: it ${inside.reason} ${dir}`);
+  return inside.path;
+}
+
+/**
+ * Writes the files and the import file. Nothing is overwritten unless `force`: every target is
+ * checked before the first is written, so a refusal leaves the folder as it was.
+ */
+export function writeExport(result: ExportResult, outDir: string, importFilePath: string, force = false): void {
+  const targets = result.files.map((f) => ({ path: insideOrThrow(outDir, f.path), text: f.text }));
+  const importText = `${JSON.stringify(result.importFile, null, 2)}\n`;
+  if (!force) {
+    for (const target of [...targets.map((t) => t.path), importFilePath]) {
+      if (existsSync(target))
+        throw new ConfigError(
+          `${target} already exists; export never overwrites files. Move it away, export to another folder with --out (or --import-file), or pass --force to overwrite`,
+        );
+    }
   }
-  for (const f of result.files) {
-    const target = join(outDir, f.path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, f.text, { flag: "wx" });
+  for (const target of targets) {
+    mkdirSync(dirname(target.path), { recursive: true });
+    writeFileSync(target.path, target.text, { flag: force ? "w" : "wx" });
   }
   mkdirSync(dirname(importFilePath), { recursive: true });
-  writeFileSync(importFilePath, `${JSON.stringify(result.importFile, null, 2)}\n`);
+  writeFileSync(importFilePath, importText, { flag: force ? "w" : "wx" });
 }

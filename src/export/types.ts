@@ -11,9 +11,17 @@ export type ExportOutcome =
   | { ok: true; kind: DriftKind; name: string; displayName: string; files: ExportedFile[]; notes: string[] }
   | { ok: false; kind: DriftKind; name: string; displayName: string; reason: string };
 
-/** File-name stem from a display name: lower-case words joined by hyphens, at most 80 characters. */
+/**
+ * File-name stem from a display name: lower-case ASCII letters and digits joined by hyphens,
+ * at most 80 characters, so no name from a server can make a path (no `/`, `..`, NUL). The
+ * fallback (a resource name) is slugged the same way, and `resource` when both are empty.
+ */
 export function fileStem(displayName: string, fallback: string): string {
-  const stem = displayName
+  return slug(displayName) || slug(fallback) || "resource";
+}
+
+function slug(text: string): string {
+  return text
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
@@ -21,7 +29,6 @@ export function fileStem(displayName: string, fallback: string): string {
     .replace(/^-+|-+$/g, "")
     .slice(0, 80)
     .replace(/-+$/, "");
-  return stem === "" ? fallback.toLowerCase() : stem;
 }
 
 /**

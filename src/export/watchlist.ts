@@ -21,10 +21,15 @@ function columnsOf(list: LiveWatchlist, searchKey: string): string[] {
   return [...columns];
 }
 
-/** The CSV file name: the one Azure recorded as the source when it is a plain .csv name, else <alias>.csv. */
+/**
+ * The CSV file name: the one Azure recorded as the source when it is a plain file name
+ * (letters, digits, spaces, dots, hyphens, underscores; no path, no `..`), else <alias>.csv.
+ */
 function csvName(list: LiveWatchlist, alias: string): string {
   const source = asString(list.properties["source"]) ?? "";
-  return /^[^/\\]+\.csv$/i.test(source) && basename(source) === source ? source : `${alias}.csv`;
+  return /^[A-Za-z0-9_][A-Za-z0-9 ._-]{0,200}\.csv$/i.test(source) && !source.includes("..") && basename(source) === source
+    ? source
+    : `${alias}.csv`;
 }
 
 export function exportWatchlist(list: LiveWatchlist, folder: string, header: string[]): ExportOutcome {

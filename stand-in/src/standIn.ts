@@ -34,6 +34,11 @@ export interface StandInOptions {
   audiences?: readonly string[];
   /** Called once per request, after its response was sent (or dropped). */
   onRequest?: (request: Readonly<StandInRequest>) => void;
+  /**
+   * Serve resource names ARM refuses ('/', '?', '#', '%', '\\'), as a hostile server or a man in
+   * the middle could; for tests of what clients do with them.
+   */
+  allowUnsafeNames?: boolean;
 }
 
 export interface StandInRequest {
@@ -121,7 +126,9 @@ function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
 }
 
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
-  let state = parseStandInState(options.state, "the stand-in state");
+  const parseState = (value: unknown) =>
+    parseStandInState(value, "the stand-in state", { allowUnsafeNames: options.allowUnsafeNames === true });
+  let state = parseState(options.state);
   const credentials: EntraCredentials = {
     tenantId: options.credentials?.tenantId ?? state.tenantId ?? DEFAULT_STAND_IN_TENANT_ID,
     clientId: options.credentials?.clientId ?? randomUUID(),
@@ -302,7 +309,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     faultsRemaining: () => faults.remaining(),
     setPageSize: (pageSize) => armRef.setPageSizes(resolvePageSizes(pageSize)),
     setState: (next) => {
-      state = parseStandInState(next, "the stand-in state");
+      state = parseState(next);
       armRef.setWorkspace(state, renderWorkspace(state));
     },
     clearRequests: () => {

@@ -76,6 +76,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 class Checker {
   readonly problems: string[] = [];
 
+  /** `allowUnsafeNames`: serve names ARM would refuse, as a hostile or broken server might. */
+  constructor(private readonly allowUnsafeNames = false) {}
+
   string(value: unknown, path: string, hint: string): string {
     if (typeof value === "string" && value.trim() !== "") return value;
     this.problems.push(`${path} ${value === undefined ? "is missing" : "must be a non-empty string"}; ${hint}`);
@@ -90,7 +93,8 @@ class Checker {
 
   name(value: unknown, path: string, seen: Set<string>): string {
     const name = this.string(value, path, "give the resource's ARM name");
-    if (name && UNSAFE_NAME.test(name)) this.problems.push(`${path} '${name}' contains '/', '?', '#', '%' or '\\', which ARM names cannot`);
+    if (name && !this.allowUnsafeNames && UNSAFE_NAME.test(name))
+      this.problems.push(`${path} '${name}' contains '/', '?', '#', '%' or '\\', which ARM names cannot`);
     // ARM names are case-insensitive: two names differing only in case are one resource.
     const key = name.toLowerCase();
     if (name && seen.has(key))
@@ -129,8 +133,8 @@ class Checker {
 }
 
 /** Checks a parsed state file; `source` names it in the error. Throws StandInStateError listing every problem. */
-export function parseStandInState(value: unknown, source: string): StandInState {
-  const check = new Checker();
+export function parseStandInState(value: unknown, source: string, options: { allowUnsafeNames?: boolean } = {}): StandInState {
+  const check = new Checker(options.allowUnsafeNames);
   if (!isObject(value)) throw new StandInStateError(source, ["the top level must be a JSON object"]);
   check.unknownKeys(value, TOP_LEVEL_KEYS, "$");
   const state: StandInState = {
