@@ -5,6 +5,7 @@
  */
 import { isRestError } from "@azure/core-rest-pipeline";
 import { originOf, ReadGuardError } from "./readGuard";
+import { printable } from "../util/printable";
 import { redactSecrets } from "./redact";
 import type { ReadRecording } from "./pipeline";
 
@@ -28,7 +29,7 @@ export class AzureReadError extends Error {
     message: string,
     readonly details: AzureReadErrorDetails,
   ) {
-    super(redactSecrets(message));
+    super(printable(redactSecrets(message)));
   }
 }
 

@@ -1,5 +1,6 @@
 /** The drift report as text (terminal), JSON (tools) and Markdown (pull-request comments, issues). */
 import type { AzureTarget } from "../azure/target";
+import { printable } from "../util/printable";
 import { codeFence, codeSpan, htmlText, markdownText, tableCode } from "../util/markdown";
 import type { Classification, DriftKind, DriftReport, FieldChange, ResourceDrift } from "./compare";
 
@@ -93,7 +94,7 @@ export function renderDriftText(report: DriftReport, target: AzureTarget, conten
   const others = otherResourcesNote(report);
   if (others) lines.push("", `(${others})`);
   lines.push("", changed.length === 0 ? "No drift: the workspace matches Git." : `Drift: ${changed.length} resource(s) differ.`);
-  return `${lines.join("\n")}\n`;
+  return printable(`${lines.join("\n")}\n`);
 }
 
 function fieldLines(change: FieldChange, indent: string): string[] {
@@ -178,5 +179,5 @@ export function renderDriftMarkdown(report: DriftReport, target: AzureTarget, li
     shown < changed.length
       ? `\n> **Truncated:** ${changed.length - shown} of ${changed.length} changed resources are not shown, to stay under GitHub's comment size limit. Run \`sentinel-iac diff --format json\` for the full report.\n`
       : "";
-  return `${head}\n\n${body}${notice}`;
+  return printable(`${head}\n\n${body}${notice}`);
 }

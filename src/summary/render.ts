@@ -1,6 +1,7 @@
 /** The change summary as Markdown (a pull-request comment) and JSON (tools). */
 import { MARKDOWN_LIMIT } from "../diff/render";
 import type { FieldChange } from "../diff/compare";
+import { printable } from "../util/printable";
 import { codeFence, codeSpan, htmlText, markdownText, tableCode } from "../util/markdown";
 import type { ChangeSummary, Finding, ResourceChange } from "./summarize";
 
@@ -134,7 +135,7 @@ export function renderSummaryMarkdown(summary: ChangeSummary, limit = MARKDOWN_L
     shown < diffs.length
       ? `\n> **Truncated:** ${diffs.length - shown} of ${diffs.length} query diffs are not shown, to stay under GitHub's comment size limit. Run \`sentinel-iac summarize --format json\` for everything.\n`
       : "";
-  return `${head}${diffs.length > 0 ? "\n### Query changes\n\n" : ""}${body}${notice}`;
+  return printable(`${head}${diffs.length > 0 ? "\n### Query changes\n\n" : ""}${body}${notice}`);
 }
 
 export function renderSummaryJson(summary: ChangeSummary): string {

@@ -12,10 +12,12 @@ import { readLiveWorkspace, type LiveReadOptions } from "../../src/azure/liveWor
 import { AzureReadError } from "../../src/azure/readError";
 import type { AzureTarget } from "../../src/azure/target";
 import { runDiff } from "../../src/cli/commands/diff";
+import { compareWorkspace } from "../../src/diff/compare";
+import { renderDriftText } from "../../src/diff/render";
 import { startStandIn, type StandIn } from "../../stand-in/src/standIn";
 import type { StandInState } from "../../stand-in/src/state";
 import { PROJECT_DIR } from "../helpers/content";
-import { TEST_WORKSPACE } from "../helpers/live";
+import { liveFromState, TEST_WORKSPACE } from "../helpers/live";
 
 const RULES = 12;
 
@@ -199,5 +201,27 @@ describe("a hostile server", () => {
       expect(written.join("")).toContain("a log line that quotes [REDACTED]");
       expect(written.join("")).not.toContain(token);
     });
+  });
+});
+
+describe("terminal control characters from a workspace", () => {
+  it("are shown, not obeyed, in the text report", () => {
+    const live = liveFromState({
+      ...TEST_WORKSPACE,
+      alertRules: [
+        {
+          name: "00000000-0000-4000-8000-0000000000aa",
+          kind: "Scheduled",
+          // ESC [2J clears the screen; ESC ]0; retitles the window; 0x9B is a one-byte CSI.
+          properties: { displayName: "Benign\u001b[2J\u001b]0;owned\u0007\u009b31m", enabled: true, query: "print 1" },
+        },
+      ],
+      watchlists: [],
+      savedSearches: [],
+      tables: [],
+    });
+    const text = renderDriftText(compareWorkspace([], live), TEST_WORKSPACE, ".");
+    expect(text).not.toMatch(/[\u001b\u0007\u009b]/);
+    expect(text).toContain("Benign\\u{1B}[2J\\u{1B}]0;owned\\u{7}\\u{9B}31m");
   });
 });

@@ -6,6 +6,7 @@
  */
 import { exportWorkspace, type ExportOptions as ExportUseCaseOptions } from "../../app/export";
 import { formatDiagnostic } from "../../diagnostics/format";
+import { printable } from "../../util/printable";
 import type { ExportResult } from "../../export/exportWorkspace";
 import { displayPath, reportingReadErrors, writeContentErrors, type Output } from "../output";
 
@@ -66,7 +67,7 @@ function renderText(result: ExportResult, outDir: string, importFile: string, op
       "  3. pulumi preview: the adopted resources should show no creates.",
     );
   }
-  return `${lines.join("\n")}\n`;
+  return printable(`${lines.join("\n")}\n`);
 }
 
 export function runExport(options: ExportOptions, out: Output, err: Output): Promise<number> {

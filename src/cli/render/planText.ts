@@ -1,4 +1,5 @@
 /** The human-readable plan: resources by type in dependency order, diagnostics by file, a summary. */
+import { printable } from "../../util/printable";
 import { compareDiagnostics, countDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic";
 import { formatCounts, formatDiagnostic } from "../../diagnostics/format";
 import { formatDurationShort } from "../../sentinel/duration";
@@ -124,7 +125,7 @@ export function renderPlanText(state: DesiredState, contentDir: string, stack?: 
       `${s.resources} resources. ${formatCounts(state.diagnostics)}.`,
   );
   if (s.errors > 0) lines.push("Not deployable: fix the errors above.");
-  return `${lines.join("\n")}\n`;
+  return printable(`${lines.join("\n")}\n`);
 }
 
 function indent(text: string, prefix: string): string {
