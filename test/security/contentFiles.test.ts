@@ -3,13 +3,13 @@
  * folder (through `queryFile`, `itemsFile`, `..` or symbolic links), and content that is not
  * UTF-8 is an error with its line, never replacement characters deployed.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPlan } from "../../src/cli/commands/plan";
 import { buildDesiredState } from "../../src/loader/desiredState";
 import { buildValidatedState } from "../../src/loader/validatedState";
-import { errorsOf, ruleYaml, writeContent } from "../helpers/content";
+import { errorsOf, PROJECT_DIR, ruleYaml, writeContent } from "../helpers/content";
 
 class Collected {
   text = "";
@@ -143,5 +143,14 @@ describe("content that is not UTF-8", () => {
     const state = buildDesiredState(dir);
     expect(errorsOf(state.diagnostics)).toEqual([]);
     expect(state.resources[0]?.properties).toMatchObject({ displayName: "Connexion refusée" });
+  });
+});
+
+describe("the pull-request workflow", () => {
+  it("keeps no git credentials on disk in any job that runs the tools", () => {
+    const workflow = readFileSync(join(PROJECT_DIR, ".github", "workflows", "pull-request.yml"), "utf8");
+    const checkouts = workflow.split("- uses: actions/checkout@v4").slice(1);
+    expect(checkouts.length).toBeGreaterThan(0);
+    for (const step of checkouts) expect(step.split("\n      - ")[0]).toContain("persist-credentials: false");
   });
 });
