@@ -3,8 +3,10 @@
  * were written on, and `{ file: ... }` rows are read from a .json, .jsonl or
  * .csv file beside it, which must stay inside the content folder.
  */
-import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { dirname, extname, resolve, sep } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, extname, resolve } from "node:path";
+import { containedPath } from "../util/paths";
+import { describeInvalidUtf8, readUtf8File } from "../util/utf8";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { FieldReporter } from "../diagnostics/fieldReporter";
 import type { FieldPath, SourceDocument } from "../diagnostics/source";
@@ -60,25 +62,35 @@ function sampleRows(root: string, source: SourceDocument, path: FieldPath, rows:
   }
   const empty: SampleRows = { file: source.file, rows: [] };
   const filePath = [...path, "file"];
-  const absolute = resolve(dirname(resolve(root, source.file)), rows.file);
-  const inside = (p: string, base: string) => p === base || p.startsWith(`${base}${sep}`);
-  if (!existsSync(absolute)) {
-    report.error(filePath, "tests/missing-sample", `sample file '${rows.file}' does not exist`, "Give a path relative to this tests file.");
-    return empty;
-  }
-  // Resolve `..` and symlinks before deciding: a sample must be a file of the content, never /proc/self/environ.
-  const real = realpathSync(absolute);
-  if (!inside(real, realpathSync(root))) {
+  // `..` and symlinks are resolved before deciding: a sample must be a file of the content, never /proc/self/environ.
+  const inside = containedPath(root, dirname(resolve(root, source.file)), rows.file);
+  if (!inside.ok) {
     report.error(
       filePath,
       "tests/sample-outside-content",
-      `sample file '${rows.file}' resolves outside the content folder`,
+      `sample file '${rows.file}' ${inside.reason.replace(/the folder$/, "the content folder")}`,
       "Keep sample events inside the content folder, e.g. in a samples/ folder beside the tests file.",
     );
     return empty;
   }
+  const absolute = inside.path;
+  if (!existsSync(absolute)) {
+    report.error(filePath, "tests/missing-sample", `sample file '${rows.file}' does not exist`, "Give a path relative to this tests file.");
+    return empty;
+  }
+  const real = realpathSync(absolute);
   const file = toContentPath(root, absolute);
-  const text = readFileSync(real, "utf8").replace(/^\uFEFF/, "");
+  const decoded = readUtf8File(real);
+  if (!decoded.ok) {
+    report.error(
+      filePath,
+      "content/encoding",
+      `sample file '${rows.file}' is not valid UTF-8 at ${describeInvalidUtf8(decoded)}`,
+      "Save the sample file as UTF-8.",
+    );
+    return empty;
+  }
+  const text = decoded.text.replace(/^\uFEFF/, "");
   switch (extname(real).toLowerCase()) {
     case ".json":
       return { file, rows: jsonRows(text, file, filePath, report) };
