@@ -82,7 +82,7 @@ describe("sentinel-iac plan", () => {
       [
         ["coverage", "--layer", "/nonexistent/dir/layer.json"],
         {},
-        /^error: ENOENT: no such file or directory, open '\/nonexistent\/dir\/layer\.json'/,
+        /^error: --layer \/nonexistent\/dir\/layer\.json: the folder \/nonexistent\/dir does not exist; create it first or choose another path\n$/,
       ],
       [["summarize", "--base", "no-such-ref"], {}, /^error: base ref 'no-such-ref' is not in this clone/],
       [

@@ -52,22 +52,22 @@ const edit = (dir: string, file: string, from: RegExp, to: string) => {
   writeFileSync(path, text.replace(from, to));
 };
 
-function run(dir: string, format: "markdown" | "json" = "markdown") {
+async function run(dir: string, format: "markdown" | "json" = "markdown") {
   const out = new Collected();
   const err = new Collected();
-  const code = runSummarize({ base: "main", projectDir: dir, format }, out, err);
+  const code = await runSummarize({ base: "main", projectDir: dir, format }, out, err);
   return { code, out: out.text, err: err.text };
 }
 
 describe("summarize --base", () => {
-  it("calls out what weakens detection first: lowered severity, raised threshold, a disabled rule, a widened allowlist, lost coverage", () => {
+  it("calls out what weakens detection first: lowered severity, raised threshold, a disabled rule, a widened allowlist, lost coverage", async () => {
     const dir = repository();
     edit(dir, TI_RULE, /^severity: High$/m, "severity: Low");
     edit(dir, TI_RULE, /^triggerThreshold: 0$/m, "triggerThreshold: 5");
     edit(dir, TI_RULE, /^queryPeriod: 1h$/m, "queryPeriod: 30m");
     edit(dir, ROPC_RULE, /^kind: Scheduled$/m, "kind: Scheduled\nenabled: false");
     appendFileSync(join(dir, "watchlists/NetworkAllowlist/NetworkAllowlist.csv"), "198.51.100.0/24,Example partner range,Identity Team\n");
-    const { code, out } = run(dir);
+    const { code, out } = await run(dir);
     expect(code).toBe(0);
     const attention = out.slice(out.indexOf("### Needs attention"), out.indexOf("### Analytics rules"));
     expect(attention).toContain('⚠️ "ROPC Authentication Detected - Credential Pass-Through Bypass" is disabled: it stops raising alerts');
@@ -85,14 +85,14 @@ describe("summarize --base", () => {
     expect(out.startsWith("<!-- sentinel-iac:summary -->\n")).toBe(true);
   });
 
-  it("shows query changes as diffs and added rules, and says so when nothing weakens detection", () => {
+  it("shows query changes as diffs and added rules, and says so when nothing weakens detection", async () => {
     const dir = repository();
     edit(dir, TI_RULE, /\| where IsActive == true\n/, "| where IsActive == true and Confidence >= 50\n");
     const added = readFileSync(join(dir, TI_RULE), "utf8")
       .replace(/^id: .*$/m, "id: 0e1d2c3b-4a59-4867-8756-a4b3c2d1e0f9")
       .replace(/^name: .*$/m, "name: Added rule");
     writeFileSync(join(dir, "rules/analytics/added.yaml"), added);
-    const { code, out } = run(dir);
+    const { code, out } = await run(dir);
     expect(code).toBe(0);
     expect(out).toContain("No change weakens detection.");
     expect(out).toContain("### Analytics rules: 1 added, 0 removed, 1 changed");
@@ -100,10 +100,30 @@ describe("summarize --base", () => {
     expect(out).toContain("-    | where IsActive == true\n+    | where IsActive == true and Confidence >= 50");
   });
 
-  it("a removed rule file is an error unless retired.yaml acknowledges it; then it is listed as retired", () => {
+  it("runs the KQL checks: a broken function body fails the summary (exit 1) and the .kql file is named", async () => {
+    const dir = repository();
+    const kql = "functions/ExcludeAllowlistedIPs_AADNI/ExcludeAllowlistedIPs_AADNI.kql";
+    edit(dir, kql, /tostring\(SearchKey\)/, "tostring(SearchKeyy)");
+    const { code, out } = await run(dir);
+    expect(code).toBe(1);
+    expect(out).not.toContain("No change weakens detection.");
+    expect(out).toContain(`❌ ${kql}:8: The name 'SearchKeyy' does not refer to any known column`);
+    // Only the body changed, so the functions table points at it rather than at the YAML.
+    expect(out).toContain(`| ~ | Exclude allowlisted IPs (AAD non-interactive sign-ins) | \`${kql}\` | query (diff below) |`);
+  });
+
+  it("counts read right: one address is '1 address'", async () => {
+    const dir = repository();
+    appendFileSync(join(dir, "watchlists/NetworkAllowlist/NetworkAllowlist.csv"), "198.51.100.200,Partner gateway,Identity Team\n");
+    const { out } = await run(dir);
+    expect(out).toContain("watchlist NetworkAllowlist gains 1 row(s) (1 more address): 198.51.100.200");
+    expect(out).toContain("| NetworkAllowlist (exclusion list) | `198.51.100.200` (1 address) | — | — |");
+  });
+
+  it("a removed rule file is an error unless retired.yaml acknowledges it; then it is listed as retired", async () => {
     const dir = repository();
     rmSync(join(dir, ROPC_RULE));
-    const unacknowledged = run(dir);
+    const unacknowledged = await run(dir);
     expect(unacknowledged.code).toBe(1);
     expect(unacknowledged.out).toContain(
       `❌ analytics rule "ROPC Authentication Detected - Credential Pass-Through Bypass" (${ROPC_ID}) was removed: ${ROPC_RULE} was deleted; deploying deletes it from every workspace. If that is intended, add it to retired.yaml with a reason; otherwise restore it`,
@@ -112,7 +132,7 @@ describe("summarize --base", () => {
       join(dir, "retired.yaml"),
       `retired:\n  - id: ${ROPC_ID}\n    reason: Replaced by the Entra ID ROPC analytics rule from Content Hub.\n    date: 2026-11-20\n`,
     );
-    const acknowledged = run(dir);
+    const acknowledged = await run(dir);
     expect(acknowledged.code).toBe(0);
     expect(acknowledged.out).toContain("### Retired (acknowledged in retired.yaml)");
     expect(acknowledged.out).toContain(
@@ -120,7 +140,7 @@ describe("summarize --base", () => {
     );
   });
 
-  it("compares with the merge base: rules added on main since the branch left it are not reported as removed", () => {
+  it("compares with the merge base: rules added on main since the branch left it are not reported as removed", async () => {
     const dir = repository();
     git(dir, "checkout", "-q", "main");
     const text = readFileSync(join(dir, TI_RULE), "utf8")
@@ -130,29 +150,29 @@ describe("summarize --base", () => {
     git(dir, "add", "-A");
     git(dir, "commit", "-qm", "main moves on");
     git(dir, "checkout", "-q", "change");
-    const summary = summarize({ base: "main", projectDir: dir });
+    const summary = await summarize({ base: "main", projectDir: dir });
     expect(summary.rules).toEqual([]);
     expect(summary.findings).toEqual([]);
   });
 
-  it("takes each side's stack settings from its own Pulumi.<stack>.yaml: a staged rollout shows as disabled rules", () => {
+  it("takes each side's stack settings from its own Pulumi.<stack>.yaml: a staged rollout shows as disabled rules", async () => {
     const dir = repository();
     edit(dir, "Pulumi.dev.yaml", /rulesEnabled: asDeclared/, "rulesEnabled: allDisabled");
     const out = new Collected();
-    runSummarize({ base: "main", projectDir: dir, stack: "dev", format: "json" }, out, new Collected());
+    await runSummarize({ base: "main", projectDir: dir, stack: "dev", format: "json" }, out, new Collected());
     const summary = JSON.parse(out.text) as { findings: { code: string }[]; coverage: { after: { enabledRules: number } } };
     expect(summary.findings.filter((f) => f.code === "rule-disabled")).toHaveLength(3);
     expect(summary.coverage.after.enabledRules).toBe(0);
   });
 
-  it("a rule file that no longer loads is a content error, not a removal to retire", () => {
+  it("a rule file that no longer loads is a content error, not a removal to retire", async () => {
     const dir = repository();
     edit(dir, ROPC_RULE, /^severity: High$/m, "severity: [High");
-    const summary = summarize({ base: "main", projectDir: dir });
+    const summary = await summarize({ base: "main", projectDir: dir });
     expect(summary.findings.filter((f) => f.severity === "error").map((f) => f.code)).toEqual(["content-error"]);
   });
 
-  it("a narrower entry or a longer blocklist is not an allowlist widened", () => {
+  it("a narrower entry or a longer blocklist is not an allowlist widened", async () => {
     const dir = repository();
     writeFileSync(
       join(dir, "watchlists/MaliciousIPs.yaml"),
@@ -164,7 +184,7 @@ describe("summarize --base", () => {
     git(dir, "branch", "-f", "main", "HEAD");
     appendFileSync(join(dir, "watchlists/MaliciousIPs.csv"), "203.0.113.0/24\n");
     edit(dir, "watchlists/NetworkAllowlist/NetworkAllowlist.csv", /^192\.0\.2\.0\/28,/m, "192.0.2.0/29,");
-    const summary = summarize({ base: "main", projectDir: dir });
+    const summary = await summarize({ base: "main", projectDir: dir });
     expect(summary.findings.filter((f) => f.code === "allowlist-widened")).toEqual([]);
     expect(summary.watchlistRows.map((w) => [w.alias, w.exclusionList, String(w.addressesAdded)])).toEqual([
       ["MaliciousIPs", false, "256"],
@@ -172,30 +192,30 @@ describe("summarize --base", () => {
     ]);
   });
 
-  it("warns that changing a rule's kind deletes and re-creates it", () => {
+  it("warns that changing a rule's kind deletes and re-creates it", async () => {
     const dir = repository();
     edit(dir, ROPC_RULE, /^kind: Scheduled$/m, "kind: NRT");
     for (const key of ["queryFrequency", "queryPeriod", "triggerOperator", "triggerThreshold"])
       edit(dir, ROPC_RULE, new RegExp(`^${key}: .*\n`, "m"), "");
-    const findings = summarize({ base: "main", projectDir: dir }).findings.filter((f) => f.subject?.name === ROPC_ID);
+    const findings = (await summarize({ base: "main", projectDir: dir })).findings.filter((f) => f.subject?.name === ROPC_ID);
     expect(findings.map((f) => f.code)).toEqual(["kind-changed"]);
     expect(findings[0]?.message).toContain("kind changes from Scheduled to NRT");
   });
 
-  it("reads the base through a symlinked path to the repository as well", () => {
+  it("reads the base through a symlinked path to the repository as well", async () => {
     const dir = repository();
     edit(dir, TI_RULE, /^severity: High$/m, "severity: Low");
     const link = join(writeContent({}), "link");
     symlinkSync(dir, link);
-    const summary = summarize({ base: "main", projectDir: link });
+    const summary = await summarize({ base: "main", projectDir: link });
     expect(summary.findings.map((f) => f.code)).toContain("severity-lowered");
   });
 
-  it("explains a base ref the clone does not have", () => {
+  it("explains a base ref the clone does not have", async () => {
     const dir = repository();
     const out = new Collected();
     const err = new Collected();
-    expect(runSummarize({ base: "origin/main", projectDir: dir, format: "markdown" }, out, err)).toBe(1);
+    expect(await runSummarize({ base: "origin/main", projectDir: dir, format: "markdown" }, out, err)).toBe(1);
     expect(err.text).toContain("base ref 'origin/main' is not in this clone");
     expect(err.text).toContain("fetch-depth: 0");
   });
@@ -204,18 +224,18 @@ describe("summarize --base", () => {
 describe("summarize --base with a stack", () => {
   const prodStack = "config:\n  sentinel-iac:resourceGroupName: rg\n  sentinel-iac:workspaceName: ws\n";
 
-  it("a stack created by the change is compared with its own selection, so nothing looks removed", () => {
+  it("a stack created by the change is compared with its own selection, so nothing looks removed", async () => {
     const dir = repository();
     writeFileSync(
       join(dir, "Pulumi.prod.yaml"),
       `${prodStack}  sentinel-iac:include: ["rules/analytics/ROPC-*", "functions/**", "watchlists/**"]\n`,
     );
     const out = new Collected();
-    expect(runSummarize({ base: "main", projectDir: dir, stack: "prod", format: "json" }, out, new Collected())).toBe(0);
+    expect(await runSummarize({ base: "main", projectDir: dir, stack: "prod", format: "json" }, out, new Collected())).toBe(0);
     expect((JSON.parse(out.text) as { findings: unknown[] }).findings).toEqual([]);
   });
 
-  it("narrowing a stack's selection is an error until retired.yaml retires the rules from that stack", () => {
+  it("narrowing a stack's selection is an error until retired.yaml retires the rules from that stack", async () => {
     const dir = repository();
     writeFileSync(join(dir, "Pulumi.prod.yaml"), prodStack);
     git(dir, "add", "-A");
@@ -224,7 +244,7 @@ describe("summarize --base with a stack", () => {
     appendFileSync(join(dir, "Pulumi.prod.yaml"), '  sentinel-iac:include: ["rules/analytics/ROPC-*", "functions/**", "watchlists/**"]\n');
     // Checked whichever stack the summary is about (the pull-request workflow names none).
     for (const stack of ["prod", undefined]) {
-      const summary = summarize({ base: "main", projectDir: dir, ...(stack ? { stack } : {}) });
+      const summary = await summarize({ base: "main", projectDir: dir, ...(stack ? { stack } : {}) });
       const leaving = summary.findings.filter((f) => f.code === "leaves-stack");
       // The threat-intel rule and the two hunting queries leave prod.
       expect(leaving.map((f) => f.severity)).toEqual(["error", "error", "error"]);
@@ -232,14 +252,14 @@ describe("summarize --base with a stack", () => {
         /leaves stack prod: Pulumi\.prod\.yaml's include\/exclude no longer select rules\/.*, so its next deploy deletes it from that workspace/,
       );
     }
-    const ids = summarize({ base: "main", projectDir: dir })
-      .findings.filter((f) => f.code === "leaves-stack")
+    const ids = (await summarize({ base: "main", projectDir: dir })).findings
+      .filter((f) => f.code === "leaves-stack")
       .map((f) => f.subject?.name);
     writeFileSync(
       join(dir, "retired.yaml"),
       `retired:\n${ids.map((id) => `  - id: ${id}\n    stacks: [prod]\n    reason: Not licensed in prod.\n`).join("")}`,
     );
-    const summary = summarize({ base: "main", projectDir: dir });
+    const summary = await summarize({ base: "main", projectDir: dir });
     expect(summary.findings.filter((f) => f.severity === "error")).toEqual([]);
     expect(summary.retired.map((r) => r.leaves)).toEqual(["prod", "prod", "prod"]);
   });
@@ -257,7 +277,7 @@ describe("safe deletes", () => {
     expect(await runPlan({ projectDir: dir, content: dir, base: "main", format: "text", queries: false }, new Collected())).toBe(0);
   });
 
-  it("retired --urns prints the URNs the deploy pipeline unprotects before pulumi up", () => {
+  it("retired --urns prints the URNs the deploy pipeline unprotects before pulumi up", async () => {
     const dir = repository();
     rmSync(join(dir, ROPC_RULE));
     writeFileSync(join(dir, "retired.yaml"), `retired:\n  - id: ${ROPC_ID.toUpperCase()}\n    reason: Replaced.\n`);
@@ -273,7 +293,7 @@ describe("safe deletes", () => {
     expect(() => runRetired({ projectDir: dir, urns: true, format: "text" }, new Collected())).toThrow(/--urns needs --stack/);
   });
 
-  it("retired.yaml is checked: a reason is required, and a retired id still defined is an error", () => {
+  it("retired.yaml is checked: a reason is required, and a retired id still defined is an error", async () => {
     const dir = repository();
     writeFileSync(join(dir, "retired.yaml"), `retired:\n  - id: ${ROPC_ID}\n  - id: ${ROPC_ID}\n    reason: twice\n`);
     const out = new Collected();
@@ -294,7 +314,7 @@ describe("stacks --base", () => {
     return JSON.parse(out.text) as StackInfo[];
   }
 
-  it("marks the stacks whose selection a change touches, and every stack when the program changes", () => {
+  it("marks the stacks whose selection a change touches, and every stack when the program changes", async () => {
     const dir = repository();
     writeFileSync(
       join(dir, "Pulumi.identity.yaml"),
@@ -342,11 +362,11 @@ describe("stacks --base", () => {
 });
 
 describe("coverage", () => {
-  it("writes an ATT&CK Navigator layer and a Markdown table of the enabled rules' tactics and techniques", () => {
+  it("writes an ATT&CK Navigator layer and a Markdown table of the enabled rules' tactics and techniques", async () => {
     const dir = repository();
     const layerFile = join(dir, "layer.json");
     const out = new Collected();
-    runCoverage({ projectDir: dir, format: "markdown", layer: layerFile }, out);
+    runCoverage({ projectDir: dir, format: "markdown", layer: layerFile }, out, new Collected());
     expect(out.text).toContain("3 enabled analytics rule(s) cover 4 tactic(s) and 5 technique(s).");
     expect(out.text).toContain("| CredentialAccess | 3 | T1110, T1528, T1539 |");
     expect(out.text).toContain("| Execution | **0** | — |");

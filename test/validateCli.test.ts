@@ -27,7 +27,7 @@ describe("sentinel-iac validate", () => {
     const { code, stdout } = cli(["validate"]);
     expect(code).toBe(0);
     expect(stdout).toContain("rules/analytics/NonInteractiveSignIn-ThreatIntelIP.yaml\n  36:31    warning [rule/lookback-exceeds-period]");
-    expect(stdout).toMatch(/Checked 10 files in [\d.]+ s; 6 queries: 6 analyzed, 0 from cache: 0 errors, 4 warnings, 4 info\./);
+    expect(stdout).toMatch(/Checked 10 files in [\d.]+ s; 6 queries: 0 from cache, 6 analyzed: 0 errors, 4 warnings, 4 info\./);
   });
 
   it("exits 1 on errors, 0 on warnings alone, and 1 on warnings with --strict", () => {
@@ -114,5 +114,63 @@ describe("plan runs the same validation", () => {
         "--no-kql",
       ]).code,
     ).toBe(0);
+  });
+});
+
+describe("validate and plan agree on stacks and say why they fail", () => {
+  /** Content with an NRT rule, a stack that refuses NRT rules, and a stack that selects a rule without its function. */
+  function stackContent(): string {
+    const dir = copyProjectContent();
+    writeFileSync(
+      join(dir, "rules/analytics/nrt.yaml"),
+      ruleYaml(
+        { kind: "NRT", queryFrequency: "<omit>", queryPeriod: "<omit>", triggerOperator: "<omit>", triggerThreshold: "<omit>" },
+        "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+      ),
+    );
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  sentinel-iac:nrtRules: error\n");
+    writeFileSync(
+      join(dir, "Pulumi.narrow.yaml"),
+      'config:\n  sentinel-iac:nrtRules: skip\n  sentinel-iac:include: ["rules/analytics/ROPC-*"]\n',
+    );
+    return dir;
+  }
+
+  it("validate --stack runs the stack's checks as plan --stack does; without it, it says what it skipped", () => {
+    const dir = stackContent();
+    const plain = cli(["validate"], dir);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain(
+      "Not checked without --stack: the stack's selection (include/exclude), NRT handling (nrtRules) and disabledRules: pass --stack <name> (stacks: narrow, prod) to run them as plan --stack does.",
+    );
+    const json = JSON.parse(cli(["validate", "--format", "json"], dir).stdout) as { skipped: string[] };
+    expect(json.skipped).toHaveLength(1);
+
+    const prod = cli(["validate", "--stack", "prod"], dir);
+    const planProd = cli(["plan", "--stack", "prod", "--offline"], dir);
+    expect(prod.code).toBe(1);
+    expect(planProd.code).toBe(1);
+    for (const out of [prod.stdout, planProd.stdout]) expect(out).toContain("[stack/nrt-unsupported]");
+    expect(prod.stdout).toContain("for stack prod");
+    expect(prod.stdout).not.toContain("Not checked without --stack");
+
+    const narrow = cli(["validate", "--stack", "narrow"], dir);
+    expect(narrow.code).toBe(1);
+    expect(narrow.stdout).toContain("[stack/excluded-dependency]");
+    expect(cli(["plan", "--stack", "narrow", "--offline"], dir).stdout).toContain("[stack/excluded-dependency]");
+  });
+
+  it("plan --strict says why it failed when only warnings fail it", () => {
+    const { code, stdout } = cli(["plan", "--strict", "--content", copyProjectContent()]);
+    expect(code).toBe(1);
+    expect(stdout).toContain("Failed: 4 warning(s), which --strict counts as failures: fix them, or run without --strict.");
+    const json = JSON.parse(cli(["plan", "--strict", "--format", "json", "--content", copyProjectContent()]).stdout) as {
+      failed: boolean;
+      failures: string[];
+    };
+    expect(json).toMatchObject({
+      failed: true,
+      failures: ["4 warning(s), which --strict counts as failures: fix them, or run without --strict"],
+    });
   });
 });

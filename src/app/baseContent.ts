@@ -7,12 +7,14 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { listStacks, readStackFile } from "../config/stackFile";
 import { buildDesiredState } from "../loader/desiredState";
+import { buildValidatedState } from "../loader/validatedState";
 import { applyStackSettings, comparisonSettings } from "../loader/stackSelection";
 import { identitiesOf } from "../loader/uniqueNames";
 import type { StackSettings } from "../model/stack";
 import type { DesiredState } from "../model/types";
 import { checkRemovals, type RemovalCheck, type SelectionSides } from "../summary/removals";
 import { summarizeChanges, type ChangeSummary, type SummaryContext } from "../summary/summarize";
+import { requireContent } from "./contentFolder";
 import { checkoutBase, pathInRepository, type BaseCheckout } from "./gitBase";
 import { resolveStackContent } from "./stackContent";
 
@@ -28,6 +30,8 @@ export interface ChangeOptions {
   content?: string;
   stack?: string;
   projectDir?: string;
+  /** An empty content folder is compared instead of being an error. */
+  allowEmpty?: boolean;
 }
 
 const EMPTY: DesiredState = { resources: [], diagnostics: [], files: [], retired: [], tests: [] };
@@ -141,10 +145,18 @@ export function withChange<T>(projectDir: string, base: string, contentDir: stri
   }
 }
 
-/** The content at the base and in the working tree, each with its own stack settings, and the removal check over every stack. */
-export function loadSides(options: ChangeOptions): ChangeSides {
+/**
+ * The content at the base and in the working tree, each with its own stack settings, and the
+ * removal check over every stack. The working tree gets every check, KQL included, as `validate`
+ * runs them: a change that breaks a query must fail the summary too.
+ */
+export async function loadSides(options: ChangeOptions): Promise<ChangeSides> {
   const { projectDir, contentDir, settings } = resolveStackContent(options);
-  return withChange(projectDir, options.base, contentDir, (loader) => {
+  const loader = new ChangeLoader(projectDir, options.base, contentDir);
+  try {
+    const validated = await buildValidatedState(contentDir, { established: loader.established(contentDir) });
+    requireContent(contentDir, validated.files, options.allowEmpty);
+    loader.head(contentDir, validated);
     const { base, head } = loader.sides(contentDir, options.stack, settings);
     return {
       base,
@@ -152,11 +164,13 @@ export function loadSides(options: ChangeOptions): ChangeSides {
       ref: loader.ref,
       context: { ...(options.stack ? { stack: options.stack } : {}), removals: loader.removals(contentDir) },
     };
-  });
+  } finally {
+    loader.dispose();
+  }
 }
 
 /** What a change does to the detections (`summarize --base`). */
-export function summarizeChange(options: ChangeOptions): ChangeSummary {
-  const sides = loadSides(options);
+export async function summarizeChange(options: ChangeOptions): Promise<ChangeSummary> {
+  const sides = await loadSides(options);
   return summarizeChanges(sides.base, sides.head, sides.ref, sides.context);
 }

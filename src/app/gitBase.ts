@@ -9,7 +9,7 @@
  * would report the base's own new commits as reverted by the pull request.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 
@@ -24,8 +24,11 @@ function git(cwd: string, args: string[], options: { env?: NodeJS.ProcessEnv } =
       maxBuffer: 256 * 1024 * 1024,
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      // spawn says ENOENT for a missing working directory too: only blame git when the folder is there.
+      if (!existsSync(cwd)) throw new GitBaseError(`${cwd} does not exist`);
       throw new GitBaseError("git is not installed (or not on PATH); --base needs it to read the base commit");
+    }
     throw error;
   }
 }

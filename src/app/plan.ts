@@ -6,12 +6,13 @@
 import { resolve } from "node:path";
 import { readLiveWorkspace, type LiveReadOptions } from "../azure/liveWorkspace";
 import type { AzureTarget } from "../azure/target";
-import { hasErrors } from "../diagnostics/diagnostic";
+import { countDiagnostics, hasErrors } from "../diagnostics/diagnostic";
 import { compareWorkspace, type DriftReport } from "../diff/compare";
 import { applyStackSettings } from "../loader/stackSelection";
 import { buildValidatedState, failsValidation } from "../loader/validatedState";
 import type { DesiredResource, DesiredState } from "../model/types";
 import { ChangeLoader } from "./baseContent";
+import { requireContent } from "./contentFolder";
 import { removalDiagnostics } from "./removals";
 import { requireTarget, resolveTarget, targetRequested, type ResolvedTarget, type TargetFlags } from "./target";
 
@@ -23,6 +24,8 @@ export interface PlanOptions extends TargetFlags {
   queries?: boolean;
   /** Never read the live workspace, even when one is configured. */
   offline?: boolean;
+  /** An empty content folder is a plan of nothing instead of an error. */
+  allowEmpty?: boolean;
   connection?: LiveReadOptions;
 }
 
@@ -34,6 +37,19 @@ export interface Plan {
   live?: LiveSection;
   /** Errors (or warnings with --strict), or a live workspace that could not be read. */
   failed: boolean;
+  /** Why it failed, one sentence each (empty when it did not). */
+  failures: string[];
+}
+
+function failureReasons(state: DesiredState, strict: boolean, live: LiveSection | undefined): string[] {
+  const counts = countDiagnostics(state.diagnostics);
+  const reasons: string[] = [];
+  if (counts.error > 0) reasons.push(`${counts.error} error(s) in the content: fix them`);
+  if (strict && counts.warning > 0)
+    reasons.push(`${counts.warning} warning(s), which --strict counts as failures: fix them, or run without --strict`);
+  if (live && "error" in live)
+    reasons.push(`the live workspace could not be read (see above): fix the access, or pass --offline to plan without it`);
+  return reasons;
 }
 
 async function liveSection(options: PlanOptions, resolved: ResolvedTarget, resources: DesiredResource[]): Promise<LiveSection | undefined> {
@@ -61,13 +77,16 @@ export async function buildPlan(options: PlanOptions): Promise<Plan> {
     const loader = new ChangeLoader(projectDir, options.base, resolved.contentDir);
     try {
       const built = await buildValidatedState(resolved.contentDir, { ...validation, established: loader.established(resolved.contentDir) });
+      requireContent(resolved.contentDir, built.files, options.allowEmpty);
       const removals = removalDiagnostics(loader, resolved.contentDir, built);
       state = applyStackSettings({ ...built, diagnostics: [...built.diagnostics, ...removals] }, resolved.settings);
     } finally {
       loader.dispose();
     }
   } else {
-    state = applyStackSettings(await buildValidatedState(resolved.contentDir, validation), resolved.settings);
+    const built = await buildValidatedState(resolved.contentDir, validation);
+    requireContent(resolved.contentDir, built.files, options.allowEmpty);
+    state = applyStackSettings(built, resolved.settings);
   }
   const live = hasErrors(state.diagnostics) ? undefined : await liveSection(options, resolved, state.resources);
   return {
@@ -75,5 +94,6 @@ export async function buildPlan(options: PlanOptions): Promise<Plan> {
     state,
     ...(live ? { live } : {}),
     failed: failsValidation(state, options.strict === true) || (live !== undefined && "error" in live),
+    failures: failureReasons(state, options.strict === true, live),
   };
 }

@@ -1,8 +1,9 @@
 /** `sentinel-iac`: validate, plan, diff against a live workspace, and adopt what is already there. */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { AzureReadError } from "../azure/readError";
 import { EndpointError } from "../azure/target";
 import { ConfigError } from "../config/settings";
+import { ContentFolderError } from "../app/contentFolder";
 import { GitBaseError } from "../app/gitBase";
 import { runDiff, type DiffFormat } from "./commands/diff";
 import { runExport } from "./commands/export";
@@ -14,6 +15,8 @@ import { runSummarize } from "./commands/summarize";
 import { runSchemasPull } from "./commands/schemasPull";
 import { runValidate, watchValidate, type ValidateFormat } from "./commands/validate";
 import { CLOUDS, type TargetFlags } from "../app/target";
+import { OutputPathError } from "./output";
+import { VERSION } from "./version";
 
 /** The options every command that reads a live workspace takes. */
 function withTarget(command: Command, contentHelp = "content directory (holds rules/, functions/, watchlists/)"): Command {
@@ -30,6 +33,16 @@ function withTarget(command: Command, contentHelp = "content directory (holds ru
     .option("--authority-host <url>", "Entra ID authority host, for other clouds or the local stand-in");
 }
 
+/** `--workers 4`: a whole number of at least 1, or commander's one-line usage error. */
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError("expected a whole number of at least 1.");
+  return n;
+}
+
+const ALLOW_EMPTY_HELP = "pass when the content folder holds no rules, functions or watchlists (by default that is an error)";
+
 function targetFlags(options: TargetFlags): TargetFlags {
   const { content, stack, subscription, resourceGroup, workspace, cloud, armEndpoint, authorityHost } = options;
   return { content, stack, subscription, resourceGroup, workspace, cloud, armEndpoint, authorityHost };
@@ -41,6 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description(
       "Microsoft Sentinel detections as code: validate, plan and diff analytics rules, hunting queries, functions and watchlists.",
     )
+    .version(VERSION, "-V, --version", "print the version of sentinel-iac")
     .exitOverride()
     .showHelpAfterError();
 
@@ -57,8 +71,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--no-kql", "skip the KQL semantic checks (structure and limits only)")
     .option("--offline", "never read the live workspace, even when the stack names one")
     .option("--base <ref>", "compare with the content at this git ref: a detection removed without a retired.yaml entry is an error")
+    .option("--allow-empty", ALLOW_EMPTY_HELP)
     .action(
-      async (options: TargetFlags & { format: "text" | "json"; strict?: boolean; kql: boolean; offline?: boolean; base?: string }) => {
+      async (
+        options: TargetFlags & {
+          format: "text" | "json";
+          strict?: boolean;
+          kql: boolean;
+          offline?: boolean;
+          base?: string;
+          allowEmpty?: boolean;
+        },
+      ) => {
         exitCode = await runPlan(
           {
             ...targetFlags(options),
@@ -67,6 +91,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             queries: options.kql,
             offline: options.offline,
             base: options.base,
+            allowEmpty: options.allowEmpty,
           },
           process.stdout,
         );
@@ -77,26 +102,32 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command("validate")
     .description("Check all content, KQL included (schemas, functions, watchlists, result columns, lookbacks).")
     .option("--content <dir>", "content directory (holds rules/, functions/, watchlists/, schemas/)")
+    .option("--stack <name>", "also run the checks that depend on the stack's settings (selection, NRT handling), as plan --stack does")
     .option("--strict", "unknown tables and functions are errors, and warnings fail the run")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif", "github"]).default("text"))
     .option("--watch", "stay running and re-validate when a content file changes")
     .option("--no-cache", "ignore and do not update the analysis cache")
-    .option("--workers <n>", "KQL analysis worker threads (default: by batch size and CPUs)", (v) => Number.parseInt(v, 10))
+    .option("--workers <n>", "KQL analysis worker threads (default: by batch size and CPUs)", positiveInteger)
+    .option("--allow-empty", ALLOW_EMPTY_HELP)
     .action(
       async (options: {
         content?: string;
+        stack?: string;
         strict?: boolean;
         format: ValidateFormat;
         watch?: boolean;
         cache: boolean;
         workers?: number;
+        allowEmpty?: boolean;
       }) => {
         const opts = {
           content: options.content,
+          stack: options.stack,
           strict: options.strict,
           format: options.format,
           cache: options.cache,
           workers: options.workers,
+          allowEmpty: options.allowEmpty,
         };
         exitCode = options.watch ? await watchValidate(opts, process.stdout) : await runValidate(opts, process.stdout);
       },
@@ -153,9 +184,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--stack <name>", "apply the stack's selection and enable overrides (from Pulumi.<name>.yaml, at both ends)")
     .addOption(new Option("--format <format>", "output format").choices(["markdown", "json"]).default("markdown"))
     .option("--output <file>", "also write the summary to this file (e.g. for a pull-request comment)")
-    .action((options: { base: string; content?: string; stack?: string; format: "markdown" | "json"; output?: string }) => {
-      exitCode = runSummarize(options, process.stdout, process.stderr);
-    });
+    .option("--allow-empty", ALLOW_EMPTY_HELP)
+    .action(
+      async (options: {
+        base: string;
+        content?: string;
+        stack?: string;
+        format: "markdown" | "json";
+        output?: string;
+        allowEmpty?: boolean;
+      }) => {
+        exitCode = await runSummarize(options, process.stdout, process.stderr);
+      },
+    );
 
   program
     .command("coverage")
@@ -167,9 +208,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option("--format <format>", "output format").choices(["markdown", "json"]).default("markdown"))
     .option("--layer <file>", "write an ATT&CK Navigator layer (JSON, layer format 4.5) to this file")
     .option("--output <file>", "also write the report to this file")
-    .action((options: { content?: string; stack?: string; format: "markdown" | "json"; layer?: string; output?: string }) => {
-      exitCode = runCoverage(options, process.stdout);
-    });
+    .option("--allow-empty", ALLOW_EMPTY_HELP)
+    .action(
+      (options: {
+        content?: string;
+        stack?: string;
+        format: "markdown" | "json";
+        layer?: string;
+        output?: string;
+        allowEmpty?: boolean;
+      }) => {
+        exitCode = runCoverage(options, process.stdout, process.stderr);
+      },
+    );
 
   program
     .command("stacks")
@@ -209,6 +260,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
     if (
       error instanceof ConfigError ||
+      error instanceof ContentFolderError ||
+      error instanceof OutputPathError ||
       error instanceof AzureReadError ||
       error instanceof EndpointError ||
       error instanceof GitBaseError

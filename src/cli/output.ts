@@ -1,5 +1,7 @@
 /** What every command shares: where it writes, how paths are shown, and how a failed Azure read ends a run. */
-import { relative } from "node:path";
+import { statSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { shownPath } from "../app/contentFolder";
 import { AzureReadError } from "../azure/readError";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { renderDiagnosticsByFile } from "./render/diagnosticsText";
@@ -30,4 +32,28 @@ export function writeContentErrors(errors: readonly Diagnostic[], contentDir: st
   err.write(
     `error: the content has ${errors.length} error(s); fix them first, since a diff of partly loaded content would report the rest as unmanaged.\n`,
   );
+}
+
+/** "1 file", "3 files", "1,200 queries": a count with the noun that agrees with it. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+}
+
+/** A file flag (--output, --layer, --import-file) names a place that cannot be written. */
+export class OutputPathError extends Error {}
+
+/**
+ * Checks, before any work, that the folder a file flag writes into exists, so a typo in
+ * `--output reports/drift.md` is one line up front, not an error after a long read.
+ */
+export function requireOutputFolder(flag: string, file: string | undefined): void {
+  if (file === undefined) return;
+  const folder = dirname(resolve(file));
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    throw new OutputPathError(`${flag} ${file}: the folder ${shownPath(folder)} does not exist; create it first or choose another path`);
+  }
+  if (!isFolder) throw new OutputPathError(`${flag} ${file}: ${shownPath(folder)} is a file, not a folder`);
 }

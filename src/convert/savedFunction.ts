@@ -15,7 +15,7 @@ export function convertSavedFunction(fn: LoadedFunction): FunctionResource {
     apiVersion: API_VERSIONS.savedSearches,
     content: "function",
     dependsOn: [],
-    origin: { file: fn.file, line: 1 },
+    origin: { file: fn.file, line: 1, queryFile: fn.queryFile },
     properties: {
       category: doc.category,
       displayName: doc.displayName ?? doc.alias,

@@ -101,6 +101,8 @@ export interface ResourceOrigin {
   file: string;
   /** Line in the file (CSV row for watchlist items). */
   line?: number;
+  /** The file holding the query when it is not `file`: a function's `.kql` body. */
+  queryFile?: string;
 }
 
 interface ResourceBase<T extends ArmType, P> {

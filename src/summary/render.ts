@@ -3,7 +3,7 @@ import { MARKDOWN_LIMIT } from "../diff/render";
 import type { FieldChange } from "../diff/compare";
 import { printable } from "../util/printable";
 import { codeFence, codeSpan, htmlText, markdownText, tableCode } from "../util/markdown";
-import type { ChangeSummary, Finding, ResourceChange } from "./summarize";
+import { addressCount, type ChangeSummary, type Finding, type ResourceChange } from "./summarize";
 
 /** Lets the pipeline find and update its own comment. */
 export const SUMMARY_MARKER = "<!-- sentinel-iac:summary -->";
@@ -98,7 +98,7 @@ export function renderSummaryMarkdown(summary: ChangeSummary, limit = MARKDOWN_L
               .map((k) => tableCode(k))
               .join(
                 ", ",
-              )}${keys.length > 10 ? ` and ${keys.length - 10} more` : ""}${addresses !== undefined && addresses > 0n ? ` (${addresses.toLocaleString("en-US")} addresses)` : ""}`;
+              )}${keys.length > 10 ? ` and ${keys.length - 10} more` : ""}${addresses !== undefined && addresses > 0n ? ` (${addressCount(addresses)})` : ""}`;
       lines.push(
         `| ${markdownText(w.alias)}${w.exclusionList ? " (exclusion list)" : ""} | ${list(w.added, w.addressesAdded)} | ${list(w.removed, w.addressesRemoved)} | ${list(w.changed)} |`,
       );

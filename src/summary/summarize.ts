@@ -71,6 +71,11 @@ function subject(c: ResourceChange): Finding["subject"] {
   return { kind: c.kind, name: c.name, ...(c.displayName ? { displayName: c.displayName } : {}), ...(c.file ? { file: c.file } : {}) };
 }
 
+/** "1 address", "256 addresses", "1 more address". */
+export function addressCount(n: bigint, qualifier = ""): string {
+  return `${n.toLocaleString("en-US")} ${qualifier}${n === 1n ? "address" : "addresses"}`;
+}
+
 const label = (c: ResourceChange) => `"${c.displayName ?? c.name}"`;
 
 /** The changes to one rule that make it detect less, or less loudly. */
@@ -205,7 +210,10 @@ export function summarizeChanges(
   const changes: ResourceChange[] = report.resources
     .filter((r) => r.classification !== "unchanged" && r.kind !== "watchlistItem")
     .map((r) => {
-      const file = r.origin?.file ?? baseByName.get(`${r.type}/${r.name.toLowerCase()}`)?.origin.file;
+      // A function whose .kql alone changed is shown by that file: it is the one the reviewer opens.
+      const queryOnly = r.changes.length > 0 && r.changes.every((c) => c.field === "query");
+      const file =
+        (queryOnly ? r.origin?.queryFile : undefined) ?? r.origin?.file ?? baseByName.get(`${r.type}/${r.name.toLowerCase()}`)?.origin.file;
       return {
         kind: r.kind,
         name: r.name,
@@ -270,7 +278,7 @@ export function summarizeChanges(
   const watchlistRows = rowChanges(report.resources, base.resources, head.resources);
   for (const w of watchlistRows) {
     if (w.exclusionList && w.added.length > 0 && w.addressesAdded !== 0n) {
-      const addresses = w.addressesAdded !== undefined ? ` (${w.addressesAdded.toLocaleString("en-US")} more addresses)` : "";
+      const addresses = w.addressesAdded !== undefined ? ` (${addressCount(w.addressesAdded, "more ")})` : "";
       findings.push({
         severity: "warning",
         code: "allowlist-widened",

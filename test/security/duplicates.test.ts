@@ -32,7 +32,7 @@ const duplicates = (dir: string) =>
     .map((d) => [d.code, d.file, d.field, d.message]);
 
 describe("two files, one Azure resource", () => {
-  it("a function whose savedSearchId is a hunting query's id: an error, and neither is dropped silently", () => {
+  it("a function whose savedSearchId is a hunting query's id: an error, and neither is dropped silently", async () => {
     const dir = writeContent({
       "functions/Fn.yaml": functionYaml("Fn", HUNT_ID.toUpperCase()),
       "functions/Fn.kql": "print 1\n",
@@ -89,7 +89,7 @@ describe("two files, one Azure resource", () => {
     expect(found[0]?.[3]).toContain("Azure names ignore case");
   });
 
-  it("a watchlist search key repeated modulo case or whitespace is an error", () => {
+  it("a watchlist search key repeated modulo case or whitespace is an error", async () => {
     const dir = writeContent({
       "watchlists/Allow.yaml": watchlistYaml("Allow"),
       // Non-breaking space, zero-width space, full-width digits, other case, inner spaces.
@@ -124,7 +124,7 @@ describe("the file that introduced the duplicate", () => {
     // Without the base, the later path is reported: the hunting query.
     expect(duplicates(dir).map((d) => d[1])).toEqual(["rules/hunting/zz-existing.yaml"]);
     // With it, the function the change added, naming the hunting query it collides with.
-    const summary = summarizeChange({ base: "main", projectDir: dir });
+    const summary = await summarizeChange({ base: "main", projectDir: dir });
     expect(summary.errors.filter((d) => d.code.startsWith("content/duplicate")).map((d) => [d.file, d.message])).toEqual([
       [
         "functions/Fn.yaml",

@@ -42,9 +42,9 @@ function repository(): string {
   return dir;
 }
 
-const errors = (dir: string) =>
-  summarizeChange({ base: "main", projectDir: dir })
-    .findings.filter((f) => f.severity === "error")
+const errors = async (dir: string) =>
+  (await summarizeChange({ base: "main", projectDir: dir })).findings
+    .filter((f) => f.severity === "error")
     .map((f) => [f.code, f.subject?.name]);
 
 function retire(dir: string, entries: string): void {
@@ -65,12 +65,12 @@ describe("every route out of a deployment needs retired.yaml", () => {
     const dir = repository();
     const text = readFileSync(join(dir, ROPC_RULE), "utf8");
     writeFileSync(join(dir, ROPC_RULE), text.replace(`id: ${ROPC_ID}`, "id: 0e0e0e0e-0000-4000-8000-000000000001"));
-    expect(errors(dir)).toEqual([["unacknowledged-removal", ROPC_ID]]);
-    const summary = summarizeChange({ base: "main", projectDir: dir });
+    expect(await errors(dir)).toEqual([["unacknowledged-removal", ROPC_ID]]);
+    const summary = await summarizeChange({ base: "main", projectDir: dir });
     expect(summary.findings[0]?.message).toContain(`${ROPC_RULE} now defines 0e0e0e0e-0000-4000-8000-000000000001 instead`);
     expect((await plan(dir)).code).toBe(1);
     retire(dir, `  - id: ${ROPC_ID}\n    reason: Rewritten as a new rule.\n`);
-    expect(errors(dir)).toEqual([]);
+    expect(await errors(dir)).toEqual([]);
     expect((await plan(dir)).code).toBe(0);
   });
 
@@ -79,7 +79,7 @@ describe("every route out of a deployment needs retired.yaml", () => {
     appendFileSync(join(dir, "Pulumi.prod.yaml"), `  sentinel-iac:exclude: ["${TI_RULE}"]\n`);
     const id = "c8d4e6f7-a2b3-5c9d-0e1f-2a3b4c5d6e7f";
     expect(readFileSync(join(dir, TI_RULE), "utf8")).toContain(`id: ${id}`);
-    expect(errors(dir)).toEqual([["leaves-stack", id]]);
+    expect(await errors(dir)).toEqual([["leaves-stack", id]]);
     // plan --base for another stack (dev) still checks prod.
     const dev = await plan(dir, "dev");
     expect(dev.code).toBe(1);
@@ -87,19 +87,19 @@ describe("every route out of a deployment needs retired.yaml", () => {
     expect(dev.out).toContain("leaves stack prod");
     // A retirement from prod only: the rule stays in dev.
     retire(dir, `  - id: ${id}\n    stacks: [prod]\n    reason: Threat-intel feed not licensed in prod.\n`);
-    expect(errors(dir)).toEqual([]);
-    const summary = summarizeChange({ base: "main", projectDir: dir });
+    expect(await errors(dir)).toEqual([]);
+    const summary = await summarizeChange({ base: "main", projectDir: dir });
     expect(summary.retired.map((r) => [r.id, r.leaves])).toEqual([[id, "prod"]]);
   });
 
-  it("a hunting query or a function removed", () => {
+  it("a hunting query or a function removed", async () => {
     const dir = repository();
     rmSync(join(dir, HUNTING));
     // The function is no longer called once the rules that use it are gone too.
     for (const file of ["rules/analytics/ROPC-AuthenticationDetected.yaml", "rules/analytics/ROPC-SignInFromNewCountryOrASN.yaml"])
       rmSync(join(dir, file));
     rmSync(join(dir, FUNCTION), { recursive: true });
-    const found = errors(dir);
+    const found = await errors(dir);
     expect(found).toContainEqual(["unacknowledged-removal", "ExcludeAllowlistedIPs_AADNI"]);
     expect(found.filter(([code]) => code === "unacknowledged-removal")).toHaveLength(4);
   });
@@ -117,10 +117,10 @@ describe("retired.yaml cannot unprotect a deployed detection", () => {
     );
   });
 
-  it("an id retired from a stack that the stack still deploys is an error, and retired --urns refuses", () => {
+  it("an id retired from a stack that the stack still deploys is an error, and retired --urns refuses", async () => {
     const dir = repository();
     retire(dir, `  - id: ${ROPC_ID}\n    stacks: [prod]\n    reason: Not in prod.\n`);
-    expect(errors(dir)).toContainEqual(["retired-still-selected", ROPC_ID]);
+    expect(await errors(dir)).toContainEqual(["retired-still-selected", ROPC_ID]);
     expect(() => runRetired({ projectDir: dir, stack: "prod", urns: true, format: "text" }, new Collected())).toThrow(
       /still deploys it; nothing was unprotected/,
     );
@@ -132,7 +132,7 @@ describe("retired.yaml cannot unprotect a deployed detection", () => {
 });
 
 describe("the pull-request workflow relies on the every-stack check", () => {
-  it("runs summarize without --stack, so no stack's removals escape", () => {
+  it("runs summarize without --stack, so no stack's removals escape", async () => {
     const workflow = readFileSync(join(PROJECT_DIR, ".github", "workflows", "pull-request.yml"), "utf8");
     const summarize = workflow.split("\n").find((l) => l.includes("sentinel-iac summarize"));
     expect(summarize).toContain("--base");

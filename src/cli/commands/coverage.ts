@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { coverageForStack } from "../../app/coverage";
 import { coverageMarkdown, navigatorLayer } from "../../coverage/render";
-import type { Output } from "../output";
+import { displayPath, requireOutputFolder, type Output } from "../output";
 
 export interface CoverageOptions {
   content?: string;
@@ -16,12 +16,19 @@ export interface CoverageOptions {
   /** Also write the report here. */
   output?: string;
   projectDir?: string;
+  allowEmpty?: boolean;
 }
 
-export function runCoverage(options: CoverageOptions, out: Output): number {
+export function runCoverage(options: CoverageOptions, out: Output, err: Output): number {
+  requireOutputFolder("--layer", options.layer);
+  requireOutputFolder("--output", options.output);
   const coverage = coverageForStack(options);
   const label = options.stack ? `stack ${options.stack}` : "this repository";
-  if (options.layer) writeFileSync(options.layer, `${JSON.stringify(navigatorLayer(coverage, label), null, 2)}\n`);
+  if (options.layer) {
+    writeFileSync(options.layer, `${JSON.stringify(navigatorLayer(coverage, label), null, 2)}\n`);
+    // On stderr: stdout is the report, often redirected into a file or a comment.
+    err.write(`Wrote the ATT&CK Navigator layer to ${displayPath(options.layer) || options.layer}.\n`);
+  }
   const text =
     options.format === "json" ? `${JSON.stringify({ formatVersion: 1, ...coverage }, null, 2)}\n` : coverageMarkdown(coverage, label);
   out.write(text);

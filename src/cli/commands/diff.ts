@@ -10,7 +10,7 @@ import { compareLive } from "../../app/liveComparison";
 import type { TargetFlags } from "../../app/target";
 import type { DriftReport } from "../../diff/compare";
 import { renderDriftJson, renderDriftMarkdown, renderDriftText } from "../../diff/render";
-import { displayPath, reportingReadErrors, writeContentErrors, type Output } from "../output";
+import { displayPath, reportingReadErrors, requireOutputFolder, writeContentErrors, type Output } from "../output";
 
 export type DiffFormat = "text" | "json" | "markdown";
 
@@ -36,6 +36,7 @@ function renderDrift(report: DriftReport, target: AzureTarget, contentDir: strin
 }
 
 export function runDiff(options: DiffOptions, out: Output, err: Output): Promise<number> {
+  requireOutputFolder("--output", options.output);
   return reportingReadErrors(err, async () => {
     const comparison = await compareLive(options, "diff");
     if ("errors" in comparison) {

@@ -2,24 +2,25 @@
  * `sentinel-iac summarize --base <ref>`: what a pull request does to the
  * detections, for reviewers. Compares the content at the merge base of
  * <ref> and HEAD with the working tree; needs git, not Azure.
- * Exit codes: 0, or 1 on content errors or a removal retired.yaml does not acknowledge.
+ * Exit codes: 0, or 1 on content errors (KQL included) or a removal retired.yaml does not acknowledge.
  */
 import { writeFileSync } from "node:fs";
 import { summarizeChange, type ChangeOptions } from "../../app/baseContent";
 import { GitBaseError } from "../../app/gitBase";
 import { renderSummaryJson, renderSummaryMarkdown } from "../../summary/render";
 import { summaryFails, type ChangeSummary } from "../../summary/summarize";
-import type { Output } from "../output";
+import { requireOutputFolder, type Output } from "../output";
 
 export interface SummarizeOptions extends ChangeOptions {
   format: "markdown" | "json";
   output?: string;
 }
 
-export function runSummarize(options: SummarizeOptions, out: Output, err: Output): number {
+export async function runSummarize(options: SummarizeOptions, out: Output, err: Output): Promise<number> {
+  requireOutputFolder("--output", options.output);
   let summary: ChangeSummary;
   try {
-    summary = summarizeChange(options);
+    summary = await summarizeChange(options);
   } catch (error) {
     if (!(error instanceof GitBaseError)) throw error;
     err.write(`error: ${error.message}\n`);

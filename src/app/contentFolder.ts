@@ -1,0 +1,51 @@
+/**
+ * The content folder a command works on must exist and hold something to check: a wrong
+ * `--content` or a job started in the wrong directory would otherwise pass with "0 errors".
+ * Every command that checks content (validate, plan, coverage, summarize, test) asks here.
+ */
+import { statSync } from "node:fs";
+import { isAbsolute, relative } from "node:path";
+import { RETIRED_FILE } from "../content/load";
+
+/** The content folder is missing, not a folder, or (without allowEmpty) holds no content. */
+export class ContentFolderError extends Error {}
+
+/** `dir` as the user would type it from here: relative below the working directory, absolute elsewhere. */
+export function shownPath(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  if (rel === "") return ".";
+  return rel.startsWith("..") || isAbsolute(rel) ? dir : rel;
+}
+
+/** Throws a ContentFolderError unless `dir` is an existing folder; `source` says where the path came from. */
+export function requireContentFolder(dir: string, source = "--content"): void {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch {
+    throw new ContentFolderError(
+      `content folder ${shownPath(dir)} does not exist (from ${source}); pass --content with the folder that holds rules/, functions/ and watchlists/`,
+    );
+  }
+  if (!isFolder) {
+    throw new ContentFolderError(
+      `${shownPath(dir)} is a file, not a content folder (from ${source}); pass --content with the folder that holds rules/, functions/ and watchlists/`,
+    );
+  }
+}
+
+/** True when `files` (as loaded, relative to the content folder) hold a rule, hunting query, function or watchlist. */
+export function hasContent(files: readonly string[]): boolean {
+  return files.some((f) => f !== RETIRED_FILE);
+}
+
+/**
+ * Throws a ContentFolderError when nothing was found to check, unless an empty folder is
+ * what the user meant (`--allow-empty`).
+ */
+export function requireContent(dir: string, files: readonly string[], allowEmpty: boolean | undefined): void {
+  if (allowEmpty || hasContent(files)) return;
+  throw new ContentFolderError(
+    `no rules, functions or watchlists were found under ${shownPath(dir)}; check --content (or the stack's sentinel-iac:contentDir), or pass --allow-empty if an empty folder is meant`,
+  );
+}
