@@ -80,6 +80,7 @@ describe("bad queries", () => {
       position: { line: 12, column: 17 },
       message: "no watchlist with alias 'NetworkAlowlist'",
     });
+    expect(d.hint).toMatch(/^Did you mean 'NetworkAllowlist'\? Use the alias of a watchlist under watchlists\//);
   });
 
   it("_GetWatchlist returns the watchlist's CSV columns, so a misspelled one is an unknown column", async () => {

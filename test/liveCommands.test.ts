@@ -266,6 +266,23 @@ describe("live commands against the stand-in", () => {
     });
   });
 
+  describe("schemas pull --table", () => {
+    it("a glob that matches no table is an error naming it, and nothing is written", async () => {
+      const content = writeContent({
+        "rules/hunting/h.yaml": "id: 7b6a5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d\nname: h\ndescription: d\nquery: SigninLogs\n",
+      });
+      const out = new Collected();
+      const err = new Collected();
+      expect(await runSchemasPull({ ...target, content, connection, tables: ["FirewallEvent_CL", "Signin*"] }, out, err)).toBe(1);
+      expect(err.text).toBe(
+        "error: --table 'FirewallEvent_CL' matches none of the workspace's 5 tables. Did you mean 'FirewallEvents_CL'?\n" +
+          "Nothing was written. Check the table names (they are matched case-insensitively as globs, e.g. '*_CL').\n",
+      );
+      expect(out.text).toBe("");
+      expect(existsSync(join(content, "schemas"))).toBe(false);
+    });
+  });
+
   describe("plan", () => {
     it("adds the live section when a workspace is given, and not with --offline", async () => {
       const withLive = new Collected();

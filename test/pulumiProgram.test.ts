@@ -213,6 +213,15 @@ describe("stack configuration", () => {
     expect(unchecked.registrations.map((r) => r.type)).toEqual(["azure-native:securityinsights:ScheduledAlertRule"]);
   });
 
+  it("an unknown sentinel-iac setting stops the program with did-you-mean, before anything is registered", async () => {
+    const mock = new MockDeployment(config(copyProjectContent(), { "sentinel-iac:nrtRule": "skip" }));
+    await expect(deploy("/")).rejects.toThrow(pulumi.RunError);
+    await expect(deploy("/")).rejects.toThrow(
+      "stack test: sentinel-iac:nrtRule is not a setting of sentinel-iac. Did you mean 'sentinel-iac:nrtRules'? Remove it with `pulumi config rm <key>`",
+    );
+    expect(mock.registrations).toEqual([]);
+  });
+
   it("missing required configuration is reported by name", async () => {
     new MockDeployment({ "sentinel-iac:workspaceName": "w" });
     await expect(deploy("/")).rejects.toThrow(/sentinel-iac:resourceGroupName/);

@@ -1,7 +1,10 @@
 /** Per-stack settings: content selection, enable overrides, NRT handling, and reading them from Pulumi.<stack>.yaml. */
 import { describe, expect, it } from "vitest";
 import { readStackFile } from "../src/config/stackFile";
-import { ConfigError, readProjectSettings } from "../src/config/settings";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { ConfigError, readProjectSettings, SETTING_KEYS } from "../src/config/settings";
 import { buildDesiredState } from "../src/loader/desiredState";
 import { applyStackSettings } from "../src/loader/stackSelection";
 import { DEFAULT_STACK_SETTINGS, type StackSettings } from "../src/model/stack";
@@ -105,6 +108,19 @@ describe("reading stack configuration", () => {
       disabledRules: ["abc"],
       nrtRules: "skip",
     });
+  });
+
+  it("rejects an unknown sentinel-iac setting with did-you-mean, as unknown content keys are", () => {
+    const dir = writeContent({ "Pulumi.prod.yaml": "config:\n  azure-native:location: westeurope\n  sentinel-iac:nrtRule: skip\n" });
+    expect(() => readStackFile(dir, "prod")).toThrow(ConfigError);
+    expect(() => readStackFile(dir, "prod")).toThrow(
+      `${join(dir, "Pulumi.prod.yaml")}: sentinel-iac:nrtRule is not a setting of sentinel-iac. Did you mean 'sentinel-iac:nrtRules'? Rename or remove it in that file. The settings are: resourceGroupName,`,
+    );
+  });
+
+  it("knows exactly the settings Pulumi.yaml declares", () => {
+    const declared = Object.keys((parse(readFileSync(join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { config: object }).config);
+    expect([...SETTING_KEYS].sort()).toEqual(declared.sort());
   });
 
   it("rejects invalid values with the command that fixes them", () => {

@@ -124,9 +124,9 @@ describe("validate --watch", () => {
   it("exits with an error when its folder does not exist, instead of waiting forever", async () => {
     const missing = join(copyProjectContent(), "nope");
     let output = "";
-    await expect(watchValidate({ content: missing, format: "text", cache: false }, { write: (t: string) => (output += t) })).rejects.toThrow(
-      ContentFolderError,
-    );
+    await expect(
+      watchValidate({ content: missing, format: "text", cache: false }, { write: (t: string) => (output += t) }),
+    ).rejects.toThrow(ContentFolderError);
     expect(output).toBe("");
   });
 

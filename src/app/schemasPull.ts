@@ -4,11 +4,13 @@
  * what that workspace has. Read-only against Azure.
  */
 import { join } from "node:path";
+import picomatch from "picomatch";
 import { OPERATIONAL_INSIGHTS_API_VERSION, readTables, type LiveReadOptions, type LiveResource } from "../azure/liveWorkspace";
 import { AzureReadError } from "../azure/readError";
 import type { AzureTarget } from "../azure/target";
 import { PROJECT_SCHEMAS_FOLDER } from "../kql/environment";
 import { writePulledSchemas, type PullResult, type WorkspaceTable } from "../kql/pulledSchemas";
+import { didYouMean } from "../util/suggest";
 import { requireTarget, resolveTarget, type TargetFlags } from "./target";
 
 export interface SchemasPullOptions extends TargetFlags {
@@ -23,6 +25,13 @@ export interface SchemasPull {
   dir: string;
   tables: WorkspaceTable[];
   result: PullResult;
+}
+
+/** `--table` globs that match none of the workspace's tables: nothing was written. */
+export interface NothingMatched {
+  target: AzureTarget;
+  /** One line per glob that matched nothing, with a suggestion when one is close. */
+  unmatched: string[];
 }
 
 type Column = { name: string; type: string };
@@ -57,10 +66,23 @@ export function workspaceTable(resource: LiveResource): WorkspaceTable {
   };
 }
 
-export async function pullSchemas(options: SchemasPullOptions): Promise<SchemasPull> {
+/** Each glob that selects no table, explained: a typo must not pass as "0 written". */
+function unmatchedGlobs(globs: readonly string[], tables: readonly WorkspaceTable[]): string[] {
+  const names = tables.map((t) => t.name);
+  return globs
+    .filter((glob) => {
+      const matches = picomatch(glob, { nocase: true });
+      return !names.some((name) => matches(name));
+    })
+    .map((glob) => `--table '${glob}' matches none of the workspace's ${names.length} tables. ${didYouMean(glob, names)}`.trim());
+}
+
+export async function pullSchemas(options: SchemasPullOptions): Promise<SchemasPull | NothingMatched> {
   const resolved = resolveTarget(options);
   const target = requireTarget(resolved, "schemas pull");
   const tables = (await readTables(target, options.connection ?? {})).map(workspaceTable);
+  const unmatched = unmatchedGlobs(options.tables ?? [], tables);
+  if (unmatched.length > 0) return { target, unmatched };
   const dir = join(resolved.contentDir, PROJECT_SCHEMAS_FOLDER);
   const source = `Tables API (${OPERATIONAL_INSIGHTS_API_VERSION}) of workspace ${target.workspaceName}, via sentinel-iac schemas pull`;
   return { target, dir, tables, result: writePulledSchemas(dir, tables, source, options.tables ?? []) };

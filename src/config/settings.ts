@@ -4,6 +4,7 @@
  * `Pulumi.<stack>.yaml` file (the CLI's `--stack`).
  */
 import { DEFAULT_STACK_SETTINGS, NRT_MODES, RULES_ENABLED, type NrtMode, type RulesEnabled, type StackSettings } from "../model/stack";
+import { didYouMean } from "../util/suggest";
 
 export const CONFIG_NAMESPACE = "sentinel-iac";
 export const DEFAULT_PROPAGATION_WAIT_SECONDS = 60;
@@ -25,6 +26,36 @@ export interface ProjectSettings {
 export type ConfigLookup = (key: string) => unknown;
 
 export class ConfigError extends Error {}
+
+/** Every `sentinel-iac:*` key the project reads; Pulumi.yaml declares the same (a test keeps them equal). */
+export const SETTING_KEYS = [
+  "resourceGroupName",
+  "workspaceName",
+  "contentDir",
+  "include",
+  "exclude",
+  "rulesEnabled",
+  "disabledRules",
+  "ignoreUnmanaged",
+  "nrtRules",
+  "propagationWaitSeconds",
+  "validateQueries",
+  "protectRules",
+] as const;
+
+/**
+ * An unknown `sentinel-iac:*` key is an error, as an unknown content key is: a typo such as
+ * `sentinel-iac:nrtRule` would otherwise leave the real setting at its default, silently.
+ * `keys` are the full config keys set for the stack; `where` names their source.
+ */
+export function checkSettingKeys(keys: Iterable<string>, where: string, fix: string): void {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const known = SETTING_KEYS.map((k) => `${prefix}${k}`);
+  const unknown = [...keys].filter((k) => k.startsWith(prefix) && !(known as string[]).includes(k));
+  if (unknown.length === 0) return;
+  const problems = unknown.map((k) => `${k} is not a setting of sentinel-iac. ${didYouMean(k, known)}`.trim());
+  throw new ConfigError(`${where}: ${problems.join(" ")} ${fix} The settings are: ${SETTING_KEYS.join(", ")}.`);
+}
 
 function asString(key: string, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { CONFIG_NAMESPACE, ConfigError, readProjectSettings, type ProjectSettings } from "./settings";
+import { checkSettingKeys, CONFIG_NAMESPACE, ConfigError, readProjectSettings, type ProjectSettings } from "./settings";
 
 export interface StackFile {
   stack: string;
@@ -31,6 +31,7 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value === "object" && value !== null && "secure" in value) raw[key] = undefined;
   }
+  checkSettingKeys(Object.keys(raw), path, "Rename or remove it in that file.");
   const settings = readProjectSettings((key) => raw[`${CONFIG_NAMESPACE}:${key}`]);
   return { stack, path, settings, raw };
 }

@@ -1,7 +1,7 @@
 /** Reads the stack's `sentinel-iac:*` configuration (declared in Pulumi.yaml) for the program. */
 import * as pulumi from "@pulumi/pulumi";
 import { resolve } from "node:path";
-import { CONFIG_NAMESPACE, readProjectSettings } from "../config/settings";
+import { checkSettingKeys, CONFIG_NAMESPACE, ConfigError, readProjectSettings } from "../config/settings";
 import type { StackSettings } from "../model/stack";
 
 export interface DeploymentTarget {
@@ -20,9 +20,26 @@ export interface ProgramConfig {
   protectRules: boolean;
 }
 
-/** `projectDir` is where Pulumi.yaml lives; contentDir is resolved against it. */
+/**
+ * `projectDir` is where Pulumi.yaml lives; contentDir is resolved against it. A configuration
+ * mistake ends the program as a RunError: Pulumi shows its message without a stack trace.
+ */
 export function readProgramConfig(projectDir: string): ProgramConfig {
+  try {
+    return readConfig(projectDir);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+function readConfig(projectDir: string): ProgramConfig {
   const config = new pulumi.Config(CONFIG_NAMESPACE);
+  checkSettingKeys(
+    Object.keys(pulumi.runtime.allConfig()),
+    `stack ${pulumi.getStack()}`,
+    "Remove it with `pulumi config rm <key>` and set the right one with `pulumi config set <key> <value>`.",
+  );
   const settings = readProjectSettings((key) => config.get(key));
   return {
     target: {

@@ -81,10 +81,11 @@ export async function validateQueries(content: LoadedContent, options: QueryVali
   const { results, stats } = await analyzeAll(inputs, env, { useCache: options.useCache, workers: options.workers });
   const knownFunctions = env.functions.map((f) => f.name);
   const knownTables = env.tables.map((t) => t.name);
+  const knownWatchlists = env.watchlists.map((w) => w.alias);
   targets.forEach((target, i) => {
     const analysis = results[i]!;
     for (const finding of analysis.findings)
-      diagnostics.push(findingDiagnostic(target, finding, options.strict === true, knownTables, knownFunctions));
+      diagnostics.push(findingDiagnostic(target, finding, options.strict === true, knownTables, knownFunctions, knownWatchlists));
     if (target.rule) checkRuleAgainstResult(target.rule, analysis, target, diagnostics);
   });
   return { diagnostics, stats };
@@ -96,7 +97,14 @@ function snippet(text: string, start: number, length: number): string {
   return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
 }
 
-function findingDiagnostic(target: Target, f: KqlFinding, strict: boolean, tables: string[], functions: string[]): Diagnostic {
+function findingDiagnostic(
+  target: Target,
+  f: KqlFinding,
+  strict: boolean,
+  tables: string[],
+  functions: string[],
+  watchlists: string[],
+): Diagnostic {
   const position: SourcePosition = target.positions(f.start);
   const end: SourcePosition = target.positions(f.start + Math.max(f.length, 1));
   const quoted = snippet(target.text, f.start, f.length);
@@ -167,7 +175,7 @@ function findingDiagnostic(target: Target, f: KqlFinding, strict: boolean, table
         severity: "error",
         code: "kql/unknown-watchlist",
         message: f.message,
-        hint: "Use the alias of a watchlist under watchlists/ (aliases are case-insensitive), or add the watchlist there.",
+        hint: `${didYouMean(f.name ?? quoted, watchlists)}Use the alias of a watchlist under watchlists/ (aliases are case-insensitive), or add the watchlist there.`,
       };
     case "dynamic-watchlist":
       return {

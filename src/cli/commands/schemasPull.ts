@@ -9,7 +9,13 @@ import { displayPath, reportingReadErrors, type Output } from "../output";
 
 export function runSchemasPull(options: SchemasPullOptions, out: Output, err: Output): Promise<number> {
   return reportingReadErrors(err, async () => {
-    const { target, dir, tables, result } = await pullSchemas(options);
+    const pulled = await pullSchemas(options);
+    if ("unmatched" in pulled) {
+      for (const line of pulled.unmatched) err.write(`error: ${line}\n`);
+      err.write(`Nothing was written. Check the table names (they are matched case-insensitively as globs, e.g. '*_CL').\n`);
+      return 1;
+    }
+    const { target, dir, tables, result } = pulled;
     const shown = displayPath(dir) || ".";
     out.write(
       `Pulled ${tables.length - result.filteredOut} table schema(s) of workspace ${target.workspaceName} into ${shown}: ${result.written.length} written, ${result.unchanged.length} unchanged${result.filteredOut > 0 ? `, ${result.filteredOut} not selected` : ""}.\n`,
