@@ -132,6 +132,16 @@ describe("live commands against the stand-in", () => {
       expect(err).toContain("Nothing from this read was used");
     });
 
+    it("an ARM endpoint whose certificate is not trusted is a TLS error, not 'could not reach'", async () => {
+      const { caPem: _trusted, ...untrusting } = connection;
+      const { code, err } = await diff({ connection: untrusting });
+      expect(code).toBe(1);
+      expect(err).toContain(
+        `could not reach ${standIn.armEndpoint}: the TLS certificate of ${new URL(standIn.armEndpoint).host} is not signed`,
+      );
+      expect(err).toContain("NODE_EXTRA_CA_CERTS");
+    });
+
     it("a workspace that does not exist is an error that says so", async () => {
       const { code, err } = await diff({ workspace: "law-typo" });
       expect(code).toBe(1);
@@ -303,17 +313,18 @@ describe("live commands against the stand-in", () => {
     function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
       const caFile = join(writeContent({}), "ca.pem");
       writeFileSync(caFile, standIn.caPem);
+      // A variable given as "" is left out: Node reads NODE_EXTRA_CA_CERTS="" as a file name.
+      const childEnv = Object.fromEntries(
+        Object.entries({
+          PATH: process.env.PATH ?? "",
+          HOME: process.env.HOME ?? "",
+          NODE_EXTRA_CA_CERTS: caFile,
+          AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential",
+          ...env,
+        }).filter(([, v]) => v !== ""),
+      );
       return new Promise((resolve) => {
-        const child = spawn(process.execPath, [BIN, ...args], {
-          cwd: PROJECT_DIR,
-          env: {
-            PATH: process.env.PATH ?? "",
-            HOME: process.env.HOME ?? "",
-            NODE_EXTRA_CA_CERTS: caFile,
-            AZURE_TOKEN_CREDENTIALS: "EnvironmentCredential",
-            ...env,
-          },
-        });
+        const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_DIR, env: childEnv });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -346,6 +357,49 @@ describe("live commands against the stand-in", () => {
       expect(result.stdout).toContain("### Sentinel drift");
       // The SDK did log (so the check below is not vacuous), with the Authorization header redacted.
       expect(result.stderr).toContain("azure:");
+    });
+
+    it("a certificate the client does not trust is named as the cause, with NODE_EXTRA_CA_CERTS as the fix", async () => {
+      const result = await cli(["diff", ...flags()], { ...standInEnvironment(standIn), NODE_EXTRA_CA_CERTS: "" });
+      expect(result.code).toBe(1);
+      const host = new URL(standIn.authorityHost).host;
+      expect(result.stderr).toContain(
+        `signing in to Entra ID at ${standIn.authorityHost} is not possible: the TLS certificate of ${host} is not signed by a certificate authority this machine trusts`,
+      );
+      expect(result.stderr).toContain("set NODE_EXTRA_CA_CERTS to the proxy's root CA certificate");
+      expect(result.stderr).not.toContain("client id and secret");
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    });
+
+    it("a certificate issued for another host name is named as the cause", async () => {
+      const misnamed = await startStandIn({ state: example, certificateNames: ["sentinel-stand-in.example"] });
+      try {
+        const caFile = join(writeContent({}), "other-ca.pem");
+        writeFileSync(caFile, misnamed.caPem);
+        const result = await cli(
+          [
+            "diff",
+            "--subscription",
+            EXAMPLE_NAMES.subscriptionId,
+            "--resource-group",
+            EXAMPLE_NAMES.resourceGroupName,
+            "--workspace",
+            EXAMPLE_NAMES.workspaceName,
+            "--arm-endpoint",
+            misnamed.armEndpoint,
+            "--authority-host",
+            misnamed.authorityHost,
+          ],
+          { ...standInEnvironment(misnamed), NODE_EXTRA_CA_CERTS: caFile },
+        );
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain(
+          `the TLS certificate of ${new URL(misnamed.authorityHost).host} was issued for another host name (ERR_TLS_CERT_ALTNAME_INVALID)`,
+        );
+        expect(result.stderr).not.toContain("client id and secret");
+      } finally {
+        await misnamed.close();
+      }
     });
 
     it("a wrong secret exits 1 with a sign-in error that does not repeat the secret", async () => {

@@ -16,11 +16,12 @@ import { SecurityInsights } from "@azure/arm-securityinsight";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { API_VERSIONS } from "../sentinel/arm";
-import { createCredential } from "./credential";
+import { createCredential, effectiveAuthorityHost } from "./credential";
 import { attemptPolicy, pagingGuardPolicy, rawCapturePolicy, recordRead, type CapturedResponse, type RetryWaitBudget } from "./pipeline";
 import { READ_LIMITS } from "./readGuard";
 import { redactAzureLogs, rememberingTokens } from "./redact";
-import { AzureReadError, malformedBody, toAzureReadError, type FailureContext } from "./readError";
+import { AzureReadError, malformedBody, tlsReadError, toAzureReadError, type FailureContext } from "./readError";
+import { describeTlsFailure, probeTls } from "./tlsFailure";
 import { describeTarget, resolveEndpoints, type AzureTarget } from "./target";
 import { extraCaTrust } from "./trust";
 
@@ -98,6 +99,9 @@ interface Clients {
   alertRules: SecurityInsights;
   logAnalytics: OperationalInsightsManagementClient;
   context: Omit<FailureContext, "operation">;
+  /** Where the credential signs in, and the extra CA the clients trust: to diagnose a failed sign-in. */
+  authorityHost: string;
+  caPem?: string;
   /** Set when any part of the read failed, so no new part starts. */
   failed: boolean;
 }
@@ -159,6 +163,8 @@ function createClients(target: AzureTarget, options: LiveReadOptions): Clients {
       apiVersion: OPERATIONAL_INSIGHTS_API_VERSION,
     }),
     context: { armEndpoint: endpoints.armEndpoint, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries },
+    authorityHost: effectiveAuthorityHost(target),
+    ...(options.caPem ? { caPem: options.caPem } : {}),
     failed: false,
   };
 }
@@ -324,7 +330,13 @@ async function signIn(target: AzureTarget, clients: Clients): Promise<void> {
       },
     );
   }
-  if (error !== undefined) throw toAzureReadError(error, recording, ctx);
+  if (error !== undefined) {
+    // The credential reports a certificate it cannot verify as a generic sign-in failure; look for one first.
+    const code = await probeTls(clients.authorityHost, clients.caPem, Math.min(clients.context.timeoutMs, 10_000));
+    const tls = describeTlsFailure(code, clients.authorityHost);
+    if (code && tls) throw tlsReadError(operation, `signing in to Entra ID at ${clients.authorityHost} is not possible: ${tls}`, code);
+    throw toAzureReadError(error, recording, ctx);
+  }
   if (!result?.token) {
     throw new AzureReadError(`${operation} failed: the credential returned no token. Check the credential's configuration.`, {
       operation,

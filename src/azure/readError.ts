@@ -8,8 +8,10 @@ import { originOf, ReadGuardError } from "./readGuard";
 import { printable } from "../util/printable";
 import { redactSecrets } from "./redact";
 import type { ReadRecording } from "./pipeline";
+import { describeTlsFailure } from "./tlsFailure";
 
-export type AzureReadFailure = "auth" | "http" | "throttled" | "transient" | "timeout" | "network" | "malformed" | "refused" | "unexpected";
+export type AzureReadFailure =
+  "auth" | "http" | "throttled" | "transient" | "timeout" | "network" | "tls" | "malformed" | "refused" | "unexpected";
 
 export interface AzureReadErrorDetails {
   /** What was being read, e.g. `listing alert rules of workspace 'ws' (...)`. */
@@ -131,6 +133,8 @@ export function toAzureReadError(error: unknown, recording: ReadRecording, ctx: 
           { ...base, kind: "timeout", code },
         );
       }
+      const tls = describeTlsFailure(code, ctx.armEndpoint);
+      if (tls) return tlsReadError(ctx.operation, `could not reach ${ctx.armEndpoint}: ${tls}`, code, attempts);
       const what =
         recording.cutBodies > 0
           ? `the connection to ${ctx.armEndpoint} was cut before the whole response arrived`
@@ -191,6 +195,16 @@ export function toAzureReadError(error: unknown, recording: ReadRecording, ctx: 
       kind: "unexpected",
     },
   );
+}
+
+/** A certificate problem, said as one (see tlsFailure.ts). */
+export function tlsReadError(operation: string, description: string, code: string, attempts?: number): AzureReadError {
+  return new AzureReadError(`${operation} failed: ${description}.`, {
+    operation,
+    kind: "tls",
+    code,
+    ...(attempts !== undefined ? { attempts } : {}),
+  });
 }
 
 export function malformedBody(

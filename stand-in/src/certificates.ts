@@ -12,6 +12,7 @@
  * wrapper over @peculiar/x509 1.x and pkijs (two more dependency trees).
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import forge from "node-forge";
 
 export interface ServerCertificates {
@@ -57,7 +58,11 @@ function certificate(
   return cert;
 }
 
-export function createServerCertificates(validDays = 2): ServerCertificates {
+/** The names the server certificate is valid for by default: every way a client on this machine reaches the stand-in. */
+export const LOOPBACK_NAMES: readonly string[] = ["localhost", "127.0.0.1", "::1"];
+
+/** `names` are host names and IP addresses; a test passes others to serve a certificate for the wrong host. */
+export function createServerCertificates(validDays = 2, names: readonly string[] = LOOPBACK_NAMES): ServerCertificates {
   const caKeys = keyPair();
   const caName: Name = [{ name: "commonName", value: "sentinel-iac stand-in throwaway CA" }];
   const ca = certificate(caName, caName, caKeys.publicKey, caKeys.privateKey, validDays, [
@@ -67,19 +72,22 @@ export function createServerCertificates(validDays = 2): ServerCertificates {
   ]);
 
   const serverKeys = keyPair();
-  const cert = certificate([{ name: "commonName", value: "localhost" }], caName, serverKeys.publicKey, caKeys.privateKey, validDays, [
-    { name: "basicConstraints", cA: false },
-    { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: "extKeyUsage", serverAuth: true },
-    {
-      name: "subjectAltName",
-      altNames: [
-        { type: 2, value: "localhost" },
-        { type: 7, ip: "127.0.0.1" },
-        { type: 7, ip: "::1" },
-      ],
-    },
-  ]);
+  const cert = certificate(
+    [{ name: "commonName", value: names[0] ?? "localhost" }],
+    caName,
+    serverKeys.publicKey,
+    caKeys.privateKey,
+    validDays,
+    [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: "extKeyUsage", serverAuth: true },
+      {
+        name: "subjectAltName",
+        altNames: names.map((n) => (isIP(n) === 0 ? { type: 2, value: n } : { type: 7, ip: n })),
+      },
+    ],
+  );
 
   return {
     caPem: forge.pki.certificateToPem(ca),

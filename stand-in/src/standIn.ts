@@ -32,6 +32,8 @@ export interface StandInOptions {
   tokenLifetimeSeconds?: number;
   /** Resources tokens may be issued for. Default: ARM's audiences in the public cloud. */
   audiences?: readonly string[];
+  /** Names the server certificate is valid for (default: localhost, 127.0.0.1, ::1); others make clients see a host-name mismatch. */
+  certificateNames?: readonly string[];
   /** Called once per request, after its response was sent (or dropped). */
   onRequest?: (request: Readonly<StandInRequest>) => void;
   /**
@@ -134,7 +136,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     clientId: options.credentials?.clientId ?? randomUUID(),
     clientSecret: options.credentials?.clientSecret ?? `standin~${randomBytes(24).toString("base64url")}`,
   };
-  const tls = createServerCertificates();
+  const tls = createServerCertificates(undefined, options.certificateNames);
   const faults = new FaultPlan();
   faults.set(options.faults ?? []);
   const requests: StandInRequest[] = [];
