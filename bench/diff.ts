@@ -16,6 +16,7 @@ import { buildDesiredState } from "../src/loader/desiredState";
 import { standInStateFromDesired } from "../stand-in/src/fromDesired";
 import { startStandIn } from "../stand-in/src/standIn";
 import { generateContent } from "./generate";
+import { benchProgress } from "./progress";
 
 const BIN = join(__dirname, "..", "bin", "sentinel-iac.js");
 const RULES = 1000;
@@ -66,6 +67,8 @@ export async function benchDiff(rules = RULES): Promise<void> {
     console.log(" run  seconds  pages  drift");
     const seconds: number[] = [];
     for (let run = 1; run <= RUNS; run++) {
+      benchProgress.phase(`diff of ${rules.toLocaleString("en-US")} rules: run`, RUNS);
+      benchProgress.advance(run);
       standIn.clearRequests();
       const started = performance.now();
       // The stand-in serves from this process, so the child must run asynchronously (spawnSync would block it).

@@ -19,6 +19,7 @@ import { load } from "js-yaml";
 import { generateContent } from "./generate";
 import { benchDiff } from "./diff";
 import { benchValidate } from "./validate";
+import { benchProgress } from "./progress";
 
 interface Sample {
   resources: number;
@@ -73,6 +74,7 @@ for (const n of sizes.length > 0 ? sizes : [100, 1000, 3000]) {
   const cacheDir = mkdtempSync(join(tmpdir(), "sentinel-iac-bench-cache-"));
   try {
     for (const run of ["cold", "warm"]) {
+      benchProgress.phase(`Pulumi program: ${n.toLocaleString("en-US")} rules, ${run}`);
       const s = sample(dir, cacheDir);
       const before = previous.get(run);
       const marginal = before ? ((s.totalMs - before.totalMs) / (s.rules - before.rules)).toFixed(2) : "-";
@@ -103,4 +105,6 @@ for (const n of sizes.length > 0 ? sizes : [100, 1000, 3000]) {
   }
 }
 
-void benchValidate().then(() => benchDiff());
+void benchValidate()
+  .then(() => benchDiff())
+  .finally(() => benchProgress.stop());

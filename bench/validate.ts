@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { corpusAvailable, generateCorpusContent } from "./generateCorpus";
 import { generateContent } from "./generate";
+import { benchProgress } from "./progress";
 
 const BIN = join(__dirname, "..", "bin", "sentinel-iac.js");
 const TOTAL = 3000;
@@ -86,15 +87,18 @@ export async function benchValidate(): Promise<void> {
     console.log(
       `\nValidation of ${TOTAL} rule files (${fromCorpus ? "../shared/corpus replicated with new ids" : "the project's rules replicated; ../shared not found"})`,
     );
+    benchProgress.phase(`Validation of ${TOTAL} rules: cold`);
     const cold = validateOnce(contentDir, cacheDir);
     const q = cold.summary.queries;
     console.log(
       `  cold  (fresh process, empty cache): ${cold.seconds.toFixed(1)} s   ${q?.requested} queries, ${q?.distinct} distinct, analyzed on ${q?.workers} worker(s); ${cold.summary.error} errors, ${cold.summary.warning} warnings   target <= 15 s ${cold.seconds <= 15 ? "ok" : "OVER"}`,
     );
+    benchProgress.phase(`Validation of ${TOTAL} rules: warm`);
     const warm = validateOnce(contentDir, cacheDir);
     console.log(
       `  warm  (fresh process, cache from the cold run): ${warm.seconds.toFixed(1)} s   ${warm.summary.queries?.cached} results from cache`,
     );
+    benchProgress.phase(`Validation of ${TOTAL} rules: validate --watch`);
     const watch = await watchLatency(contentDir, cacheDir);
     console.log(
       `  watch (validate --watch; edit one rule's query): first run ${watch.initial.toFixed(1)} s, then ${watch.latency.toFixed(2)} s from the edit to the new result (its own run: ${watch.reported} s)   target <= 1 s ${watch.latency <= 1 ? "ok" : "OVER"}`,
@@ -103,6 +107,7 @@ export async function benchValidate(): Promise<void> {
       const distinctDir = generateCorpusContent(TOTAL, true);
       const distinctCache = mkdtempSync(join(tmpdir(), "sentinel-iac-validate-cache-"));
       try {
+        benchProgress.phase(`Validation of ${TOTAL} rules: cold, every query distinct`);
         const all = validateOnce(distinctDir, distinctCache);
         const d = all.summary.queries;
         console.log(

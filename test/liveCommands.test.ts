@@ -402,6 +402,27 @@ describe("live commands against the stand-in", () => {
       }
     });
 
+    it("--progress reports the phases, the count read and Azure's throttling waits; without it a pipeline log stays quiet", async () => {
+      standIn.setFaults([{ kind: "throttle", route: "alertRules", times: 1, retryAfterSeconds: 1 }]);
+      const withProgress = await cli(["diff", ...flags(), "--progress"], standInEnvironment(standIn));
+      expect(withProgress.code).toBe(2);
+      const lines = withProgress.stderr.split("\n");
+      expect(lines).toContain(`progress: Signing in to Entra ID (${new URL(standIn.authorityHost).host})`);
+      expect(lines).toContain(`progress: Reading workspace ${EXAMPLE_NAMES.workspaceName}: resources`);
+      expect(withProgress.stderr).toMatch(
+        new RegExp(
+          `^progress: Reading workspace ${EXAMPLE_NAMES.workspaceName}: resources( \\d+)?: throttled by Azure \\(429\\), retrying in 1 s \\(2/5\\)$`,
+          "m",
+        ),
+      );
+      expect(withProgress.stdout).toContain("Drift: 8 resource(s) differ.");
+
+      standIn.setFaults([{ kind: "throttle", route: "alertRules", times: 1, retryAfterSeconds: 1 }]);
+      const quiet = await cli(["diff", ...flags()], standInEnvironment(standIn));
+      expect(quiet.code).toBe(2);
+      expect(quiet.stderr).toBe("");
+    });
+
     it("a wrong secret exits 1 with a sign-in error that does not repeat the secret", async () => {
       const wrong = "not-the-secret~0123456789abcdef";
       const result = await cli(["diff", ...flags()], { ...standInEnvironment(standIn), AZURE_CLIENT_SECRET: wrong });

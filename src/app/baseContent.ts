@@ -14,6 +14,7 @@ import type { StackSettings } from "../model/stack";
 import type { DesiredState } from "../model/types";
 import { checkRemovals, type RemovalCheck, type SelectionSides } from "../summary/removals";
 import { summarizeChanges, type ChangeSummary, type SummaryContext } from "../summary/summarize";
+import type { ProgressReporter } from "../util/progress";
 import { requireContent } from "./contentFolder";
 import { checkoutBase, pathInRepository, type BaseCheckout } from "./gitBase";
 import { resolveStackContent } from "./stackContent";
@@ -32,6 +33,7 @@ export interface ChangeOptions {
   projectDir?: string;
   /** An empty content folder is compared instead of being an error. */
   allowEmpty?: boolean;
+  progress?: ProgressReporter;
 }
 
 const EMPTY: DesiredState = { resources: [], diagnostics: [], files: [], retired: [], tests: [] };
@@ -154,7 +156,10 @@ export async function loadSides(options: ChangeOptions): Promise<ChangeSides> {
   const { projectDir, contentDir, settings } = resolveStackContent(options);
   const loader = new ChangeLoader(projectDir, options.base, contentDir);
   try {
-    const validated = await buildValidatedState(contentDir, { established: loader.established(contentDir) });
+    const validated = await buildValidatedState(contentDir, {
+      established: loader.established(contentDir),
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
     requireContent(contentDir, validated.files, options.allowEmpty);
     loader.head(contentDir, validated);
     const { base, head } = loader.sides(contentDir, options.stack, settings);

@@ -13,6 +13,7 @@ import { buildValidatedState, failsValidation } from "../loader/validatedState";
 import type { DesiredResource, DesiredState } from "../model/types";
 import { ChangeLoader } from "./baseContent";
 import { requireContent } from "./contentFolder";
+import type { ProgressReporter } from "../util/progress";
 import { removalDiagnostics } from "./removals";
 import { requireTarget, resolveTarget, targetRequested, type ResolvedTarget, type TargetFlags } from "./target";
 
@@ -27,6 +28,7 @@ export interface PlanOptions extends TargetFlags {
   /** An empty content folder is a plan of nothing instead of an error. */
   allowEmpty?: boolean;
   connection?: LiveReadOptions;
+  progress?: ProgressReporter;
 }
 
 export type LiveSection = { target: AzureTarget; report: DriftReport } | { target: AzureTarget; error: string } | { skipped: string };
@@ -70,7 +72,11 @@ async function liveSection(options: PlanOptions, resolved: ResolvedTarget, resou
 export async function buildPlan(options: PlanOptions): Promise<Plan> {
   const projectDir = resolve(options.projectDir ?? ".");
   const resolved = resolveTarget(options);
-  const validation = { strict: options.strict, queries: options.queries };
+  const validation = {
+    strict: options.strict,
+    queries: options.queries,
+    ...(options.progress ? { progress: options.progress } : {}),
+  };
   let state: DesiredState;
   if (options.base) {
     // The base first: a duplicate id is then reported on the file the change added.

@@ -6,6 +6,7 @@
 import { listStacks } from "../config/stackFile";
 import { applyStackSettings } from "../loader/stackSelection";
 import { buildValidatedState, failsValidation, type ValidatedState } from "../loader/validatedState";
+import type { ProgressReporter } from "../util/progress";
 import { requireContent } from "./contentFolder";
 import { resolveStackContent } from "./stackContent";
 
@@ -20,6 +21,7 @@ export interface ValidateOptions {
   /** An empty content folder passes instead of failing. */
   allowEmpty?: boolean;
   projectDir?: string;
+  progress?: ProgressReporter;
 }
 
 export interface Validation {
@@ -40,6 +42,7 @@ export async function validateContent(options: ValidateOptions): Promise<Validat
     strict: options.strict,
     useCache: options.cache === false ? false : undefined,
     workers: options.workers,
+    ...(options.progress ? { progress: options.progress } : {}),
   });
   requireContent(contentDir, built.files, options.allowEmpty);
   const state: ValidatedState = options.stack ? { ...applyStackSettings(built, settings), queryStats: built.queryStats } : built;

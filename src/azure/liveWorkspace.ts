@@ -17,7 +17,17 @@ import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { API_VERSIONS } from "../sentinel/arm";
 import { createCredential, effectiveAuthorityHost } from "./credential";
-import { attemptPolicy, pagingGuardPolicy, rawCapturePolicy, recordRead, type CapturedResponse, type RetryWaitBudget } from "./pipeline";
+import { NO_PROGRESS, type ProgressReporter } from "../util/progress";
+import {
+  attemptPolicy,
+  pagingGuardPolicy,
+  rawCapturePolicy,
+  recordRead,
+  retryWatchPolicy,
+  type CapturedResponse,
+  type RetryWait,
+  type RetryWaitBudget,
+} from "./pipeline";
 import { READ_LIMITS } from "./readGuard";
 import { redactAzureLogs, rememberingTokens } from "./redact";
 import { AzureReadError, malformedBody, tlsReadError, toAzureReadError, type FailureContext } from "./readError";
@@ -64,6 +74,8 @@ export interface LiveReadOptions {
   maxTotalRetryWaitMs?: number;
   /** Most pages one list is read to. Default 5,000. */
   maxPages?: number;
+  /** Told the phase (signing in, reading), how many resources were read, and each retry's wait. */
+  progress?: ProgressReporter;
 }
 
 /** The api-version this project deploys Scheduled rules and watchlists with. */
@@ -104,6 +116,22 @@ interface Clients {
   caPem?: string;
   /** Set when any part of the read failed, so no new part starts. */
   failed: boolean;
+  progress: ProgressReporter;
+  /** Resources read so far, across the concurrent lists. */
+  read: number;
+}
+
+/** "throttled by Azure (429), retrying in 20 s (2/5)" */
+export function describeRetryWait(wait: RetryWait): string {
+  const seconds = Math.max(1, Math.round(wait.waitMs / 1000));
+  const when = wait.exact ? `in ${seconds} s` : `in up to ${seconds} s`;
+  const why =
+    wait.reason === "throttled"
+      ? `throttled by Azure (${wait.cause})`
+      : wait.reason === "status"
+        ? `Azure answered ${wait.cause}`
+        : `the connection failed (${wait.cause})`;
+  return `${why}, retrying ${when} (${wait.attempt}/${wait.maxAttempts})`;
 }
 
 function createClients(target: AzureTarget, options: LiveReadOptions): Clients {
@@ -128,10 +156,19 @@ function createClients(target: AzureTarget, options: LiveReadOptions): Clients {
   );
   redactAzureLogs();
   const armOrigin = new URL(endpoints.armEndpoint).origin;
+  const progress = options.progress ?? NO_PROGRESS;
   const budget: RetryWaitBudget = { maxWaitMs: settings.maxRetryAfterMs, maxTotalMs: settings.maxTotalRetryWaitMs, spentMs: 0 };
   const additionalPolicies: { policy: PipelinePolicy; position: "perCall" | "perRetry" }[] = [
     { policy: rawCapturePolicy, position: "perCall" },
     { policy: pagingGuardPolicy(armOrigin, settings.maxPages), position: "perCall" },
+    ...(options.progress
+      ? [
+          {
+            policy: retryWatchPolicy({ ...settings, onWait: (wait) => progress.wait(describeRetryWait(wait)) }),
+            position: "perRetry" as const,
+          },
+        ]
+      : []),
     { policy: attemptPolicy(settings.timeoutMs, armOrigin, settings.maxRetries, budget), position: "perRetry" },
   ];
   const common = {
@@ -166,6 +203,8 @@ function createClients(target: AzureTarget, options: LiveReadOptions): Clients {
     authorityHost: effectiveAuthorityHost(target),
     ...(options.caPem ? { caPem: options.caPem } : {}),
     failed: false,
+    progress,
+    read: 0,
   };
 }
 
@@ -243,9 +282,12 @@ async function readList(operation: string, clients: Clients, paged: boolean, lis
   return resources;
 }
 
-async function count(iterable: AsyncIterable<unknown>): Promise<number> {
+async function count(clients: Clients, iterable: AsyncIterable<unknown>): Promise<number> {
   let n = 0;
-  for await (const _ of iterable) n += 1;
+  for await (const _ of iterable) {
+    n += 1;
+    clients.progress.advance(++clients.read);
+  }
   return n;
 }
 
@@ -287,17 +329,17 @@ async function mapLimited<T, R>(clients: Clients, items: readonly T[], limit: nu
 
 function readAlertRules(target: AzureTarget, clients: Clients): Promise<LiveResource[]> {
   return readList(`Listing the alert rules of ${describeTarget(target)}`, clients, true, () =>
-    count(clients.alertRules.alertRules.list(target.resourceGroupName, target.workspaceName)),
+    count(clients, clients.alertRules.alertRules.list(target.resourceGroupName, target.workspaceName)),
   );
 }
 
 async function readWatchlists(target: AzureTarget, clients: Clients): Promise<LiveWatchlist[]> {
   const watchlists = await readList(`Listing the watchlists of ${describeTarget(target)}`, clients, true, () =>
-    count(clients.sentinel.watchlists.list(target.resourceGroupName, target.workspaceName)),
+    count(clients, clients.sentinel.watchlists.list(target.resourceGroupName, target.workspaceName)),
   );
   return mapLimited(clients, watchlists, ITEM_READ_CONCURRENCY, async (watchlist) => {
     const items = await readList(`Listing the items of watchlist '${watchlist.name}' in ${describeTarget(target)}`, clients, true, () =>
-      count(clients.sentinel.watchlistItems.list(target.resourceGroupName, target.workspaceName, watchlist.name)),
+      count(clients, clients.sentinel.watchlistItems.list(target.resourceGroupName, target.workspaceName, watchlist.name)),
     );
     return { ...watchlist, items };
   });
@@ -306,6 +348,8 @@ async function readWatchlists(target: AzureTarget, clients: Clients): Promise<Li
 function readSavedSearches(target: AzureTarget, clients: Clients): Promise<LiveResource[]> {
   return readList(`Listing the saved searches of ${describeTarget(target)}`, clients, false, async () => {
     const result = await clients.logAnalytics.savedSearches.listByWorkspace(target.resourceGroupName, target.workspaceName);
+    clients.read += result.value?.length ?? 0;
+    clients.progress.advance(clients.read);
     return result.value?.length ?? 0;
   });
 }
@@ -316,6 +360,7 @@ function readSavedSearches(target: AzureTarget, clients: Clients): Promise<LiveR
  */
 async function signIn(target: AzureTarget, clients: Clients): Promise<void> {
   const operation = `Reading ${describeTarget(target)}`;
+  clients.progress.phase(`Signing in to Entra ID (${new URL(clients.authorityHost).host})`);
   const ctx: FailureContext = { ...clients.context, operation };
   // The credential retries on its own; this bounds the whole sign-in like the reads.
   const budgetMs = clients.context.timeoutMs * (clients.context.maxRetries + 1);
@@ -349,6 +394,7 @@ async function signIn(target: AzureTarget, clients: Clients): Promise<void> {
 export async function readLiveWorkspace(target: AzureTarget, options: LiveReadOptions = {}): Promise<LiveWorkspace> {
   const clients = createClients(target, options);
   await signIn(target, clients);
+  clients.progress.phase(`Reading workspace ${target.workspaceName}: resources`);
   let alertRules: LiveResource[] = [];
   let watchlists: LiveWatchlist[] = [];
   let savedSearches: LiveResource[] = [];
@@ -364,7 +410,8 @@ export async function readLiveWorkspace(target: AzureTarget, options: LiveReadOp
 export async function readTables(target: AzureTarget, options: LiveReadOptions = {}): Promise<LiveResource[]> {
   const clients = createClients(target, options);
   await signIn(target, clients);
+  clients.progress.phase(`Reading the tables of workspace ${target.workspaceName}`);
   return readList(`Listing the tables of ${describeTarget(target)}`, clients, true, () =>
-    count(clients.logAnalytics.tables.listByWorkspace(target.resourceGroupName, target.workspaceName)),
+    count(clients, clients.logAnalytics.tables.listByWorkspace(target.resourceGroupName, target.workspaceName)),
   );
 }

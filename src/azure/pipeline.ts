@@ -228,3 +228,81 @@ async function attemptOnce(request: PipelineRequest, next: SendRequest, timeoutM
     callerSignal?.removeEventListener("abort", onCallerAbort);
   }
 }
+
+/** A retry the SDK's retry policy is about to wait for, for progress reports. */
+export interface RetryWait {
+  /** Why: Azure throttled (429, or 503 with Retry-After), answered an error status, or the connection failed. */
+  reason: "throttled" | "status" | "connection";
+  /** The status or error code, e.g. 503 or ECONNRESET. */
+  cause: string;
+  /** The server's Retry-After, when it sent one; otherwise the backoff's upper bound. */
+  waitMs: number;
+  /** true: waitMs is the server's Retry-After; false: an upper bound (the backoff is jittered). */
+  exact: boolean;
+  /** The attempt that follows the wait (2 = the first retry), and how many there are at most. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+export interface RetryWatch {
+  maxRetries: number;
+  retryDelayMs: number;
+  maxRetryDelayMs: number;
+  onWait(wait: RetryWait): void;
+}
+
+// What core-rest-pipeline's default retry strategies retry (throttling and exponential backoff).
+const RETRIED_ERROR_CODES = new Set(["ETIMEDOUT", "ESOCKETTIMEDOUT", "ECONNREFUSED", "ECONNRESET", "ENOENT", "ENOTFOUND"]);
+
+/** The wait that follows this attempt's outcome, when the retry policy will retry it. */
+function retryWaitAfter(
+  outcome: { response?: PipelineResponse; errorCode?: string },
+  attempt: number,
+  watch: RetryWatch,
+): RetryWait | undefined {
+  if (attempt > watch.maxRetries) return undefined;
+  const backoff = Math.min(watch.retryDelayMs * 2 ** (attempt - 1), watch.maxRetryDelayMs);
+  const base = { attempt: attempt + 1, maxAttempts: watch.maxRetries + 1 };
+  const status = outcome.response?.status;
+  if (status !== undefined) {
+    const response = outcome.response;
+    const after = response ? retryAfterMs(status, (name) => response.headers.get(name) ?? undefined) : undefined;
+    if ((status === 429 || status === 503) && after !== undefined)
+      return { ...base, reason: "throttled", cause: String(status), waitMs: after, exact: true };
+    if (status === 408 || (status >= 500 && status !== 501 && status !== 505))
+      return { ...base, reason: "status", cause: String(status), waitMs: backoff, exact: false };
+    return undefined;
+  }
+  if (outcome.errorCode && RETRIED_ERROR_CODES.has(outcome.errorCode))
+    return { ...base, reason: "connection", cause: outcome.errorCode, waitMs: backoff, exact: false };
+  return undefined;
+}
+
+/**
+ * Tells `watch` about each retry core-rest-pipeline's retry policy is about to wait for, so a
+ * slow or throttled read can say "throttled by Azure, retrying in 20 s (2/5)". A per-retry
+ * policy sees every attempt's outcome; added before attemptPolicy, it sees that policy's
+ * retryable timeouts and cut connections too.
+ */
+export function retryWatchPolicy(watch: RetryWatch): PipelinePolicy {
+  const attemptsOf = new WeakMap<PipelineRequest, number>();
+  const report = (request: PipelineRequest, outcome: { response?: PipelineResponse; errorCode?: string }) => {
+    const wait = retryWaitAfter(outcome, attemptsOf.get(request) ?? 1, watch);
+    if (wait && !request.abortSignal?.aborted) watch.onWait(wait);
+  };
+  return {
+    name: "sentinelIacRetryWatch",
+    async sendRequest(request: PipelineRequest, next: SendRequest): Promise<PipelineResponse> {
+      attemptsOf.set(request, (attemptsOf.get(request) ?? 0) + 1);
+      try {
+        const response = await next(request);
+        report(request, { response });
+        return response;
+      } catch (error) {
+        if (isRestError(error))
+          report(request, { ...(error.response ? { response: error.response } : {}), ...(error.code ? { errorCode: error.code } : {}) });
+        throw error;
+      }
+    },
+  };
+}

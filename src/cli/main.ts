@@ -16,6 +16,8 @@ import { runSchemasPull } from "./commands/schemasPull";
 import { runValidate, watchValidate, type ValidateFormat } from "./commands/validate";
 import { CLOUDS, type TargetFlags } from "../app/target";
 import { OutputPathError } from "./output";
+import { commandProgress } from "./progress";
+import type { ProgressReporter } from "../util/progress";
 import { VERSION } from "./version";
 
 /** The options every command that reads a live workspace takes. */
@@ -39,6 +41,23 @@ function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
     throw new InvalidArgumentError("expected a whole number of at least 1.");
   return n;
+}
+
+const PROGRESS_HELP =
+  "show progress on stderr even when it is not a terminal or the format is for tools (default: only on a terminal, outside CI)";
+
+/** Runs a command with progress on stderr (see cli/progress.ts), cleared when it ends. */
+async function withProgress(
+  forced: boolean | undefined,
+  format: string,
+  run: (progress: ProgressReporter) => Promise<number>,
+): Promise<number> {
+  const progress = commandProgress({ forced, machineFormat: ["json", "sarif", "github"].includes(format) });
+  try {
+    return await run(progress);
+  } finally {
+    progress.stop();
+  }
 }
 
 const ALLOW_EMPTY_HELP = "pass when the content folder holds no rules, functions or watchlists (by default that is an error)";
@@ -72,6 +91,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--offline", "never read the live workspace, even when the stack names one")
     .option("--base <ref>", "compare with the content at this git ref: a detection removed without a retired.yaml entry is an error")
     .option("--allow-empty", ALLOW_EMPTY_HELP)
+    .option("--progress", PROGRESS_HELP)
     .action(
       async (
         options: TargetFlags & {
@@ -81,19 +101,24 @@ export async function main(argv: readonly string[]): Promise<number> {
           offline?: boolean;
           base?: string;
           allowEmpty?: boolean;
+          progress?: boolean;
         },
       ) => {
-        exitCode = await runPlan(
-          {
-            ...targetFlags(options),
-            format: options.format,
-            strict: options.strict,
-            queries: options.kql,
-            offline: options.offline,
-            base: options.base,
-            allowEmpty: options.allowEmpty,
-          },
-          process.stdout,
+        exitCode = await withProgress(options.progress, options.format, (progress) =>
+          runPlan(
+            {
+              ...targetFlags(options),
+              format: options.format,
+              strict: options.strict,
+              queries: options.kql,
+              offline: options.offline,
+              base: options.base,
+              allowEmpty: options.allowEmpty,
+              progress,
+              connection: { progress },
+            },
+            process.stdout,
+          ),
         );
       },
     );
@@ -109,6 +134,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--no-cache", "ignore and do not update the analysis cache")
     .option("--workers <n>", "KQL analysis worker threads (default: by batch size and CPUs)", positiveInteger)
     .option("--allow-empty", ALLOW_EMPTY_HELP)
+    .option("--progress", PROGRESS_HELP)
     .action(
       async (options: {
         content?: string;
@@ -119,6 +145,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         cache: boolean;
         workers?: number;
         allowEmpty?: boolean;
+        progress?: boolean;
       }) => {
         const opts = {
           content: options.content,
@@ -129,7 +156,10 @@ export async function main(argv: readonly string[]): Promise<number> {
           workers: options.workers,
           allowEmpty: options.allowEmpty,
         };
-        exitCode = options.watch ? await watchValidate(opts, process.stdout) : await runValidate(opts, process.stdout);
+        // A watch's later runs are quick (the analyzer stays warm): only one-off runs report progress.
+        exitCode = options.watch
+          ? await watchValidate(opts, process.stdout)
+          : await withProgress(options.progress, options.format, (progress) => runValidate({ ...opts, progress }, process.stdout));
       },
     );
 
@@ -140,8 +170,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--output <file>", "also write the report to this file (e.g. the Markdown for a pull-request comment)")
-    .action(async (options: TargetFlags & { format: DiffFormat; output?: string }) => {
-      exitCode = await runDiff({ ...targetFlags(options), format: options.format, output: options.output }, process.stdout, process.stderr);
+    .option("--progress", PROGRESS_HELP)
+    .action(async (options: TargetFlags & { format: DiffFormat; output?: string; progress?: boolean }) => {
+      exitCode = await withProgress(options.progress, options.format, (progress) =>
+        runDiff(
+          { ...targetFlags(options), format: options.format, output: options.output, connection: { progress } },
+          process.stdout,
+          process.stderr,
+        ),
+      );
     });
 
   withTarget(
@@ -157,19 +194,32 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--dry-run", "show what would be written, write nothing")
     .option("--force", "overwrite files that already exist, the import file included (without it, export refuses)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--progress", PROGRESS_HELP)
     .action(
-      async (options: TargetFlags & { out?: string; importFile: string; dryRun?: boolean; force?: boolean; format: "text" | "json" }) => {
-        exitCode = await runExport(
-          {
-            ...targetFlags(options),
-            out: options.out,
-            importFile: options.importFile,
-            dryRun: options.dryRun,
-            force: options.force,
-            format: options.format,
-          },
-          process.stdout,
-          process.stderr,
+      async (
+        options: TargetFlags & {
+          out?: string;
+          importFile: string;
+          dryRun?: boolean;
+          force?: boolean;
+          format: "text" | "json";
+          progress?: boolean;
+        },
+      ) => {
+        exitCode = await withProgress(options.progress, options.format, (progress) =>
+          runExport(
+            {
+              ...targetFlags(options),
+              out: options.out,
+              importFile: options.importFile,
+              dryRun: options.dryRun,
+              force: options.force,
+              format: options.format,
+              connection: { progress },
+            },
+            process.stdout,
+            process.stderr,
+          ),
         );
       },
     );
@@ -250,8 +300,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     "content directory whose schemas/ folder receives the files",
   )
     .option("--table <glob...>", "only these tables (globs, e.g. '*_CL')")
-    .action(async (options: TargetFlags & { table?: string[] }) => {
-      exitCode = await runSchemasPull({ ...targetFlags(options), tables: options.table }, process.stdout, process.stderr);
+    .option("--progress", PROGRESS_HELP)
+    .action(async (options: TargetFlags & { table?: string[]; progress?: boolean }) => {
+      exitCode = await withProgress(options.progress, "text", (progress) =>
+        runSchemasPull({ ...targetFlags(options), tables: options.table, connection: { progress } }, process.stdout, process.stderr),
+      );
     });
 
   try {

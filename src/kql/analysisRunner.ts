@@ -12,6 +12,7 @@ import { analyzeQuery, ANALYZER_VERSION, type AnalysisInput, type QueryAnalysis 
 import { environmentFingerprint, type KqlEnvironment } from "./environment";
 import { buildGlobals } from "./globals";
 import type { WorkerJob } from "./worker/analysisWorker";
+import { NO_PROGRESS, type ProgressReporter } from "../util/progress";
 
 const KUSTO_VERSION = (createRequire(__filename)("@kusto/language-service-next/package.json") as { version: string }).version;
 /** Below this many uncached queries, starting workers (~1.5 s each) costs more than it saves. */
@@ -22,6 +23,8 @@ export interface RunnerOptions {
   useCache?: boolean;
   /** Worker threads; default: by batch size and CPU count. 0 analyzes in this thread. */
   workers?: number;
+  /** Told how many of the uncached queries are analyzed so far. */
+  progress?: ProgressReporter;
 }
 
 export interface RunnerStats {
@@ -59,7 +62,9 @@ export async function analyzeAll(
     options.workers ??
     (missing.size < WORKER_THRESHOLD ? 0 : Math.min(availableParallelism(), 4, Math.ceil(missing.size / QUERIES_PER_WORKER)));
   const jobs = [...missing];
-  const analyzed = workers > 0 && jobs.length > 0 ? await inWorkers(jobs, env, workers) : inThisThread(jobs, env);
+  const progress = options.progress ?? NO_PROGRESS;
+  if (jobs.length > 0) progress.phase(`Analyzing queries (${cached.toLocaleString("en-US")} from cache)`, jobs.length);
+  const analyzed = workers > 0 && jobs.length > 0 ? await inWorkers(jobs, env, workers, progress) : inThisThread(jobs, env, progress);
   for (const [key, result] of analyzed) {
     known.set(key, result);
     cache?.set(key, result);
@@ -76,16 +81,24 @@ export function warmUpAnalyzer(env: KqlEnvironment): void {
   analyzeQuery({ text: "print warm = 1" }, buildGlobals(env));
 }
 
-function inThisThread(jobs: [string, AnalysisInput][], env: KqlEnvironment): Map<string, QueryAnalysis> {
+function inThisThread(jobs: [string, AnalysisInput][], env: KqlEnvironment, progress: ProgressReporter): Map<string, QueryAnalysis> {
   const out = new Map<string, QueryAnalysis>();
   if (jobs.length === 0) return out;
   const built = buildGlobals(env);
-  for (const [key, input] of jobs) out.set(key, analyzeQuery(input, built));
+  for (const [key, input] of jobs) {
+    out.set(key, analyzeQuery(input, built));
+    progress.advance(out.size);
+  }
   return out;
 }
 
 /** Hands jobs out one at a time, so a few slow queries do not leave the other workers idle. */
-async function inWorkers(jobs: [string, AnalysisInput][], env: KqlEnvironment, count: number): Promise<Map<string, QueryAnalysis>> {
+async function inWorkers(
+  jobs: [string, AnalysisInput][],
+  env: KqlEnvironment,
+  count: number,
+  progress: ProgressReporter,
+): Promise<Map<string, QueryAnalysis>> {
   const out = new Map<string, QueryAnalysis>();
   let next = 0;
   const run = () =>
@@ -101,7 +114,10 @@ async function inWorkers(jobs: [string, AnalysisInput][], env: KqlEnvironment, c
         worker.postMessage(job);
       };
       worker.on("message", (message: { ready?: boolean; id?: number; result?: QueryAnalysis }) => {
-        if (message.id !== undefined && message.result) out.set(jobs[message.id]![0], message.result);
+        if (message.id !== undefined && message.result) {
+          out.set(jobs[message.id]![0], message.result);
+          progress.advance(out.size);
+        }
         send();
       });
       worker.on("error", reject);

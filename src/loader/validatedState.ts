@@ -20,6 +20,7 @@ export interface ValidatedState extends DesiredState {
 }
 
 export async function buildValidatedState(contentDir: string, options: ValidationOptions = {}): Promise<ValidatedState> {
+  options.progress?.phase("Reading content files");
   const content = loadContent(contentDir);
   const state = buildFromContent(content, options);
   if (options.queries === false) return state;

@@ -14,6 +14,7 @@ import { analyzeAll, type RunnerStats } from "../kql/analysisRunner";
 import { buildEnvironment } from "./queryEnvironment";
 import { renderParameters } from "../sentinel/savedSearch";
 import { isSentinelBuiltin } from "../sentinel/builtins";
+import type { ProgressReporter } from "../util/progress";
 import { didYouMean } from "../util/suggest";
 import { FieldReporter } from "../diagnostics/fieldReporter";
 
@@ -22,6 +23,7 @@ export interface QueryValidationOptions {
   strict?: boolean;
   useCache?: boolean;
   workers?: number;
+  progress?: ProgressReporter;
 }
 
 export interface QueryValidation {
@@ -78,7 +80,11 @@ export async function validateQueries(content: LoadedContent, options: QueryVali
     targets.push({ file: fn.queryFile, text: fn.query, positions: textPositions(fn.query) });
     inputs.push({ text: fn.query, functionParameters: renderParameters(fn.doc.parameters ?? []) });
   }
-  const { results, stats } = await analyzeAll(inputs, env, { useCache: options.useCache, workers: options.workers });
+  const { results, stats } = await analyzeAll(inputs, env, {
+    useCache: options.useCache,
+    workers: options.workers,
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
   const knownFunctions = env.functions.map((f) => f.name);
   const knownTables = env.tables.map((t) => t.name);
   const knownWatchlists = env.watchlists.map((w) => w.alias);
