@@ -293,6 +293,18 @@ describe("safe deletes", () => {
     expect(() => runRetired({ projectDir: dir, urns: true, format: "text" }, new Collected())).toThrow(/--urns needs --stack/);
   });
 
+  it("retired prints each entry's name, date and ticket with its reason", async () => {
+    const dir = repository();
+    rmSync(join(dir, ROPC_RULE));
+    writeFileSync(
+      join(dir, "retired.yaml"),
+      `retired:\n  - id: ${ROPC_ID}\n    name: ROPC detected\n    reason: Replaced by the Content Hub rule.\n    date: 2026-11-20\n    ticket: SOC-1234\n`,
+    );
+    const out = new Collected();
+    runRetired({ projectDir: dir, format: "text" }, out);
+    expect(out.text).toBe(`${ROPC_ID}  ROPC detected  retired 2026-11-20  ticket SOC-1234\n    Replaced by the Content Hub rule.\n`);
+  });
+
   it("retired.yaml is checked: a reason is required, and a retired id still defined is an error", async () => {
     const dir = repository();
     writeFileSync(join(dir, "retired.yaml"), `retired:\n  - id: ${ROPC_ID}\n  - id: ${ROPC_ID}\n    reason: twice\n`);
@@ -359,6 +371,19 @@ describe("stacks --base", () => {
     writeFileSync(join(dir, "index.ts"), "// changed\n");
     expect(stacks(dir).every((s) => s.affected && s.reasons?.includes("index.ts (the program)"))).toBe(true);
   });
+
+  it("in text, says how many reasons it did not show", async () => {
+    const dir = repository();
+    for (const file of [TI_RULE, ROPC_RULE, "rules/analytics/ROPC-SignInFromNewCountryOrASN.yaml"])
+      edit(dir, file, /^severity: \w+$/m, "severity: Low");
+    writeFileSync(join(dir, "index.ts"), "// changed\n");
+    writeFileSync(join(dir, "package.json"), "{}\n");
+    const out = new Collected();
+    expect(runStacks({ base: "main", format: "text", projectDir: dir }, out, new Collected())).toBe(0);
+    expect(out.text).toMatch(
+      /^dev {2}workspace law-sentinel-dev \(resource group rg-sentinel-dev\) {2}affected: [^,]+, [^,]+, [^,]+ and 2 more \(see --format json\)\n$/,
+    );
+  });
 });
 
 describe("coverage", () => {
@@ -366,7 +391,10 @@ describe("coverage", () => {
     const dir = repository();
     const layerFile = join(dir, "layer.json");
     const out = new Collected();
-    runCoverage({ projectDir: dir, format: "markdown", layer: layerFile }, out, new Collected());
+    const err = new Collected();
+    runCoverage({ projectDir: dir, format: "markdown", layer: layerFile }, out, err);
+    // Where the layer went is said on stderr, so the Markdown on stdout stays a clean report.
+    expect(err.text).toBe(`Wrote the ATT&CK Navigator layer to ${layerFile}.\n`);
     expect(out.text).toContain("3 enabled analytics rule(s) cover 4 tactic(s) and 5 technique(s).");
     expect(out.text).toContain("| CredentialAccess | 3 | T1110, T1528, T1539 |");
     expect(out.text).toContain("| Execution | **0** | — |");

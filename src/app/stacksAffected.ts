@@ -14,8 +14,10 @@ export interface StackInfo {
   resourceGroupName?: string;
   workspaceName?: string;
   affected?: boolean;
-  /** Why it is affected (with --base). */
+  /** Why it is affected (with --base): the first ten, then "and N more". */
   reasons?: string[];
+  /** How many reasons there are in all. */
+  reasonCount?: number;
 }
 
 const REASONS_SHOWN = 10;
@@ -68,6 +70,6 @@ export function stacksAffected(projectDir: string, base: string | undefined): St
     }
     const unique = [...new Set(reasons)];
     const shown = unique.length > REASONS_SHOWN ? [...unique.slice(0, REASONS_SHOWN), `and ${unique.length - REASONS_SHOWN} more`] : unique;
-    return { ...info, affected: unique.length > 0, reasons: shown };
+    return { ...info, affected: unique.length > 0, reasons: shown, reasonCount: unique.length };
   });
 }

@@ -5,7 +5,9 @@
 import { writeFileSync } from "node:fs";
 import { coverageForStack } from "../../app/coverage";
 import { coverageMarkdown, navigatorLayer } from "../../coverage/render";
-import { displayPath, requireOutputFolder, type Output } from "../output";
+import { resolve } from "node:path";
+import { shownPath } from "../../app/contentFolder";
+import { requireOutputFolder, type Output } from "../output";
 
 export interface CoverageOptions {
   content?: string;
@@ -27,7 +29,7 @@ export function runCoverage(options: CoverageOptions, out: Output, err: Output):
   if (options.layer) {
     writeFileSync(options.layer, `${JSON.stringify(navigatorLayer(coverage, label), null, 2)}\n`);
     // On stderr: stdout is the report, often redirected into a file or a comment.
-    err.write(`Wrote the ATT&CK Navigator layer to ${displayPath(options.layer) || options.layer}.\n`);
+    err.write(`Wrote the ATT&CK Navigator layer to ${shownPath(resolve(options.layer))}.\n`);
   }
   const text =
     options.format === "json" ? `${JSON.stringify({ formatVersion: 1, ...coverage }, null, 2)}\n` : coverageMarkdown(coverage, label);

@@ -24,10 +24,15 @@ export function runRetired(options: RetiredOptions, out: Output): number {
   } else if (retired.length === 0) {
     out.write("No retired detections (retired.yaml lists none).\n");
   } else {
-    for (const r of retired)
-      out.write(
-        `${r.id}  ${r.name ?? ""}${r.date ? `  retired ${r.date}` : ""}${r.stacks ? `  from stack(s) ${r.stacks.join(", ")}` : ""}\n    ${r.reason}\n`,
-      );
+    for (const r of retired) {
+      const details = [
+        r.name,
+        r.date ? `retired ${r.date}` : undefined,
+        r.ticket ? `ticket ${r.ticket}` : undefined,
+        r.stacks ? `from stack(s) ${r.stacks.join(", ")}` : undefined,
+      ].filter(Boolean);
+      out.write(`${[r.id, ...details].join("  ")}\n    ${r.reason}\n`);
+    }
   }
   return 0;
 }

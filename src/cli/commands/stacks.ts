@@ -14,6 +14,16 @@ export interface StacksOptions {
   projectDir?: string;
 }
 
+const REASONS_SHOWN = 3;
+
+/** "a, b, c and 12 more": the count says how many lines were cut. */
+function affectedBy(s: StackInfo): string {
+  const reasons = (s.reasons ?? []).filter((r) => !/^and \d+ more$/.test(r));
+  const total = s.reasonCount ?? reasons.length;
+  const shown = reasons.slice(0, REASONS_SHOWN).join(", ");
+  return total > REASONS_SHOWN ? `${shown} and ${total - REASONS_SHOWN} more (see --format json)` : shown;
+}
+
 export function runStacks(options: StacksOptions, out: Output, err: Output): number {
   let stacks: StackInfo[];
   try {
@@ -30,12 +40,7 @@ export function runStacks(options: StacksOptions, out: Output, err: Output): num
   if (stacks.length === 0) out.write("No stacks: create one with `pulumi stack init <name>` (it writes Pulumi.<name>.yaml).\n");
   for (const s of stacks) {
     const where = s.workspaceName ? `  workspace ${s.workspaceName} (resource group ${s.resourceGroupName ?? "?"})` : "";
-    const affected =
-      s.affected === undefined
-        ? ""
-        : s.affected
-          ? `  affected: ${s.reasons?.slice(0, 3).join(", ")}${(s.reasons?.length ?? 0) > 3 ? ", ..." : ""}`
-          : "  not affected";
+    const affected = s.affected === undefined ? "" : s.affected ? `  affected: ${affectedBy(s)}` : "  not affected";
     out.write(`${s.stack}${where}${affected}\n`);
   }
   return 0;
