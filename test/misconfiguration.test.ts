@@ -32,8 +32,10 @@ function emptyRepository(): { repo: string; content: string } {
 describe("nothing to check is a failure", () => {
   it("validate (also --strict), plan, coverage and summarize exit 1 with one line naming the folder", () => {
     const { repo, content } = emptyRepository();
-    // retired.yaml alone is not content: there is still nothing to check.
+    // retired.yaml and a tests file alone are not content: there is still nothing to deploy.
     writeFileSync(join(content, "retired.yaml"), "retired: []\n");
+    mkdirSync(join(content, "rules", "analytics"), { recursive: true });
+    writeFileSync(join(content, "rules", "analytics", "gone.tests.yaml"), "tests: []\n");
     for (const args of [["validate"], ["validate", "--strict"], ["plan"], ["coverage"], ["summarize", "--base", "main"]]) {
       const { code, stdout, stderr } = cli([...args, "--content", content], repo);
       expect(code, args.join(" ")).toBe(1);

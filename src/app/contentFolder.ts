@@ -5,6 +5,7 @@
  */
 import { statSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
+import { isTestsFile } from "../content/layout";
 import { RETIRED_FILE } from "../content/load";
 
 /** The content folder is missing, not a folder, or (without allowEmpty) holds no content. */
@@ -34,9 +35,12 @@ export function requireContentFolder(dir: string, source = "--content"): void {
   }
 }
 
-/** True when `files` (as loaded, relative to the content folder) hold a rule, hunting query, function or watchlist. */
+/**
+ * True when `files` (as loaded, relative to the content folder) hold a rule, hunting query,
+ * function or watchlist: retired.yaml and tests files alone deploy nothing.
+ */
 export function hasContent(files: readonly string[]): boolean {
-  return files.some((f) => f !== RETIRED_FILE);
+  return files.some((f) => f !== RETIRED_FILE && !isTestsFile(f));
 }
 
 /**

@@ -75,8 +75,8 @@ export async function runValidate(options: ValidateOptions, out: Output): Promis
   return validation.failed ? 1 : 0;
 }
 
-/** Files whose change can change the result: content YAML, function bodies, watchlist rows, table schemas. */
-const WATCHED_EXTENSIONS = new Set([".yaml", ".yml", ".kql", ".csv", ".json"]);
+/** Files whose change can change the result: content YAML, function bodies, watchlist rows, table schemas, test samples. */
+const WATCHED_EXTENSIONS = new Set([".yaml", ".yml", ".kql", ".csv", ".json", ".jsonl"]);
 
 /** Folders and files no check reads: hidden ones (.git, editor swap files), node_modules. */
 function outsideContent(root: string, path: string): boolean {
