@@ -13,6 +13,7 @@ import { countDiagnostics } from "../../diagnostics/diagnostic";
 import { formatCounts } from "../../diagnostics/format";
 import { warmUpAnalyzer } from "../../kql/analysisRunner";
 import type { RunnerStats } from "../../kql/analysisRunner";
+import { printable } from "../../util/printable";
 import type { ProgressReporter } from "../../util/progress";
 import { renderGithubAnnotations } from "../render/githubAnnotations";
 import { renderDiagnosticsByFile } from "../render/diagnosticsText";
@@ -91,8 +92,9 @@ function relevantFile(path: string): boolean {
 
 const SHOWN_NAMES = 3;
 
+/** File names come from the file system: shown through printable(), so a control character in one is never obeyed. */
 function changedLabel(files: readonly string[]): string {
-  const names = files.slice(0, SHOWN_NAMES).join(", ");
+  const names = files.slice(0, SHOWN_NAMES).map(printable).join(", ");
   return files.length > SHOWN_NAMES ? `${names} and ${files.length - SHOWN_NAMES} more` : names;
 }
 
