@@ -1,0 +1,268 @@
+/**
+ * Before anything runs, the whole bound tree (and the body of every function it calls) is
+ * checked against what the engine implements. Every unsupported operator, function,
+ * parameter or construct is reported by name and line, so a query never half-runs.
+ */
+import { toArray } from "../kql/kusto";
+import type { KCall, KEvaluate, KExpression, KNamedParameter, KSummarize, KSyntaxNode, KNode } from "./kusto/syntax";
+import type { Kinds } from "./kusto/kinds";
+import { SCALAR_FUNCTIONS } from "./functions/registry";
+import { AGGREGATE_NAMES, isAggregateCall } from "./aggregates/aggregates";
+import { SUPPORTED_PLUGINS } from "./eval/operators/plugins";
+import { JOIN_KINDS } from "./eval/operators/join";
+
+/** Syntax kinds the evaluator handles (by name; every other kind is reported). */
+const SUPPORTED_SYNTAX = new Set([
+  // structure
+  "QueryBlock",
+  "List",
+  "SeparatedElement",
+  "ExpressionList",
+  "ExpressionStatement",
+  "LetStatement",
+  "FunctionDeclaration",
+  "FunctionBody",
+  "FunctionParameters",
+  "FunctionParameter",
+  "DefaultValueDeclaration",
+  "NameAndTypeDeclaration",
+  "PrimitiveTypeExpression",
+  "SchemaTypeExpression",
+  "NameDeclaration",
+  "NameReference",
+  "TokenName",
+  "BracketedName",
+  "WildcardedName",
+  "BracketedWildcardedName",
+  "NamedParameter",
+  "TokenLiteralExpression",
+  "RowSchema",
+  "ExpressionCouple",
+  "OrderingClause",
+  "OrderingNullsClause",
+  "SummarizeByClause",
+  "JoinOnClause",
+  "ToTypeOfClause",
+  "MvExpandRowLimitClause",
+  "MvApplyRowLimitClause",
+  "CountAsIdentifierClause",
+  "ExternalDataWithClause",
+  "SkippedTokens",
+  "DirectiveBlock",
+  "Directive",
+  // literals and expressions
+  "BooleanLiteralExpression",
+  "IntLiteralExpression",
+  "LongLiteralExpression",
+  "RealLiteralExpression",
+  "DecimalLiteralExpression",
+  "DateTimeLiteralExpression",
+  "TimespanLiteralExpression",
+  "GuidLiteralExpression",
+  "StringLiteralExpression",
+  "NullLiteralExpression",
+  "CompoundStringLiteralExpression",
+  "TypeOfLiteralExpression",
+  "DynamicExpression",
+  "JsonObjectExpression",
+  "JsonPair",
+  "JsonArrayExpression",
+  "ParenthesizedExpression",
+  "PathExpression",
+  "ElementExpression",
+  "BracketedExpression",
+  "SimpleNamedExpression",
+  "FunctionCallExpression",
+  "ToScalarExpression",
+  "ToTableExpression",
+  "MaterializeExpression",
+  "PipeExpression",
+  "DataTableExpression",
+  "ExternalDataExpression",
+  "StarExpression",
+  "OrderedExpression",
+  "MvExpandExpression",
+  "MvApplyExpression",
+  "MvApplySubqueryExpression",
+  "UnaryPlusExpression",
+  "UnaryMinusExpression",
+  "AddExpression",
+  "SubtractExpression",
+  "MultiplyExpression",
+  "DivideExpression",
+  "ModuloExpression",
+  "LessThanExpression",
+  "LessThanOrEqualExpression",
+  "GreaterThanExpression",
+  "GreaterThanOrEqualExpression",
+  "EqualExpression",
+  "NotEqualExpression",
+  "AndExpression",
+  "OrExpression",
+  "InExpression",
+  "InCsExpression",
+  "NotInExpression",
+  "NotInCsExpression",
+  "BetweenExpression",
+  "NotBetweenExpression",
+  "EqualTildeExpression",
+  "BangTildeExpression",
+  "HasExpression",
+  "HasCsExpression",
+  "NotHasExpression",
+  "NotHasCsExpression",
+  "HasPrefixExpression",
+  "HasPrefixCsExpression",
+  "NotHasPrefixExpression",
+  "NotHasPrefixCsExpression",
+  "HasSuffixExpression",
+  "HasSuffixCsExpression",
+  "NotHasSuffixExpression",
+  "NotHasSuffixCsExpression",
+  "ContainsExpression",
+  "ContainsCsExpression",
+  "NotContainsExpression",
+  "NotContainsCsExpression",
+  "StartsWithExpression",
+  "StartsWithCsExpression",
+  "NotStartsWithExpression",
+  "NotStartsWithCsExpression",
+  "EndsWithExpression",
+  "EndsWithCsExpression",
+  "NotEndsWithExpression",
+  "NotEndsWithCsExpression",
+  "MatchesRegexExpression",
+  "HasAnyExpression",
+  "HasAllExpression",
+  // operators
+  "FilterOperator",
+  "ExtendOperator",
+  "ProjectOperator",
+  "ProjectAwayOperator",
+  "ProjectKeepOperator",
+  "ProjectRenameOperator",
+  "ProjectReorderOperator",
+  "SummarizeOperator",
+  "JoinOperator",
+  "LookupOperator",
+  "UnionOperator",
+  "MvExpandOperator",
+  "MvApplyOperator",
+  "ParseOperator",
+  "ParseWhereOperator",
+  "SortOperator",
+  "TakeOperator",
+  "TopOperator",
+  "DistinctOperator",
+  "CountOperator",
+  "InvokeOperator",
+  "EvaluateOperator",
+  "SerializeOperator",
+  "PrintOperator",
+  "AsOperator",
+  "RenderOperator",
+  "RenderWithClause",
+]);
+
+/** Allowed named parameters per operator (hint.* is always accepted and ignored). */
+const PARAMETERS: Record<string, Set<string>> = {
+  JoinOperator: new Set(["kind"]),
+  LookupOperator: new Set(["kind"]),
+  UnionOperator: new Set(["isfuzzy", "withsource", "kind"]),
+  MvExpandOperator: new Set(["bagexpansion", "with_itemindex", "kind"]),
+  MvApplyOperator: new Set(["bagexpansion", "with_itemindex", "kind"]),
+  ParseOperator: new Set(["kind", "flags"]),
+  ParseWhereOperator: new Set(["kind", "flags"]),
+};
+
+export interface Unsupported {
+  /** e.g. "`evaluate autocluster()`", "`make-series`", "`series_decompose()`" */
+  what: string;
+  node: KSyntaxNode;
+  /** The function whose body contains it, when not the query itself. */
+  inFunction?: string;
+}
+
+function keyword(node: KSyntaxNode): string {
+  const token = (node as KNode).GetFirstToken?.();
+  return token?.Text ?? node.toString().trim().split(/\s/)[0] ?? "";
+}
+
+export function findUnsupported(root: KSyntaxNode, kinds: Kinds, watchlistFunction: unknown): Unsupported[] {
+  const found: Unsupported[] = [];
+  const seen = new Set<string>();
+  const visitedBodies = new Set<KSyntaxNode>();
+  const report = (what: string, node: KSyntaxNode, inFunction: string | undefined) => {
+    // local functions are walked twice (declaration and expansion): the first report wins
+    if (seen.has(what)) return;
+    seen.add(what);
+    found.push({ what, node, ...(inFunction ? { inFunction } : {}) });
+  };
+
+  const walk = (tree: KSyntaxNode, inFunction: string | undefined) => {
+    const bodies: { body: KSyntaxNode; name: string }[] = [];
+    const visit = (n: KSyntaxNode) => {
+      if ((n as KNode).IsToken) return;
+      const name = kinds.syntaxName.get(n.Kind) ?? String(n.Kind);
+      if (!SUPPORTED_SYNTAX.has(name)) {
+        report(
+          name.endsWith("Operator") ? `\`${keyword(n)}\`` : `the syntax \`${n.toString().trim().slice(0, 60)}\` (${name})`,
+          n,
+          inFunction,
+        );
+        return;
+      }
+      if (name === "NamedParameter") {
+        const p = n as KNamedParameter;
+        const owner = kinds.syntaxName.get(n.Parent?.Parent?.Kind ?? -1) ?? "";
+        const pname = p.Name.SimpleName.toLowerCase();
+        const allowed = PARAMETERS[owner];
+        if (allowed && !pname.startsWith("hint.") && !allowed.has(pname))
+          report(`the \`${pname}\` parameter of \`${keyword(n.Parent!.Parent!)}\``, n, inFunction);
+        if ((owner === "JoinOperator" || owner === "LookupOperator") && pname === "kind") {
+          const value = p.Expression.toString().trim().toLowerCase();
+          if (!(JOIN_KINDS as readonly string[]).includes(value)) report(`\`join kind=${value}\``, n, inFunction);
+        }
+      }
+      if (name === "EvaluateOperator") {
+        const plugin = (n as KEvaluate).FunctionCall.Name.SimpleName;
+        if (!SUPPORTED_PLUGINS.has(plugin)) report(`\`evaluate ${plugin}()\``, n, inFunction);
+        return; // the plugin's arguments are checked by the plugin
+      }
+      if (name === "SummarizeOperator") {
+        for (const s of toArray((n as KSummarize).Aggregates)) {
+          let e: KExpression = s.Element;
+          if (e.Kind === kinds.syntax.SimpleNamedExpression) e = (e as KExpression & { Expression: KExpression }).Expression;
+          if (!isAggregateCall(e, kinds))
+            report(`expressions over aggregates in summarize (\`${s.Element.toString().trim().slice(0, 60)}\`)`, s.Element, inFunction);
+        }
+      }
+      if (name === "FunctionCallExpression") {
+        const call = n as KCall;
+        const body = call.GetCalledFunctionBody();
+        const fname = call.ReferencedSymbol?.Name ?? call.Name.SimpleName;
+        if (body) {
+          if (!visitedBodies.has(body)) {
+            visitedBodies.add(body);
+            bodies.push({ body, name: fname });
+          }
+        } else if (
+          call.ReferencedSymbol !== watchlistFunction &&
+          fname !== "table" &&
+          !SCALAR_FUNCTIONS.has(fname) &&
+          !AGGREGATE_NAMES.has(fname)
+        ) {
+          report(`\`${fname}()\``, n, inFunction);
+        }
+      }
+      for (let i = 0; i < n.ChildCount; i++) {
+        const child = (n as KNode).GetChild(i);
+        if (child && !(child as KNode).IsToken) visit(child);
+      }
+    };
+    visit(tree);
+    for (const { body, name } of bodies) walk(body, inFunction ?? name);
+  };
+  walk(root, undefined);
+  return found;
+}

@@ -1,0 +1,109 @@
+/**
+ * What evaluation carries around: the run (clock, data sources, caches), lexical scopes for
+ * `let` names and function parameters, and the compiled form of scalar expressions.
+ */
+import type { KExpression, KSymbol, KSyntaxNode } from "../kusto/syntax";
+import type { Kinds } from "../kusto/kinds";
+import type { Column, KqlType, Row, Table, Value } from "../values/types";
+
+/** A scalar expression compiled to a closure over the current row. */
+export interface Compiled {
+  readonly type: KqlType;
+  readonly fn: (row: Row) => Value;
+  /** True when the value does not depend on the row (literals, lets, toscalar ...). */
+  readonly rowFree: boolean;
+}
+
+/** Where the engine's tables, watchlists and external data come from during one run. */
+export interface DataSources {
+  /** A database table's rows (already limited to the run's time range), or undefined when unknown. */
+  table(name: string): Table | undefined;
+  /** `_GetWatchlist(alias)` rows, or undefined when the caller gave no such watchlist. */
+  watchlist(alias: string): Table | undefined;
+  /** Rows for an `externaldata` URI, as the caller supplied them (empty when absent). */
+  externalData(uri: string): readonly Record<string, unknown>[] | undefined;
+}
+
+export interface RunContext {
+  readonly kinds: Kinds;
+  /** now() and ago() in ticks since the Unix epoch, fixed for the whole run. */
+  readonly now: bigint;
+  readonly data: DataSources;
+  /** The symbol Kusto.Language binds `_GetWatchlist(...)` calls to. */
+  readonly watchlistFunction: KSymbol | undefined;
+  /** materialize() results, by expression node. */
+  readonly materialized: Map<KSyntaxNode, Table>;
+  /** Evaluates a tabular expression (injected to keep the scalar and tabular evaluators apart). */
+  readonly evaluateTable: (expr: KExpression, scope: Scope) => Table;
+  /** Reports result-schema disagreements with Kusto.Language instead of trusting its names. */
+  readonly strictSchemas: boolean;
+}
+
+export type Binding = { readonly kind: "table"; get(): Table } | { readonly kind: "scalar"; readonly value: Compiled };
+
+/**
+ * Lexical scope: `let` names are found by their symbol (Kusto.Language gives each declaration
+ * its own symbol object); a called function's parameters by name, because the binder gives
+ * each expansion fresh parameter symbols.
+ */
+export class Scope {
+  private readonly lets = new Map<KSymbol, Binding>();
+
+  constructor(
+    readonly parent: Scope | null,
+    private readonly params: ReadonlyMap<string, Binding> | null = null,
+    /** The table a subquery's leading operator applies to (mv-apply, partition). */
+    private readonly input: Table | null = null,
+  ) {}
+
+  implicitInput(): Table | null {
+    for (let s: Scope | null = this; s; s = s.parent) if (s.input) return s.input;
+    return null;
+  }
+
+  declare(symbol: KSymbol, binding: Binding): void {
+    this.lets.set(symbol, binding);
+  }
+
+  lookup(symbol: KSymbol): Binding | undefined {
+    for (let s: Scope | null = this; s; s = s.parent) {
+      const b = s.lets.get(symbol);
+      if (b) return b;
+    }
+    for (let s: Scope | null = this; s; s = s.parent) {
+      if (s.params) return s.params.get(symbol.Name);
+    }
+    return undefined;
+  }
+}
+
+/** The row shape scalar expressions are compiled against. */
+export interface RowShape {
+  readonly columns: readonly Column[];
+  readonly index: ReadonlyMap<string, number>;
+}
+
+export function rowShape(columns: readonly Column[]): RowShape {
+  const index = new Map<string, number>();
+  columns.forEach((c, i) => index.set(c.name, i));
+  return { columns, index };
+}
+
+export const NO_ROW: Row = [];
+
+/** Compile-time context of a scalar expression. */
+export interface ScalarContext {
+  readonly run: RunContext;
+  readonly scope: Scope;
+  readonly shape: RowShape;
+}
+
+/** An error in evaluation that points at the query text. */
+export class EvaluationError extends Error {
+  constructor(
+    message: string,
+    readonly node?: KSyntaxNode,
+  ) {
+    super(message);
+  }
+}

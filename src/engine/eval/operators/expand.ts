@@ -1,0 +1,94 @@
+/**
+ * mv-expand: every element of an array (or entry of a bag) becomes a row; several columns
+ * expand in parallel, padded with nulls. A null value gives one row, an empty array none.
+ */
+import { toArray } from "../../../kql/kusto";
+import type { KExpression, KMvExpand, KMvExpandItem, KSimpleNamed, KSyntaxNode } from "../../kusto/syntax";
+import { rowShape, type Compiled, type RunContext, type Scope } from "../context";
+import { compileScalar, typeOf } from "../scalar";
+import { conform } from "../schema";
+import { parameterValue } from "./join";
+import { convertValue } from "../../values/convert";
+import { isBag, newBag } from "../../values/dynamic";
+import type { Column, Dyn, KqlType, Row, Table, Value } from "../../values/types";
+
+interface Expansion {
+  target: number;
+  compiled: Compiled;
+  type: KqlType;
+}
+
+function elements(v: Dyn, bagAsArray: boolean): Dyn[] {
+  if (v === null) return [null];
+  if (Array.isArray(v)) return v;
+  if (isBag(v))
+    return Object.entries(v).map(([k, x]) => {
+      if (bagAsArray) return [k, x];
+      const one = newBag();
+      one[k] = x;
+      return one;
+    });
+  return [v];
+}
+
+/** Casts an element to the `to typeof()` type: values of another kind become null. */
+function castElement(v: Dyn, type: KqlType): Value {
+  if (type === "dynamic" || v === null) return v;
+  if (type === "string") return typeof v === "string" ? v : null;
+  if (type === "long" || type === "int" || type === "real" || type === "decimal")
+    return typeof v === "number" ? convertValue(v, "real", type) : null;
+  if (type === "bool") return typeof v === "boolean" ? v : null;
+  return typeof v === "string" ? convertValue(v, "string", type) : null;
+}
+
+/** `conformResult` is false when mv-apply expands one row for its subquery. */
+export function mvExpand(op: KMvExpand, input: Table, scope: Scope, run: RunContext, conformResult = true): Table {
+  const shape = rowShape(input.columns);
+  const columns: Column[] = input.columns.slice();
+  const index = new Map(columns.map((c, i) => [c.name, i]));
+  const bagAsArray = (parameterValue(op.Parameters, "bagexpansion") ?? parameterValue(op.Parameters, "kind")) === "array";
+  const indexColumn = parameterValue(op.Parameters, "with_itemindex");
+  const limit = op.RowLimitClause ? Number(compileScalar(op.RowLimitClause.RowLimit, { run, scope, shape }).fn([])) : Infinity;
+  const expansions: Expansion[] = toArray(op.Expressions).map((s) => {
+    const item = s.Element as KMvExpandItem;
+    let expr: KExpression = item.Expression;
+    let name: string;
+    if (expr.Kind === run.kinds.syntax.SimpleNamedExpression) {
+      name = (expr as KSimpleNamed).Name.SimpleName;
+      expr = (expr as KSimpleNamed).Expression;
+    } else name = (expr as KExpression & { SimpleName?: string }).SimpleName ?? expr.toString().trim();
+    const type = item.ToTypeOf ? typeOf(toArray(item.ToTypeOf.TypeOf.Types)[0]?.Element as KExpression) : "dynamic";
+    const compiled = compileScalar(expr, { run, scope, shape });
+    let target = index.get(name);
+    if (target === undefined) {
+      target = columns.length;
+      index.set(name, target);
+      columns.push({ name, type });
+    } else columns[target] = { name, type };
+    return { target, compiled, type };
+  });
+  if (indexColumn) columns.push({ name: indexColumn, type: "long" });
+  const width = columns.length;
+  const rows: Row[] = [];
+  for (const row of input.rows) {
+    const lists = expansions.map((e) =>
+      elements(
+        e.compiled.type === "dynamic" ? (e.compiled.fn(row) as Dyn) : (convertValue(e.compiled.fn(row), e.compiled.type, "dynamic") as Dyn),
+        bagAsArray,
+      ),
+    );
+    const n = Math.min(limit, Math.max(0, ...lists.map((l) => l.length)));
+    for (let i = 0; i < n; i++) {
+      const out = row.slice();
+      out.length = width;
+      expansions.forEach((e, j) => {
+        const list = lists[j]!;
+        out[e.target] = castElement(i < list.length ? list[i]! : null, e.type);
+      });
+      if (indexColumn) out[width - 1] = BigInt(i);
+      rows.push(out);
+    }
+  }
+  const table = { columns, rows };
+  return conformResult ? conform(op as KSyntaxNode, table, run, "mv-expand") : table;
+}

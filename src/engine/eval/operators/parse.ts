@@ -1,0 +1,86 @@
+/**
+ * parse / parse-where: the pattern (string literals, `*`, columns) becomes one RE2 regular
+ * expression, as Kusto documents it: `*` and columns match lazily, the last column takes the
+ * rest. kind=regex takes the literals as regex fragments; kind=relaxed keeps rows whose typed
+ * columns fail to convert (those columns become null). parse-where drops rows that do not match.
+ */
+import { toArray } from "../../../kql/kusto";
+import { RE2JS } from "re2js";
+import type { KExpression, KNameAndType, KNameDeclaration, KParse, KSyntaxNode } from "../../kusto/syntax";
+import { EvaluationError, rowShape, type RunContext, type Scope } from "../context";
+import { compileScalar } from "../scalar";
+import { conform } from "../schema";
+import { parameterValue } from "./join";
+import { argAs } from "../../functions/types";
+import { compileRegex } from "../../values/regex";
+import { constantToValue } from "../../kusto/constants";
+import { convertValue } from "../../values/convert";
+import { isKqlType, type Column, type KqlType, type Row, type Table, type Value } from "../../values/types";
+
+interface Capture {
+  name: string;
+  type: KqlType;
+}
+
+export function parse(op: KParse, input: Table, scope: Scope, run: RunContext, dropUnmatched: boolean): Table {
+  const k = run.kinds.syntax;
+  const kind = (parameterValue(op.Parameters, "kind") ?? "simple").toLowerCase();
+  const flags = parameterValue(op.Parameters, "flags") ?? "";
+  const patterns = toArray(op.Patterns) as KSyntaxNode[];
+  const captures: Capture[] = [];
+  let regex = "";
+  patterns.forEach((p, i) => {
+    const last = i === patterns.length - 1;
+    if (p.Kind === k.StringLiteralExpression || p.Kind === k.CompoundStringLiteralExpression) {
+      const text = constantToValue((p as KExpression).ConstantValue, "string") as string;
+      regex += kind === "regex" ? text : RE2JS.quote(text);
+    } else if (p.Kind === k.StarExpression) {
+      regex += last ? ".*" : ".*?";
+    } else if (p.Kind === k.NameAndTypeDeclaration || p.Kind === k.NameDeclaration) {
+      const decl = p.Kind === k.NameAndTypeDeclaration ? (p as KNameAndType) : undefined;
+      const name = decl ? decl.Name.SimpleName : (p as KNameDeclaration).SimpleName;
+      const typeName = decl ? decl.Type.ReferencedSymbol?.Name : "string";
+      const type: KqlType = typeName && isKqlType(typeName) ? typeName : "string";
+      captures.push({ name, type });
+      regex += last ? "(.*)" : "(.*?)";
+    } else throw new EvaluationError(`the local engine does not support this parse pattern element: ${p.toString().trim()}`, p);
+  });
+  const prefix = flags.includes("i") ? "(?i)" : "";
+  const re = compileRegex(`${prefix}${flags.includes("s") ? "(?s)" : ""}^${regex}`);
+  const source = argAs(compileScalar(op.Expression, { run, scope, shape: rowShape(input.columns) }), "string") as (row: Row) => string;
+
+  const columns: Column[] = input.columns.slice();
+  const index = new Map(columns.map((c, i) => [c.name, i]));
+  const targets = captures.map((c) => {
+    let at = index.get(c.name);
+    if (at === undefined) {
+      at = columns.length;
+      columns.push({ name: c.name, type: c.type });
+      index.set(c.name, at);
+    } else columns[at] = { name: c.name, type: c.type };
+    return at;
+  });
+  const empty = (c: Capture): Value => (c.type === "string" ? "" : null);
+  const rows: Row[] = [];
+  for (const row of input.rows) {
+    const out = row.slice();
+    out.length = columns.length;
+    const m = re.matcher(source(row));
+    let matched = m.lookingAt();
+    const values: Value[] = [];
+    if (matched) {
+      captures.forEach((c, j) => {
+        const text = m.group(j + 1) ?? "";
+        const v = c.type === "string" ? text : convertValue(text, "string", c.type);
+        if (v === null && c.type !== "string" && kind !== "relaxed") matched = false;
+        values.push(v);
+      });
+    }
+    if (!matched && dropUnmatched) continue;
+    captures.forEach((c, j) => {
+      out[targets[j]!] = matched ? values[j]! : kind === "relaxed" && values.length > 0 ? (values[j] ?? empty(c)) : empty(c);
+    });
+    rows.push(out);
+  }
+  return conform(op, { columns, rows }, run, "parse");
+}

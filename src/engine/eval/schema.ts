@@ -1,0 +1,41 @@
+/**
+ * Result schemas come from Kusto.Language: each operator computes its columns and values, then
+ * takes the binder's names and types for them (`count_`, `Column1`, `a1`, the `bin` column
+ * named after its column ...). A table whose schema the binder does not know (open tables,
+ * e.g. after bag_unpack) keeps the computed columns.
+ */
+import { toArray, type KTableSymbol } from "../../kql/kusto";
+import type { KExpression, KSyntaxNode } from "../kusto/syntax";
+import { EvaluationError, type RunContext } from "./context";
+import { convertValue } from "../values/convert";
+import { isKqlType, type Column, type Table } from "../values/types";
+
+export function binderColumns(node: KSyntaxNode, run: RunContext): Column[] | undefined {
+  const rt = (node as KExpression).ResultType;
+  if (!rt || rt.Kind !== run.kinds.symbol.Table) return undefined;
+  const table = rt as KTableSymbol;
+  if (table.IsOpen) return undefined;
+  return toArray(table.Columns).map((c) => ({ name: c.Name, type: isKqlType(c.Type.Name) ? c.Type.Name : "dynamic" }));
+}
+
+/** Renames (and if needed converts) a computed table to the binder's schema for this node. */
+export function conform(node: KSyntaxNode, table: Table, run: RunContext, what: string): Table {
+  const expected = binderColumns(node, run);
+  if (!expected) return table;
+  if (expected.length !== table.columns.length) {
+    if (run.strictSchemas)
+      throw new EvaluationError(
+        `internal error: ${what} produced ${table.columns.length} columns (${table.columns.map((c) => c.name).join(", ")}) where Kusto.Language expects ${expected.length} (${expected.map((c) => c.name).join(", ")})`,
+        node,
+      );
+    return table;
+  }
+  const converts = expected.map((c, i) => (c.type !== table.columns[i]!.type ? i : -1)).filter((i) => i >= 0);
+  if (converts.length === 0) return { columns: expected, rows: table.rows };
+  const rows = table.rows.map((r) => {
+    const out = r.slice();
+    for (const i of converts) out[i] = convertValue(r[i] ?? null, table.columns[i]!.type, expected[i]!.type);
+    return out;
+  });
+  return { columns: expected, rows };
+}

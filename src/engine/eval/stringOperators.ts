@@ -1,0 +1,82 @@
+/**
+ * The string comparison operators (==-like operators over text, has, contains, startswith,
+ * endswith, hasprefix, hassuffix, like, matches regex) with their `_cs` and negated forms.
+ * Operands that are not strings (dynamic values, numbers) are compared by their text.
+ */
+import type { Compiled } from "./context";
+import type { RowFn } from "../functions/types";
+import { argAs } from "../functions/types";
+import { containsText, endsWithText, equalsIgnoreCase, hasPrefixTerm, hasSuffixTerm, hasTerm, startsWithText } from "../values/text";
+import { compileRegex } from "../values/regex";
+import type { Row } from "../values/types";
+
+export const STRING_OPERATOR_KINDS = [
+  "EqualTildeExpression",
+  "BangTildeExpression",
+  "HasExpression",
+  "HasCsExpression",
+  "NotHasExpression",
+  "NotHasCsExpression",
+  "HasPrefixExpression",
+  "HasPrefixCsExpression",
+  "NotHasPrefixExpression",
+  "NotHasPrefixCsExpression",
+  "HasSuffixExpression",
+  "HasSuffixCsExpression",
+  "NotHasSuffixExpression",
+  "NotHasSuffixCsExpression",
+  "ContainsExpression",
+  "ContainsCsExpression",
+  "NotContainsExpression",
+  "NotContainsCsExpression",
+  "StartsWithExpression",
+  "StartsWithCsExpression",
+  "NotStartsWithExpression",
+  "NotStartsWithCsExpression",
+  "EndsWithExpression",
+  "EndsWithCsExpression",
+  "NotEndsWithExpression",
+  "NotEndsWithCsExpression",
+  "MatchesRegexExpression",
+] as const;
+export type StringOperatorKind = (typeof STRING_OPERATOR_KINDS)[number];
+
+type Test = (text: string, needle: string, caseSensitive: boolean) => boolean;
+
+const TESTS: Record<string, Test> = {
+  Has: hasTerm,
+  HasPrefix: hasPrefixTerm,
+  HasSuffix: hasSuffixTerm,
+  Contains: containsText,
+  StartsWith: startsWithText,
+  EndsWith: endsWithText,
+};
+
+/** `a <op> b` for the string operator kinds above. */
+export function stringPredicate(kind: StringOperatorKind, a: Compiled, b: Compiled): RowFn {
+  const left = argAs(a, "string") as (row: Row) => string;
+  const right = argAs(b, "string") as (row: Row) => string;
+  if (kind === "EqualTildeExpression" || kind === "BangTildeExpression") {
+    const negate = kind === "BangTildeExpression";
+    return (row) => equalsIgnoreCase(left(row), right(row)) !== negate;
+  }
+  if (kind === "MatchesRegexExpression") {
+    if (b.rowFree) {
+      const re = compileRegex(right([]));
+      return (row) => re.test(left(row));
+    }
+    return (row) => compileRegex(right(row)).test(left(row));
+  }
+  const negate = kind.startsWith("Not");
+  const caseSensitive = kind.endsWith("CsExpression");
+  const base = kind.replace(/^Not/, "").replace(/(Cs)?Expression$/, "");
+  const test = TESTS[base]!;
+  if (b.rowFree) {
+    const needle = caseSensitive ? right([]) : right([]).toLowerCase();
+    return (row) => test(left(row), needle, caseSensitive) !== negate;
+  }
+  return (row) => {
+    const n = right(row);
+    return test(left(row), caseSensitive ? n : n.toLowerCase(), caseSensitive) !== negate;
+  };
+}

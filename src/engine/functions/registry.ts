@@ -1,0 +1,21 @@
+/** Every built-in scalar function the engine implements, by the name Kusto.Language binds. */
+import { CONVERSION_FUNCTIONS } from "./conversion";
+import { DATETIME_FUNCTIONS } from "./datetime";
+import { DYNAMIC_FUNCTIONS } from "./dynamic";
+import { IP_FUNCTIONS } from "./ip";
+import { LOGIC_FUNCTIONS } from "./logic";
+import { MATH_FUNCTIONS } from "./math";
+import { STRING_FUNCTIONS } from "./strings";
+import type { ScalarFunction } from "./types";
+
+export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map(
+  Object.entries({
+    ...CONVERSION_FUNCTIONS,
+    ...LOGIC_FUNCTIONS,
+    ...STRING_FUNCTIONS,
+    ...MATH_FUNCTIONS,
+    ...DATETIME_FUNCTIONS,
+    ...DYNAMIC_FUNCTIONS,
+    ...IP_FUNCTIONS,
+  }),
+);

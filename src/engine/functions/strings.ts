@@ -1,0 +1,359 @@
+/**
+ * String functions. Regular expressions are RE2 (values/regex.ts); URLs are read with the
+ * WHATWG URL parser Node ships; hashes come from node:crypto.
+ */
+import { createHash } from "node:crypto";
+import { argAs, constantArg, fn1, fn3, stringArg, type FunctionTable, type RowFn, type ScalarFunction } from "./types";
+import { compileRegex, regexAllMatches, regexFirstMatch, regexReplace } from "../values/regex";
+import { convertValue, toStringValue } from "../values/convert";
+import { newBag } from "../values/dynamic";
+import type { Dyn, KqlType, Row } from "../values/types";
+import type { RE2JS } from "re2js";
+
+function codePointLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+}
+
+/** A regex argument: compiled once when constant, else per row. */
+function regexArg(c: { fn: RowFn; rowFree: boolean; type: KqlType }): (row: Row) => RE2JS {
+  const text = stringArg(c);
+  if (c.rowFree) {
+    const re = compileRegex(text([]));
+    return () => re;
+  }
+  return (row) => compileRegex(text(row));
+}
+
+const strcat: ScalarFunction = {
+  build(args) {
+    const fs = args.map(stringArg);
+    if (fs.length === 2) {
+      const [a, b] = fs as [(r: Row) => string, (r: Row) => string];
+      return (row) => a(row) + b(row);
+    }
+    return (row) => {
+      let s = "";
+      for (const f of fs) s += f(row);
+      return s;
+    };
+  },
+};
+
+const strcatDelim: ScalarFunction = {
+  build([delim, ...args]) {
+    const fd = stringArg(delim!);
+    const fs = args.map(stringArg);
+    return (row) => fs.map((f) => f(row)).join(fd(row));
+  },
+};
+
+function substring(s: string, start: number, length?: number): string {
+  const from = Math.max(0, start);
+  if (from >= s.length) return "";
+  return length === undefined ? s.slice(from) : s.slice(from, from + Math.max(0, length));
+}
+
+const substringFn: ScalarFunction = {
+  build([src, start, len]) {
+    const fs = stringArg(src!);
+    const fst = argAs(start!, "long");
+    const fl = len ? argAs(len, "long") : undefined;
+    return (row) => {
+      const st = fst(row) as bigint | null;
+      if (st === null) return null;
+      if (!fl) return substring(fs(row), Number(st));
+      const l = fl(row) as bigint | null;
+      return l === null ? null : substring(fs(row), Number(st), Number(l));
+    };
+  },
+};
+
+const indexof: ScalarFunction = {
+  build([src, lookup, start, length, occurrence]) {
+    const fs = stringArg(src!);
+    const fl = stringArg(lookup!);
+    const fst = start ? argAs(start, "long") : () => 0n;
+    const flen = length ? argAs(length, "long") : () => -1n;
+    const focc = occurrence ? argAs(occurrence, "long") : () => 1n;
+    return (row) => {
+      const s = fs(row);
+      const l = fl(row);
+      let from = Number((fst(row) as bigint | null) ?? 0n);
+      const len = Number((flen(row) as bigint | null) ?? -1n);
+      const occ = Number((focc(row) as bigint | null) ?? 1n);
+      if (from < 0) from = Math.max(0, s.length + from);
+      if (from > s.length) return null;
+      const end = len < 0 ? s.length : Math.min(s.length, from + len);
+      let at = from - 1;
+      for (let k = 0; k < occ; k++) {
+        at = s.indexOf(l, at + 1);
+        if (at < 0 || at + l.length > end) return -1n;
+      }
+      return BigInt(at);
+    };
+  },
+};
+
+const split: ScalarFunction = {
+  build([src, delim, index]) {
+    const fs = stringArg(src!);
+    const fd = stringArg(delim!);
+    const fi = index ? argAs(index, "long") : undefined;
+    return (row) => {
+      const parts: Dyn[] = fs(row).split(fd(row));
+      if (!fi) return parts;
+      const i = fi(row) as bigint | null;
+      if (i === null) return null;
+      const n = Number(i);
+      const at = n < 0 ? parts.length + n : n;
+      return at >= 0 && at < parts.length ? [parts[at]!] : [];
+    };
+  },
+};
+
+function trimWith(re: RE2JS, s: string, leading: boolean, trailing: boolean): string {
+  let out = s;
+  if (leading) {
+    for (;;) {
+      const m = re.matcher(out);
+      if (!m.lookingAt() || m.end() === 0) break;
+      out = out.slice(m.end());
+    }
+  }
+  if (trailing) {
+    // the longest suffix that the pattern matches exactly
+    let cut = out.length;
+    for (let i = 0; i < out.length; i++) {
+      if (re.matcher(out.slice(i)).matches()) {
+        cut = i;
+        break;
+      }
+    }
+    out = out.slice(0, cut);
+  }
+  return out;
+}
+
+function trimFn(leading: boolean, trailing: boolean): ScalarFunction {
+  return {
+    build([pattern, src]) {
+      const fr = regexArg(pattern!);
+      const fs = stringArg(src!);
+      return (row) => trimWith(fr(row), fs(row), leading, trailing);
+    },
+  };
+}
+
+const extract: ScalarFunction = {
+  build([pattern, group, src], site) {
+    const fr = regexArg(pattern!);
+    const fg = argAs(group!, "long");
+    const fs = stringArg(src!);
+    const type = site.resultType;
+    return (row) => {
+      const g = fg(row) as bigint | null;
+      if (g === null) return null;
+      const m = regexFirstMatch(fr(row), fs(row));
+      const text = m ? m[Number(g)] : undefined;
+      if (text === undefined || text === null) return type === "string" ? "" : null;
+      return type === "string" ? text : convertValue(text, "string", type);
+    };
+  },
+};
+
+const extractAll: ScalarFunction = {
+  build(args) {
+    const [pattern, second, third] = args;
+    const fr = regexArg(pattern!);
+    const groupsArg = third ? second : undefined;
+    const fs = stringArg((third ?? second)!);
+    const fgroups = groupsArg ? groupsArg.fn : undefined;
+    return (row) => {
+      const re = fr(row);
+      const matches = regexAllMatches(re, fs(row));
+      if (matches.length === 0) return null;
+      const wanted = fgroups ? (fgroups(row) as Dyn) : null;
+      const groupIndexes = Array.isArray(wanted) ? wanted.map((x) => Number(x)) : null;
+      const count = re.groupCount();
+      return matches.map((m) => {
+        if (groupIndexes) return groupIndexes.map((i) => m[i] ?? "") as Dyn;
+        if (count <= 1) return (m[count] ?? "") as Dyn;
+        return m.slice(1).map((x) => x ?? "") as Dyn;
+      });
+    };
+  },
+};
+
+const replaceRegex: ScalarFunction = {
+  build([src, pattern, rewrite]) {
+    const fs = stringArg(src!);
+    const fr = regexArg(pattern!);
+    const fw = stringArg(rewrite!);
+    return (row) => regexReplace(fr(row), fs(row), fw(row));
+  },
+};
+
+/** Legacy replace(regex, rewrite, text). */
+const replaceLegacy: ScalarFunction = {
+  build([pattern, rewrite, src]) {
+    const fs = stringArg(src!);
+    const fr = regexArg(pattern!);
+    const fw = stringArg(rewrite!);
+    return (row) => regexReplace(fr(row), fs(row), fw(row));
+  },
+};
+
+const countof: ScalarFunction = {
+  build([src, search, kind]) {
+    const fs = stringArg(src!);
+    const fsearch = stringArg(search!);
+    const isRegex = kind ? constantArg(kind) === "regex" : false;
+    return (row) => {
+      const s = fs(row);
+      const needle = fsearch(row);
+      if (isRegex) return BigInt(regexAllMatches(compileRegex(needle), s).length);
+      if (needle === "") return 0n;
+      let n = 0;
+      for (let at = s.indexOf(needle); at >= 0; at = s.indexOf(needle, at + 1)) n++;
+      return BigInt(n);
+    };
+  },
+};
+
+function base64Bytes(s: string): Buffer | null {
+  const t = s.trim();
+  if (t === "") return Buffer.alloc(0);
+  const buf = Buffer.from(t, "base64");
+  return buf.length === 0 ? null : buf;
+}
+
+function parseUrl(text: string): Dyn {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return newBag();
+  }
+  const query = newBag();
+  for (const [k, v] of url.searchParams) query[k] = v;
+  const bag = newBag();
+  bag["Scheme"] = url.protocol.replace(/:$/, "");
+  bag["Host"] = url.hostname;
+  bag["Port"] = url.port;
+  bag["Path"] = url.pathname;
+  bag["Username"] = decodeURIComponent(url.username);
+  bag["Password"] = decodeURIComponent(url.password);
+  bag["Query Parameters"] = query;
+  bag["Fragment"] = url.hash.replace(/^#/, "");
+  return bag;
+}
+
+function parseUrlQuery(text: string): Dyn {
+  const query = newBag();
+  for (const [k, v] of new URLSearchParams(text.startsWith("?") ? text.slice(1) : text)) query[k] = v;
+  const bag = newBag();
+  bag["Query Parameters"] = query;
+  return bag;
+}
+
+function hash(algorithm: string): ScalarFunction {
+  return fn1("string", (s) => createHash(algorithm).update(s as string, "utf8").digest("hex"));
+}
+
+export const STRING_FUNCTIONS: FunctionTable = {
+  strcat,
+  strcat_delim: strcatDelim,
+  strlen: fn1("string", (s) => BigInt(codePointLength(s as string))),
+  tolower: fn1("string", (s) => (s as string).toLowerCase()),
+  toupper: fn1("string", (s) => (s as string).toUpperCase()),
+  substring: substringFn,
+  indexof,
+  split,
+  trim: trimFn(true, true),
+  trim_start: trimFn(true, false),
+  trim_end: trimFn(false, true),
+  extract,
+  extract_all: extractAll,
+  replace_regex: replaceRegex,
+  replace: replaceLegacy,
+  replace_string: fn3("string", "string", "string", (s, a, b) => (a === "" ? s : (s as string).split(a as string).join(b as string))),
+  countof,
+  reverse: fn1("string", (s) => [...(s as string)].reverse().join("")),
+  strrep: {
+    build([v, n, d]) {
+      const fv = stringArg(v!);
+      const fn = argAs(n!, "long");
+      const fd = d ? stringArg(d) : () => "";
+      return (row) => {
+        const times = fn(row) as bigint | null;
+        if (times === null) return null;
+        return Array.from({ length: Math.max(0, Math.min(Number(times), 1024)) }, () => fv(row)).join(fd(row));
+      };
+    },
+  },
+  translate: fn3("string", "string", "string", (from, to, s) => {
+    const f = [...(from as string)];
+    const t = [...(to as string)];
+    return [...(s as string)]
+      .map((ch) => {
+        const i = f.indexOf(ch);
+        if (i < 0) return ch;
+        return t.length === 0 ? "" : (t[Math.min(i, t.length - 1)] ?? "");
+      })
+      .join("");
+  }),
+  strcat_array: {
+    build([arr, delim]) {
+      const fa = argAs(arr!, "dynamic");
+      const fd = stringArg(delim!);
+      return (row) => {
+        const a = fa(row);
+        return Array.isArray(a) ? a.map((x) => toStringValue(x, "dynamic")).join(fd(row)) : "";
+      };
+    },
+  },
+  base64_decode_tostring: fn1("string", (s) => base64Bytes(s as string)?.toString("utf8") ?? ""),
+  base64_encode_tostring: fn1("string", (s) => Buffer.from(s as string, "utf8").toString("base64")),
+  base64_encodestring: fn1("string", (s) => Buffer.from(s as string, "utf8").toString("base64")),
+  base64_decodestring: fn1("string", (s) => base64Bytes(s as string)?.toString("utf8") ?? ""),
+  base64_decode_toarray: fn1("string", (s) => {
+    const b = base64Bytes(s as string);
+    return b ? [...b] : null;
+  }),
+  url_decode: fn1("string", (s) => {
+    try {
+      return decodeURIComponent((s as string).replace(/\+/g, " "));
+    } catch {
+      return null;
+    }
+  }),
+  url_encode: fn1("string", (s) => encodeURIComponent(s as string)),
+  url_encode_component: fn1("string", (s) => encodeURIComponent(s as string)),
+  parse_url: fn1("string", (s) => parseUrl(s as string)),
+  parse_urlquery: fn1("string", (s) => parseUrlQuery(s as string)),
+  hash_md5: hash("md5"),
+  hash_sha1: hash("sha1"),
+  hash_sha256: hash("sha256"),
+  isascii: fn1("string", (s) => /^[\x00-\x7f]*$/.test(s as string)),
+  isutf8: fn1("string", () => true),
+  make_string: {
+    build(args) {
+      const fs = args.map((a) => argAs(a, "dynamic"));
+      return (row) => {
+        let out = "";
+        for (const f of fs) {
+          const v = f(row);
+          const codes = Array.isArray(v) ? v : [v];
+          for (const c of codes) if (typeof c === "number") out += String.fromCodePoint(c);
+        }
+        return out;
+      };
+    },
+  },
+  unicode_codepoints_from_string: fn1("string", (s) => [...(s as string)].map((c) => c.codePointAt(0)!)),
+};

@@ -1,0 +1,22 @@
+/**
+ * The local KQL engine: runs a query over in-memory tables with Kusto.Language's parser and
+ * binder and the evaluator in this folder. See docs/engine.md.
+ */
+export { KqlEngine, runQuery, position } from "./engine";
+export type {
+  CheckResult,
+  EngineSchema,
+  PreparedQuery,
+  Problem,
+  QueryResult,
+  RunInput,
+  RunQueryOptions,
+  TableData,
+  WatchlistSchema,
+} from "./engine";
+export type { WatchlistData, TimeRange } from "./sentinel";
+export { rowsFromObjects, valueFromJson, InputError } from "./io/input";
+export { tableToJson, valueToJson } from "./io/output";
+export type { JsonTable, JsonValue } from "./io/output";
+export type { Column, KqlType, Row, Table, Value, Dyn } from "./values/types";
+export { KQL_TYPES } from "./values/types";
