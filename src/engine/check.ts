@@ -4,10 +4,10 @@
  * parameter or construct is reported by name and line, so a query never half-runs.
  */
 import { toArray } from "../kql/kusto";
-import type { KCall, KEvaluate, KExpression, KNamedParameter, KSummarize, KSyntaxNode, KNode } from "./kusto/syntax";
+import type { KCall, KEvaluate, KNamedParameter, KSyntaxNode, KNode } from "./kusto/syntax";
 import type { Kinds } from "./kusto/kinds";
 import { SCALAR_FUNCTIONS } from "./functions/registry";
-import { AGGREGATE_NAMES, isAggregateCall } from "./aggregates/aggregates";
+import { AGGREGATE_NAMES } from "./aggregates/aggregates";
 import { SUPPORTED_PLUGINS } from "./eval/operators/plugins";
 import { JOIN_KINDS } from "./eval/operators/join";
 
@@ -162,6 +162,18 @@ const SUPPORTED_SYNTAX = new Set([
   "AsOperator",
   "RenderOperator",
   "RenderWithClause",
+  "CompoundNamedExpression",
+  "RenameList",
+  "MakeSeriesOperator",
+  "MakeSeriesExpression",
+  "MakeSeriesOnClause",
+  "MakeSeriesInRangeClause",
+  "MakeSeriesFromToStepClause",
+  "MakeSeriesFromClause",
+  "MakeSeriesToClause",
+  "MakeSeriesStepClause",
+  "MakeSeriesByClause",
+  "DefaultExpressionClause",
 ]);
 
 /** Allowed named parameters per operator (hint.* is always accepted and ignored). */
@@ -173,6 +185,7 @@ const PARAMETERS: Record<string, Set<string>> = {
   MvApplyOperator: new Set(["bagexpansion", "with_itemindex", "kind"]),
   ParseOperator: new Set(["kind", "flags"]),
   ParseWhereOperator: new Set(["kind", "flags"]),
+  MakeSeriesOperator: new Set(["kind"]),
 };
 
 export interface Unsupported {
@@ -181,6 +194,16 @@ export interface Unsupported {
   node: KSyntaxNode;
   /** The function whose body contains it, when not the query itself. */
   inFunction?: string;
+}
+
+function insideFuzzyUnion(n: KSyntaxNode, kinds: Kinds): boolean {
+  for (let p = n.Parent; p; p = p.Parent)
+    if (p.Kind === kinds.syntax.UnionOperator) {
+      const params = toArray((p as KSyntaxNode & { Parameters: import("./kusto/syntax").KSyntaxList<KNamedParameter> }).Parameters);
+      if (params.some((x) => x.Name.SimpleName.toLowerCase() === "isfuzzy" && x.Expression.toString().trim().toLowerCase() === "true"))
+        return true;
+    }
+  return false;
 }
 
 function keyword(node: KSyntaxNode): string {
@@ -229,14 +252,6 @@ export function findUnsupported(root: KSyntaxNode, kinds: Kinds, watchlistFuncti
         if (!SUPPORTED_PLUGINS.has(plugin)) report(`\`evaluate ${plugin}()\``, n, inFunction);
         return; // the plugin's arguments are checked by the plugin
       }
-      if (name === "SummarizeOperator") {
-        for (const s of toArray((n as KSummarize).Aggregates)) {
-          let e: KExpression = s.Element;
-          if (e.Kind === kinds.syntax.SimpleNamedExpression) e = (e as KExpression & { Expression: KExpression }).Expression;
-          if (!isAggregateCall(e, kinds))
-            report(`expressions over aggregates in summarize (\`${s.Element.toString().trim().slice(0, 60)}\`)`, s.Element, inFunction);
-        }
-      }
       if (name === "FunctionCallExpression") {
         const call = n as KCall;
         const body = call.GetCalledFunctionBody();
@@ -246,6 +261,8 @@ export function findUnsupported(root: KSyntaxNode, kinds: Kinds, watchlistFuncti
             visitedBodies.add(body);
             bodies.push({ body, name: fname });
           }
+        } else if (!call.ReferencedSymbol && insideFuzzyUnion(n, kinds)) {
+          // union isfuzzy=true skips what it cannot resolve, at run time too
         } else if (
           call.ReferencedSymbol !== watchlistFunction &&
           fname !== "table" &&

@@ -18,7 +18,7 @@ import { evaluateTable } from "./eval/tabular";
 import { InputError, rowsFromObjects } from "./io/input";
 import { limitToTimeRange, watchlistCsvColumns, watchlistTable, type TimeRange, type WatchlistData } from "./sentinel";
 import { datetimeFromMs, parseDatetime } from "./values/datetime";
-import { isKqlType, type Column, type Row, type Table } from "./values/types";
+import { kqlTypeNamed, type Column, type Row, type Table } from "./values/types";
 
 export interface Problem {
   /** bind: Kusto.Language's diagnostics; unsupported: a feature the engine lacks; input: bad data; runtime: evaluation failed */
@@ -113,8 +113,9 @@ export class KqlEngine {
     for (const t of schema.tables)
       this.tableColumns.set(
         t.name,
-        t.columns.map(([name, type]) => {
-          if (!isKqlType(type)) throw new InputError(`table ${t.name}, column ${name}: unknown type '${type}'`);
+        t.columns.map(([name, typeName]) => {
+          const type = kqlTypeNamed(typeName);
+          if (!type) throw new InputError(`table ${t.name}, column ${name}: unknown type '${typeName}'`);
           return { name, type };
         }),
       );
@@ -131,8 +132,11 @@ export class KqlEngine {
     const K = loadKusto();
     const code = K.KustoCode.ParseAndAnalyze(text, this.built.globals);
     const problems: Problem[] = [];
+    const dynamicJsonArgs = this.dynamicArgumentsOfParseJson(code);
     for (const d of toArray(code.GetDiagnostics())) {
       if (d.Severity !== "Error") continue;
+      // Kusto.Language wants a string in todynamic()/parse_json(); the service (and this engine) take dynamic as is
+      if (d.Code === "KS107" && dynamicJsonArgs.has(d.Start)) continue;
       problems.push({ kind: "bind", code: d.Code, message: d.Message, ...position(text, d.HasLocation ? d.Start : 0) });
     }
     // errors inside the project's functions surface at their call sites
@@ -147,6 +151,9 @@ export class KqlEngine {
             ...position(text, n.TextStart),
           });
     });
+    const statements = toArray((code.Syntax as KQueryBlock).Statements).map((st) => st.Element);
+    if (problems.length === 0 && !statements.some((st) => st.Kind === this.kinds.syntax.ExpressionStatement))
+      problems.push({ kind: "bind", message: "the query has no tabular expression to run (only let statements?)", line: 1, column: 1 });
     if (problems.length > 0) return { ok: false, problems };
     for (const u of findUnsupported(code.Syntax, this.kinds, this.built.watchlistFunction)) {
       const where = position(text, u.inFunction ? 0 : u.node.TextStart);
@@ -159,6 +166,19 @@ export class KqlEngine {
       });
     }
     return problems.length > 0 ? { ok: false, problems } : { ok: true, query: { text, code } };
+  }
+
+  /** Offsets of arguments of todynamic()/parse_json() calls that are already dynamic. */
+  private dynamicArgumentsOfParseJson(code: KKustoCode): Set<number> {
+    const offsets = new Set<number>();
+    loadKusto().Syntax.SyntaxElement.WalkNodes(code.Syntax, (n: KSyntaxNode) => {
+      if (n.Kind !== this.kinds.syntax.FunctionCallExpression) return;
+      const call = n as KCall;
+      if (!["todynamic", "parse_json", "parsejson", "toobject"].includes(call.Name.SimpleName)) return;
+      const arg = toArray(call.ArgumentList.Expressions)[0]?.Element;
+      if (arg?.ResultType?.Name === "dynamic") offsets.add(arg.TextStart);
+    });
+    return offsets;
   }
 
   /** Checks (unless given a prepared query) and evaluates the query over the input. */

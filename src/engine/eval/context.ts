@@ -96,6 +96,8 @@ export interface ScalarContext {
   readonly run: RunContext;
   readonly scope: Scope;
   readonly shape: RowShape;
+  /** Nodes already computed elsewhere (aggregate calls inside a summarize expression). */
+  readonly overrides?: ReadonlyMap<KSyntaxNode, Compiled>;
 }
 
 /** An error in evaluation that points at the query text. */

@@ -18,6 +18,7 @@ import type {
   KInvoke,
   KJoin,
   KLookup,
+  KMakeSeries,
   KMvApply,
   KMvExpand,
   KParse,
@@ -40,6 +41,7 @@ import { mvExpand } from "./operators/expand";
 import { sort, take, top, distinct, countRows } from "./operators/rows";
 import { parse } from "./operators/parse";
 import { evaluatePlugin } from "./operators/plugins";
+import { makeSeries } from "./operators/makeSeries";
 import { rowsFromObjects } from "../io/input";
 import { argAs } from "../functions/types";
 import type { Column, Row, Table } from "../values/types";
@@ -90,6 +92,14 @@ function tableReference(e: KExpression, scope: Scope, run: RunContext): Table {
   if (sym) {
     const b = scope.lookup(sym);
     if (b?.kind === "table") return b.get();
+    // a function without parameters may be called by its bare name
+    const body = e.GetCalledFunctionBody();
+    if (body) {
+      const inner = new Scope(scope, new Map());
+      const { statements, expression } = bodyParts(body, run);
+      declareLets(statements, inner, run);
+      return evaluateTable(expression, inner, run);
+    }
   }
   throw new EvaluationError(`'${name}' does not name a table here`, e);
 }
@@ -240,6 +250,8 @@ export function applyOperator(op: KExpression, input: Table | undefined, scope: 
       return tabularCall((op as KInvoke).Function as KCall, scope, run, input);
     case k.EvaluateOperator:
       return evaluatePlugin(op as KEvaluate, input, scope, run);
+    case k.MakeSeriesOperator:
+      return makeSeries(op as KMakeSeries, input, scope, run);
     case k.SerializeOperator: {
       const exprs = toArray((op as KExpressionsOperator).Expressions);
       return exprs.length === 0 ? input : extend(op as KExpressionsOperator, input, scope, run);

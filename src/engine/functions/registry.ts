@@ -6,6 +6,9 @@ import { IP_FUNCTIONS } from "./ip";
 import { LOGIC_FUNCTIONS } from "./logic";
 import { MATH_FUNCTIONS } from "./math";
 import { STRING_FUNCTIONS } from "./strings";
+import { WINDOW_FUNCTIONS } from "./window";
+import { XML_FUNCTIONS } from "./xml";
+import { SERIES_FUNCTIONS } from "./series";
 import type { ScalarFunction } from "./types";
 
 export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map(
@@ -17,5 +20,8 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map(
     ...DATETIME_FUNCTIONS,
     ...DYNAMIC_FUNCTIONS,
     ...IP_FUNCTIONS,
+    ...WINDOW_FUNCTIONS,
+    ...XML_FUNCTIONS,
+    ...SERIES_FUNCTIONS,
   }),
 );

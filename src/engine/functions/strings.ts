@@ -307,6 +307,16 @@ export const STRING_FUNCTIONS: FunctionTable = {
       })
       .join("");
   }),
+  array_strcat: {
+    build([arr, delim]) {
+      const fa = argAs(arr!, "dynamic");
+      const fd = stringArg(delim!);
+      return (row) => {
+        const a = fa(row);
+        return Array.isArray(a) ? a.map((x) => toStringValue(x, "dynamic")).join(fd(row)) : "";
+      };
+    },
+  },
   strcat_array: {
     build([arr, delim]) {
       const fa = argAs(arr!, "dynamic");

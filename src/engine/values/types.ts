@@ -23,6 +23,21 @@ export function isKqlType(name: string): name is KqlType {
   return (KQL_TYPES as readonly string[]).includes(name);
 }
 
+const TYPE_ALIASES: Readonly<Record<string, KqlType>> = {
+  double: "real",
+  boolean: "bool",
+  date: "datetime",
+  time: "timespan",
+  uuid: "guid",
+  uniqueid: "guid",
+};
+
+/** A KQL type name or one of its documented aliases (double, boolean, date, time, uuid), as the canonical name. */
+export function kqlTypeNamed(name: string): KqlType | undefined {
+  const lower = name.trim().toLowerCase();
+  return isKqlType(lower) ? lower : TYPE_ALIASES[lower];
+}
+
 /**
  * A dynamic value: JSON's values. Numbers inside dynamic are JS numbers (integers beyond 2^53
  * lose precision, as with JSON.parse); datetimes, timespans and guids put into a dynamic value

@@ -8,6 +8,8 @@ import { rowShape, type Compiled, type RunContext, type Scope } from "../context
 import { compileScalar, typeOf } from "../scalar";
 import { conform } from "../schema";
 import { parameterValue } from "./join";
+import { nextColumnName } from "./project";
+import { expressionResultName } from "../../kusto/language";
 import { convertValue } from "../../values/convert";
 import { isBag, newBag } from "../../values/dynamic";
 import type { Column, Dyn, KqlType, Row, Table, Value } from "../../values/types";
@@ -56,7 +58,7 @@ export function mvExpand(op: KMvExpand, input: Table, scope: Scope, run: RunCont
     if (expr.Kind === run.kinds.syntax.SimpleNamedExpression) {
       name = (expr as KSimpleNamed).Name.SimpleName;
       expr = (expr as KSimpleNamed).Expression;
-    } else name = (expr as KExpression & { SimpleName?: string }).SimpleName ?? expr.toString().trim();
+    } else name = expressionResultName(expr) ?? nextColumnName(index);
     const type = item.ToTypeOf ? typeOf(toArray(item.ToTypeOf.TypeOf.Types)[0]?.Element as KExpression) : "dynamic";
     const compiled = compileScalar(expr, { run, scope, shape });
     let target = index.get(name);

@@ -1,12 +1,13 @@
 /** where, extend, project and the project-* family. */
 import { toArray } from "../../../kql/kusto";
 import type { KCompoundNamed, KExpression, KExpressionsOperator, KFilter, KSimpleNamed, KSyntaxNode } from "../../kusto/syntax";
-import { rowShape, EvaluationError, type Compiled, type RunContext, type Scope } from "../context";
+import { rowShape, type Compiled, type RunContext, type Scope } from "../context";
 import { compileScalar } from "../scalar";
 import { conform } from "../schema";
 import { expressionResultName } from "../../kusto/language";
 import { compileRegex } from "../../values/regex";
-import type { Column, Row, Table } from "../../values/types";
+import { isKqlType, type Column, type KqlType, type Row, type Table, type Value } from "../../values/types";
+import type { BridgeList, KColumnSymbol } from "../../../kql/kusto";
 
 export function filter(op: KFilter, input: Table, scope: Scope, run: RunContext): Table {
   const c = compileScalar(op.Condition, { run, scope, shape: rowShape(input.columns) });
@@ -20,6 +21,34 @@ interface Assignment {
   /** undefined: the binder names it (unnamed expressions) */
   name: string | undefined;
   compiled: Compiled;
+}
+
+/**
+ * `(a, b) = f(...)` and unnamed calls of functions that return several columns: one column per
+ * member of the tuple, the call evaluated once per row.
+ */
+function tupleAssignments(e: KExpression, names: string[], compiled: Compiled, run: RunContext): Assignment[] {
+  const members = toArray((e.ResultType as (KExpression["ResultType"] & { Columns?: BridgeList<KColumnSymbol> }) | null)?.Columns);
+  let lastRow: Row | undefined;
+  let lastValue: Value = null;
+  const whole = (row: Row): Value => {
+    if (row !== lastRow) {
+      lastRow = row;
+      lastValue = compiled.fn(row);
+    }
+    return lastValue;
+  };
+  const count = Math.max(members.length, names.length);
+  return Array.from({ length: count }, (_, j) => {
+    const typeName = members[j]?.Type.Name;
+    const type: KqlType = typeName && isKqlType(typeName) ? typeName : "dynamic";
+    const pick = (row: Row): Value => {
+      const v = whole(row);
+      return Array.isArray(v) ? ((v as Value[])[j] ?? null) : null;
+    };
+    return { name: names[j] ?? members[j]?.Name, compiled: { type, fn: pick, rowFree: false } };
+  });
+  void run;
 }
 
 function items(op: KExpressionsOperator): KExpression[] {
@@ -49,10 +78,11 @@ function assignments(exprs: readonly KExpression[], input: Table, scope: Scope, 
       return [{ name: named.Name.SimpleName, compiled: compileScalar(named.Expression, { run, scope, shape }) }];
     }
     if (e.Kind === k.CompoundNamedExpression) {
-      // (a, b) = pack_array-like tuple results are not produced by scalar functions we support
       const compound = e as KCompoundNamed;
-      throw new EvaluationError(`the local engine does not support the assignment ${compound.toString().trim()}`, e);
+      const names = toArray(compound.Names.Names).map((n) => n.Element.SimpleName);
+      return tupleAssignments(compound.Expression, names, compileScalar(compound.Expression, { run, scope, shape }), run);
     }
+    if (e.ResultType?.Kind === run.kinds.symbol.Tuple) return tupleAssignments(e, [], compileScalar(e, { run, scope, shape }), run);
     return [{ name: resultName(e), compiled: compileScalar(e, { run, scope, shape }) }];
   });
 }

@@ -3,19 +3,60 @@
  * undefined); without `by`, an empty input still gives one row of the aggregates' empty values.
  */
 import { toArray } from "../../../kql/kusto";
-import type { KCall, KExpression, KSimpleNamed, KSummarize } from "../../kusto/syntax";
-import { EvaluationError, rowShape, type Compiled, type RunContext, type Scope } from "../context";
-import { compileScalar } from "../scalar";
+import type { KCall, KExpression, KNode, KSimpleNamed, KSummarize, KSyntaxNode } from "../../kusto/syntax";
+import { rowShape, type Compiled, type RunContext, type Scope } from "../context";
+import { compileScalar, typeOf } from "../scalar";
 import { conform } from "../schema";
 import { buildAggregate, isAggregateCall, type Aggregate, type AggregateState } from "../../aggregates/aggregates";
 import { compositeKey, keyOf } from "../../values/compare";
 import { expressionResultName } from "../../kusto/language";
 import { nextColumnName } from "./project";
-import type { Column, Row, Table, Value } from "../../values/types";
+import type { Column, KqlType, Row, Table, Value } from "../../values/types";
 
 interface Group {
   keys: Value[];
   states: AggregateState[];
+}
+
+/** One summarize output: a plain aggregate, or an expression over several aggregates. */
+interface SummaryItem {
+  aggregates: Aggregate[];
+  types: KqlType[];
+  finish(states: AggregateState[], out: Value[]): void;
+}
+
+function plainItem(a: Aggregate): SummaryItem {
+  return { aggregates: [a], types: a.types, finish: (states, out) => states[0]!.result(out) };
+}
+
+/** `x = datetime_diff("hour", now(), max(TimeGenerated))`: the aggregates, then the expression over their results. */
+function expressionItem(e: KExpression, build: (call: KCall) => Aggregate, scope: Scope, run: RunContext): SummaryItem {
+  const calls: KCall[] = [];
+  const visit = (n: KSyntaxNode) => {
+    if (isAggregateCall(n, run.kinds)) {
+      calls.push(n);
+      return;
+    }
+    for (let i = 0; i < n.ChildCount; i++) {
+      const c = (n as KNode).GetChild(i);
+      if (c && !(c as KNode).IsToken) visit(c);
+    }
+  };
+  visit(e);
+  const aggregates = calls.map(build);
+  const overrides = new Map<KSyntaxNode, Compiled>(
+    calls.map((c, j) => [c, { type: aggregates[j]!.types[0]!, fn: (row: Row) => row[j] ?? null, rowFree: false }]),
+  );
+  const outer = compileScalar(e, { run, scope, shape: rowShape([]), overrides });
+  return {
+    aggregates,
+    types: [outer.type],
+    finish(states, out) {
+      const values: Value[] = [];
+      for (const st of states) st.result(values);
+      out.push(outer.fn(values));
+    },
+  };
 }
 
 function unwrap(e: KExpression, run: RunContext): { name: string | undefined; expr: KExpression } {
@@ -37,20 +78,12 @@ export function summarize(op: KSummarize, input: Table, scope: Scope, run: RunCo
       .map((b) => (b.expr as KExpression & { SimpleName: string }).SimpleName),
   );
   const aggItems = toArray(op.Aggregates).map((s) => unwrap(s.Element, run));
-  const aggregates: Aggregate[] = aggItems.map((a) => {
-    if (!isAggregateCall(a.expr, run.kinds))
-      throw new EvaluationError(
-        `the local engine supports only aggregation calls in summarize, not \`${a.expr.toString().trim()}\``,
-        a.expr,
-      );
-    return buildAggregate(a.expr as KCall, {
-      resultType: (a.expr.ResultType?.Name ?? "dynamic") as never,
-      shape,
-      kinds: run.kinds,
-      byNames,
-      compile: (e) => compileScalar(e, cx),
-    });
-  });
+  const build = (call: KCall) =>
+    buildAggregate(call, { resultType: typeOf(call), shape, kinds: run.kinds, byNames, compile: (e) => compileScalar(e, cx) });
+  const items: SummaryItem[] = aggItems.map((a) =>
+    isAggregateCall(a.expr, run.kinds) ? plainItem(build(a.expr as KCall)) : expressionItem(a.expr, build, scope, run),
+  );
+  const aggregates: Aggregate[] = items.flatMap((i) => i.aggregates);
 
   const groups = new Map<unknown, Group>();
   const byFns = byCompiled.map((c) => c.fn);
@@ -87,14 +120,18 @@ export function summarize(op: KSummarize, input: Table, scope: Scope, run: RunCo
   };
   byItems.forEach((b, i) => columns.push({ name: name(b.name ?? expressionResultName(b.expr)), type: byTypes[i]! }));
   aggItems.forEach((a, i) => {
-    const types = aggregates[i]!.types;
     const base = a.name ?? expressionResultName(a.expr);
-    types.forEach((t) => columns.push({ name: name(base), type: t }));
+    items[i]!.types.forEach((t) => columns.push({ name: name(base), type: t }));
   });
   const rows: Row[] = [];
   for (const g of groups.values()) {
     const out: Value[] = g.keys.slice();
-    for (const s of g.states) s.result(out);
+    let next = 0;
+    for (const item of items) {
+      const states = g.states.slice(next, next + item.aggregates.length);
+      next += item.aggregates.length;
+      item.finish(states, out);
+    }
     rows.push(out);
   }
   return conform(op, { columns, rows }, run, "summarize");
