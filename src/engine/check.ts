@@ -159,6 +159,7 @@ const SUPPORTED_SYNTAX = new Set([
   "EvaluateOperator",
   "SerializeOperator",
   "PrintOperator",
+  "RangeOperator",
   "AsOperator",
   "RenderOperator",
   "RenderWithClause",

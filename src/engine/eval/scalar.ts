@@ -324,7 +324,7 @@ function functionCall(e: KCall, cx: ScalarContext): Compiled {
   const site: CallSite = { name, node: e, resultType, run: cx.run, cx };
   const raw = impl.build(args, site);
   const fn = normalizeResult(raw, resultType);
-  const rowFree = !impl.volatile && allRowFree(args);
+  const rowFree = !impl.volatile && !impl.readsRow && allRowFree(args);
   return rowFree ? memoize({ type: resultType, fn, rowFree }) : { type: resultType, fn, rowFree };
 }
 
@@ -375,6 +375,9 @@ export function compileScalar(e: KExpression, cx: ScalarContext): Compiled {
     case k.DynamicExpression:
       return literal(e, type);
     case k.NullLiteralExpression:
+      return constant("dynamic", null);
+    case k.TypeOfLiteralExpression:
+      // typeof(...) arguments (extract's result type) are read by the binder, not evaluated
       return constant("dynamic", null);
     case k.NameReference:
       return nameReference(e, cx);

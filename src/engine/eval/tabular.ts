@@ -23,6 +23,7 @@ import type {
   KMvExpand,
   KParse,
   KPipe,
+  KRange,
   KSort,
   KSummarize,
   KSyntaxNode,
@@ -44,7 +45,7 @@ import { evaluatePlugin } from "./operators/plugins";
 import { makeSeries } from "./operators/makeSeries";
 import { rowsFromObjects } from "../io/input";
 import { argAs } from "../functions/types";
-import type { Column, Row, Table } from "../values/types";
+import type { Column, Row, Table, Value } from "../values/types";
 
 export function evaluateTable(e: KExpression, scope: Scope, run: RunContext): Table {
   const k = run.kinds.syntax;
@@ -179,11 +180,35 @@ function unionOperator(op: KUnion, input: Table | undefined, scope: Scope, run: 
       if (!fuzzy) throw error;
     }
   });
+  // every input skipped by isfuzzy: an empty result with the schema Kusto.Language inferred
+  if (inputs.length === 0) return { columns: binderColumns(op, run) ?? [], rows: [] };
   return conform(op, unionTables(inputs, inner, withSource), run, "union");
 }
 
 function print(op: KExpressionsOperator, scope: Scope, run: RunContext): Table {
   return project(op, { columns: [], rows: [[]] }, scope, run);
+}
+
+/** range x from a to b step s: a, a+s, ... up to and including b. */
+function range(op: KRange, scope: Scope, run: RunContext): Table {
+  const cx = { run, scope, shape: rowShape([]) };
+  const type = binderColumns(op, run)?.[0]?.type ?? typeOf(op.From);
+  const from = argAs(compileScalar(op.From, cx), type)(NO_ROW);
+  const to = argAs(compileScalar(op.To, cx), type)(NO_ROW);
+  const stepC = compileScalar(op.Step, cx);
+  const step = stepC.fn(NO_ROW);
+  const rows: Row[] = [];
+  if (from === null || to === null || step === null) return { columns: binderColumns(op, run) ?? [], rows };
+  const big = typeof from === "bigint";
+  const s = big ? BigInt(step as bigint | number) : Number(step);
+  const forward = big ? (s as bigint) > 0n : (s as number) > 0;
+  if (big ? s === 0n : s === 0) throw new EvaluationError("range needs a non-zero step", op);
+  for (let v: Value = from, i = 0; forward ? v! <= to! : v! >= to!; i++) {
+    if (i >= 10_000_000) throw new EvaluationError("range produces more than 10,000,000 rows", op);
+    rows.push([v]);
+    v = big ? (v as bigint) + (s as bigint) : (v as number) + (s as number);
+  }
+  return { columns: binderColumns(op, run) ?? [{ name: op.Name.SimpleName, type }], rows };
 }
 
 function mvApply(op: KMvApply, input: Table, scope: Scope, run: RunContext): Table {
@@ -206,6 +231,7 @@ export function applyOperator(op: KExpression, input: Table | undefined, scope: 
   const kind = (op as KSyntaxNode).Kind;
   if (kind === k.UnionOperator) return unionOperator(op as KUnion, input, scope, run);
   if (kind === k.PrintOperator) return print(op as KExpressionsOperator, scope, run);
+  if (kind === k.RangeOperator) return range(op as KRange, scope, run);
   if (!input) throw new EvaluationError(`the local engine cannot start a query with \`${op.toString().trim().split(/\s/)[0]}\``, op);
   switch (kind) {
     case k.FilterOperator:

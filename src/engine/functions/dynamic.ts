@@ -57,6 +57,7 @@ const packArray: ScalarFunction = {
 
 /** pack_all([ignore_null_empty]): the whole row as a bag. */
 const packAll: ScalarFunction = {
+  readsRow: true,
   build([ignore], site) {
     const columns = site.cx.shape.columns;
     const skipEmpty = ignore ? ignore.fn([]) === true : false;

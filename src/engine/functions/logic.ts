@@ -61,6 +61,7 @@ function test(pred: (v: Value) => boolean, negate: boolean): ScalarFunction {
 
 /** column_ifexists(name, default): the column when the input has it, else the default. */
 const columnIfExists: ScalarFunction = {
+  readsRow: true,
   build([name, fallback], site) {
     const column = name!.fn(NO_ROW);
     const index = typeof column === "string" ? site.cx.shape.index.get(column) : undefined;

@@ -20,8 +20,10 @@ export interface CallSite {
 
 export interface ScalarFunction {
   build(args: readonly Compiled[], site: CallSite): RowFn;
-  /** Differs between calls with the same arguments (new_guid): never evaluated once for all rows. */
+  /** Differs between calls with the same arguments (row_number, new_guid): never evaluated once for all rows. */
   readonly volatile?: boolean;
+  /** Reads the row itself rather than only its arguments (pack_all, column_ifexists). */
+  readonly readsRow?: boolean;
 }
 
 /** The value of an argument that does not depend on the row, else undefined. */

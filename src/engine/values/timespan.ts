@@ -20,13 +20,28 @@ function bridgeSystem(): BridgeSystem {
   return g.System;
 }
 
-/** Reads `[-][d.]hh:mm[:ss[.fffffff]]`; null when the text is not a timespan. */
+/**
+ * Reads `[-][d.]hh:mm[:ss[.fffffff]]`; null when the text is not a timespan. Bridge's parser
+ * keeps milliseconds only, so seconds' fraction digits (up to 7) are added here.
+ */
 export function parseTimespan(text: string): bigint | null {
   const s = text.trim();
   if (s === "") return null;
+  const lastColon = s.lastIndexOf(":");
+  const dot = s.indexOf(".", lastColon);
+  let whole = s;
+  let fraction = 0n;
+  if (lastColon >= 0 && dot > lastColon) {
+    const digits = s.slice(dot + 1);
+    if (!/^\d{1,7}$/.test(digits)) return null;
+    fraction = BigInt(digits.padEnd(7, "0"));
+    whole = s.slice(0, dot);
+  }
   try {
-    const ts = bridgeSystem().TimeSpan.parse(s);
-    return ts ? BigInt(ts.ticks.toString()) : null;
+    const ts = bridgeSystem().TimeSpan.parse(whole);
+    if (!ts) return null;
+    const ticks = BigInt(ts.ticks.toString());
+    return whole.startsWith("-") ? ticks - fraction : ticks + fraction;
   } catch {
     return null;
   }

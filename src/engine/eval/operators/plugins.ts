@@ -1,4 +1,4 @@
-/** evaluate plugins: bag_unpack. */
+/** evaluate plugins: bag_unpack and pivot. */
 import { toArray } from "../../../kql/kusto";
 import type { KEvaluate } from "../../kusto/syntax";
 import { EvaluationError, rowShape, type RunContext, type Scope } from "../context";
@@ -6,9 +6,10 @@ import { compileScalar } from "../scalar";
 import { conform } from "../schema";
 import { argAs } from "../../functions/types";
 import { isBag } from "../../values/dynamic";
+import { pivot } from "./pivot";
 import type { Column, Dyn, Row, Table } from "../../values/types";
 
-export const SUPPORTED_PLUGINS: ReadonlySet<string> = new Set(["bag_unpack"]);
+export const SUPPORTED_PLUGINS: ReadonlySet<string> = new Set(["bag_unpack", "pivot"]);
 
 /**
  * bag_unpack(column [, prefix]): one dynamic column per key found in the bags (in order of
@@ -48,5 +49,6 @@ function bagUnpack(op: KEvaluate, input: Table, scope: Scope, run: RunContext): 
 export function evaluatePlugin(op: KEvaluate, input: Table, scope: Scope, run: RunContext): Table {
   const name = op.FunctionCall.Name.SimpleName;
   if (name === "bag_unpack") return bagUnpack(op, input, scope, run);
+  if (name === "pivot") return pivot(op, input, scope, run);
   throw new EvaluationError(`the local engine does not support \`evaluate ${name}()\``, op);
 }
