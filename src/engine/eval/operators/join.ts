@@ -112,8 +112,9 @@ function sharedTypes(left: Table, li: number[], right: Table, ri: number[]): Kql
   });
 }
 
-function nulls(n: number): Value[] {
-  return new Array<Value>(n).fill(null);
+/** The missing side of an outer join: nulls, and empty strings for string columns (strings cannot be null). */
+function nulls(columns: readonly Column[]): Value[] {
+  return columns.map((c) => (c.type === "string" ? "" : null));
 }
 
 export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair[], node: KSyntaxNode): Table {
@@ -123,8 +124,6 @@ export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair
   const lkey = keyFunction(left, li, types);
   const rkey = keyFunction(right, ri, types);
   const columns: Column[] = [...left.columns, ...right.columns];
-  const lw = left.columns.length;
-  const rw = right.columns.length;
 
   const index = (t: Table, key: (row: Row) => unknown) => {
     const map = new Map<unknown, Row[]>();
@@ -177,9 +176,10 @@ export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair
         rows.push([...l, ...r]);
         if (kind === "rightouter" || kind === "fullouter") matchedRight.add(r);
       }
-    } else if (kind === "leftouter" || kind === "fullouter") rows.push([...l, ...nulls(rw)]);
+    } else if (kind === "leftouter" || kind === "fullouter") rows.push([...l, ...nulls(right.columns)]);
   }
-  if (kind === "rightouter" || kind === "fullouter") for (const r of right.rows) if (!matchedRight.has(r)) rows.push([...nulls(lw), ...r]);
+  if (kind === "rightouter" || kind === "fullouter")
+    for (const r of right.rows) if (!matchedRight.has(r)) rows.push([...nulls(left.columns), ...r]);
   if (!["innerunique", "inner", "leftouter", "rightouter", "fullouter"].includes(kind))
     throw new EvaluationError(`the local engine does not support join kind=${kind}`, node);
   return { columns, rows };

@@ -17,6 +17,15 @@ import { constantToValue } from "../../kusto/constants";
 import { convertValue } from "../../values/convert";
 import { isKqlType, type Column, type KqlType, type Row, type Table, type Value } from "../../values/types";
 
+/** Numbers and booleans are matched by their shape, so a typed column stops where its value ends. */
+const TYPED_CAPTURE: Partial<Record<KqlType, string>> = {
+  int: "([-+]?\\d+)",
+  long: "([-+]?\\d+)",
+  real: "([-+]?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)",
+  decimal: "([-+]?\\d+(?:\\.\\d+)?)",
+  bool: "((?i)true|false)",
+};
+
 interface Capture {
   name: string;
   type: KqlType;
@@ -32,7 +41,9 @@ export function parse(op: KParse, input: Table, scope: Scope, run: RunContext, d
   patterns.forEach((p, i) => {
     const last = i === patterns.length - 1;
     if (p.Kind === k.StringLiteralExpression || p.Kind === k.CompoundStringLiteralExpression) {
-      const text = constantToValue((p as KExpression).ConstantValue, "string") as string;
+      // pattern literals are not bound as expressions: read the literal's own value
+      const raw = (p as KExpression).ConstantValue ?? (p as KExpression & { LiteralValue: unknown }).LiteralValue;
+      const text = constantToValue(raw, "string") as string;
       regex += kind === "regex" ? text : RE2JS.quote(text);
     } else if (p.Kind === k.StarExpression) {
       regex += last ? ".*" : ".*?";
@@ -42,7 +53,7 @@ export function parse(op: KParse, input: Table, scope: Scope, run: RunContext, d
       const typeName = decl ? decl.Type.ReferencedSymbol?.Name : "string";
       const type: KqlType = typeName && isKqlType(typeName) ? typeName : "string";
       captures.push({ name, type });
-      regex += last ? "(.*)" : "(.*?)";
+      regex += TYPED_CAPTURE[type] ?? (last ? "(.*)" : "(.*?)");
     } else throw new EvaluationError(`the local engine does not support this parse pattern element: ${p.toString().trim()}`, p);
   });
   const prefix = flags.includes("i") ? "(?i)" : "";

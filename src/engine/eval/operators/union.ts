@@ -33,7 +33,9 @@ export function unionTables(inputs: readonly UnionInput[], inner: boolean, withS
   for (const { table, source } of inputs) {
     const map = table.columns.map((c) => position.get(`${c.name}\u0000${c.type}`));
     for (const r of table.rows) {
-      const out = new Array<Value>(columns.length + offset).fill(null);
+      // a column an input lacks is null there (empty for strings, which cannot be null)
+      const out: Value[] = columns.map((c) => (c.type === "string" ? "" : null));
+      if (withSource) out.unshift(null);
       if (withSource) out[0] = source;
       map.forEach((to, i) => {
         if (to !== undefined) out[to + offset] = r[i] ?? null;
