@@ -30,6 +30,16 @@ export function conform(node: KSyntaxNode, table: Table, run: RunContext, what: 
       );
     return table;
   }
+  // same names in another order: follow the binder's order by name, not by position
+  const byName = new Map(table.columns.map((c, i) => [c.name, i]));
+  if (
+    byName.size === table.columns.length &&
+    expected.every((c) => byName.has(c.name)) &&
+    expected.some((c, i) => byName.get(c.name) !== i)
+  ) {
+    const order = expected.map((c) => byName.get(c.name)!);
+    table = { columns: order.map((i) => table.columns[i]!), rows: table.rows.map((r) => order.map((i) => r[i] ?? null)) };
+  }
   const converts = expected.map((c, i) => (c.type !== table.columns[i]!.type ? i : -1)).filter((i) => i >= 0);
   if (converts.length === 0) return { columns: expected, rows: table.rows };
   const rows = table.rows.map((r) => {

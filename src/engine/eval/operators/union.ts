@@ -12,19 +12,21 @@ export interface UnionInput {
 }
 
 export function unionTables(inputs: readonly UnionInput[], inner: boolean, withSource: string | undefined): Table {
-  const seen = new Map<string, { name: string; type: KqlType }>();
-  const typesByName = new Map<string, Set<KqlType>>();
+  // names in order of first appearance; a name with several types keeps its variants together
+  const typesByName = new Map<string, KqlType[]>();
   for (const { table } of inputs)
     for (const c of table.columns) {
-      const key = `${c.name}\u0000${c.type}`;
-      if (!seen.has(key)) seen.set(key, { name: c.name, type: c.type });
-      (typesByName.get(c.name) ?? typesByName.set(c.name, new Set()).get(c.name)!).add(c.type);
+      const types = typesByName.get(c.name);
+      if (!types) typesByName.set(c.name, [c.type]);
+      else if (!types.includes(c.type)) types.push(c.type);
     }
-  let merged = [...seen.entries()];
+  let merged: [string, { name: string; type: KqlType }][] = [...typesByName].flatMap(([name, types]) =>
+    types.map((type) => [`${name}\u0000${type}`, { name, type }] as [string, { name: string; type: KqlType }]),
+  );
   if (inner) merged = merged.filter(([key]) => inputs.every(({ table }) => table.columns.some((c) => `${c.name}\u0000${c.type}` === key)));
   const columns: Column[] = merged.map(([, c]) => ({
     // a name that comes with two types gets the type as a suffix, as Kusto does
-    name: (typesByName.get(c.name)?.size ?? 1) > 1 ? `${c.name}_${c.type}` : c.name,
+    name: (typesByName.get(c.name)?.length ?? 1) > 1 ? `${c.name}_${c.type}` : c.name,
     type: c.type,
   }));
   const position = new Map(merged.map(([key], i) => [key, i]));
