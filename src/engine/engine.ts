@@ -18,7 +18,8 @@ import { evaluateTable } from "./eval/tabular";
 import { InputError, rowsFromObjects } from "./io/input";
 import { limitToTimeRange, watchlistCsvColumns, watchlistTable, type TimeRange, type WatchlistData } from "./sentinel";
 import { datetimeFromMs, parseDatetime } from "./values/datetime";
-import { kqlTypeNamed, type Column, type Row, type Table } from "./values/types";
+import { kqlTypeNamed, type Column, type RowValues, type Table } from "./values/types";
+import { emptyTable, rowsOf } from "./values/table";
 
 export interface Problem {
   /** bind: Kusto.Language's diagnostics; unsupported: a feature the engine lacks; input: bad data; runtime: evaluation failed */
@@ -61,7 +62,8 @@ export interface RunInput {
   timeRange?: TimeRange;
 }
 
-export type QueryResult = { ok: true; columns: Column[]; rows: Row[] } | { ok: false; problems: Problem[] };
+/** A query's result: its columns and rows (materialized), and the columnar table itself. */
+export type QueryResult = { ok: true; columns: Column[]; rows: RowValues[]; table: Table } | { ok: false; problems: Problem[] };
 
 /** A query that parsed, bound and passed the support check. */
 export interface PreparedQuery {
@@ -168,6 +170,25 @@ export class KqlEngine {
     return problems.length > 0 ? { ok: false, problems } : { ok: true, query: { text, code } };
   }
 
+  /**
+   * Converts JSON-ish rows to typed tables against the schema, once: the result can be passed as
+   * `tables` to several runs. Throws InputError naming table, row and column for a bad value.
+   */
+  convertTables(tables: NamedMap<TableData>): Map<string, Table> {
+    const out = new Map<string, Table>();
+    for (const [name, data] of entries(tables)) {
+      const columns = this.tableColumns.get(name);
+      if (!columns) throw new InputError(`table ${name} is not in the schema`);
+      out.set(name, isTable(data) ? data : rowsFromObjects(data, columns, `table ${name}`));
+    }
+    return out;
+  }
+
+  /** The columns of a table of the schema. */
+  columnsOf(table: string): readonly Column[] | undefined {
+    return this.tableColumns.get(table);
+  }
+
   /** Offsets of arguments of todynamic()/parse_json() calls that are already dynamic. */
   private dynamicArgumentsOfParseJson(code: KKustoCode): Set<number> {
     const offsets = new Set<number>();
@@ -191,7 +212,7 @@ export class KqlEngine {
     } else prepared = query;
     try {
       const table = this.evaluate(prepared, input);
-      return { ok: true, columns: table.columns, rows: table.rows };
+      return { ok: true, columns: [...table.columns], rows: rowsOf(table), table };
     } catch (error) {
       if (error instanceof InputError) return { ok: false, problems: [{ kind: "input", message: error.message, line: 0, column: 0 }] };
       if (error instanceof EvaluationError) {
@@ -227,7 +248,7 @@ export class KqlEngine {
         let t = tables.get(name);
         if (!t) {
           const data = given.get(name);
-          t = !data ? { columns, rows: [] } : isTable(data) ? data : rowsFromObjects(data, columns, `table ${name}`);
+          t = !data ? emptyTable(columns) : isTable(data) ? data : rowsFromObjects(data, columns, `table ${name}`);
           if (range) t = limitToTimeRange(t, range[0], range[1]);
           tables.set(name, t);
         }

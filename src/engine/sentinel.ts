@@ -6,7 +6,8 @@ import { v5 as uuidv5 } from "uuid";
 import { WATCHLIST_BASE_COLUMNS } from "../kql/globals";
 import { InputError } from "./io/input";
 import { newBag } from "./values/dynamic";
-import type { Column, Row, Table } from "./values/types";
+import type { Column, RowValues, Table } from "./values/types";
+import { reader, selectRows, tableFromRows } from "./values/table";
 
 /** A watchlist's items as the caller gives them: one object per CSV row. */
 export interface WatchlistData {
@@ -45,7 +46,7 @@ export function watchlistTable(alias: string, data: WatchlistData, lastUpdated: 
     ...WATCHLIST_BASE_COLUMNS.map(([name, type]) => ({ name, type: type as Column["type"] })),
     ...extra.map((name) => ({ name, type: "string" as const })),
   ];
-  const rows: Row[] = data.rows.map((row, i) => {
+  const rows: RowValues[] = data.rows.map((row, i) => {
     for (const key of Object.keys(row))
       if (!csv.includes(key))
         throw new InputError(`watchlist ${alias}, row ${i + 1}: there is no column '${key}' (columns: ${csv.join(", ")})`);
@@ -59,7 +60,7 @@ export function watchlistTable(alias: string, data: WatchlistData, lastUpdated: 
       ...extra.map((c) => text(row[c])),
     ];
   });
-  return { columns, rows };
+  return tableFromRows(columns, rows);
 }
 
 export interface TimeRange {
@@ -71,11 +72,11 @@ export interface TimeRange {
 export function limitToTimeRange(table: Table, start: bigint, end: bigint): Table {
   const i = table.columns.findIndex((c) => c.name === "TimeGenerated" && c.type === "datetime");
   if (i < 0) return table;
-  return {
-    columns: table.columns,
-    rows: table.rows.filter((r) => {
-      const t = r[i] as bigint | null;
-      return t !== null && t >= start && t <= end;
-    }),
-  };
+  const read = reader(table.data[i]!);
+  const keep: number[] = [];
+  for (let r = 0; r < table.length; r++) {
+    const t = read(r) as bigint | null;
+    if (t !== null && t >= start && t <= end) keep.push(r);
+  }
+  return keep.length === table.length ? table : selectRows(table, Int32Array.from(keep));
 }

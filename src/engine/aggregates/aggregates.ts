@@ -12,6 +12,7 @@ import { convertValue, toDynamicValue } from "../values/convert";
 import { dynKey, isBag, newBag } from "../values/dynamic";
 import type { Dyn, DynArray, KqlType, Row, Value } from "../values/types";
 import type { Kinds } from "../kusto/kinds";
+import { NO_ROW } from "../eval/context";
 
 export interface AggregateState {
   add(row: Row): void;
@@ -49,7 +50,7 @@ function predicate(site: AggregateSite, index: number): (row: Row) => boolean {
 function maxSize(site: AggregateSite, index: number): number {
   const e = site.args[index];
   if (!e) return MAX_SET;
-  const v = site.compile(e).fn([]);
+  const v = site.compile(e).fn(NO_ROW);
   return v === null ? MAX_SET : Number(v);
 }
 
@@ -258,7 +259,7 @@ function carriedColumns(site: AggregateSite, from: number): { compiled: Compiled
     if (arg.Kind === site.kinds.syntax.StarExpression) {
       site.shape.columns.forEach((col, i) => {
         if (site.byNames.has(col.name) || (from === 1 && col.name === firstColumn)) return;
-        compiled.push({ type: col.type, fn: (row) => row[i] ?? null, rowFree: false });
+        compiled.push({ type: col.type, fn: site.shape.readers[i]!, rowFree: false });
       });
     } else compiled.push(site.compile(arg));
   }
@@ -284,7 +285,7 @@ function argExtreme(site: AggregateSite, sign: 1 | -1): Aggregate {
         },
         result: (out) => {
           out.push(best);
-          for (const c of compiled) out.push(bestRow ? c.fn(bestRow) : null);
+          for (const c of compiled) out.push(bestRow !== undefined ? c.fn(bestRow) : null);
         },
       };
     },
@@ -301,14 +302,14 @@ function takeAny(site: AggregateSite, conditional: boolean): Aggregate {
       let chosen: Row | undefined;
       return {
         add: (row) => {
-          if (chosen || !p(row)) return;
+          if (chosen !== undefined || !p(row)) return;
           // the first row whose first value is not null (or empty)
           const v = compiled[0]?.fn(row);
           if (compiled.length === 1 && (v === null || v === "")) return;
           chosen = row;
         },
         result: (out) => {
-          for (const c of compiled) out.push(chosen ? c.fn(chosen) : null);
+          for (const c of compiled) out.push(chosen !== undefined ? c.fn(chosen) : null);
         },
       };
     },
@@ -319,7 +320,7 @@ function takeAny(site: AggregateSite, conditional: boolean): Aggregate {
 function percentilesOf(site: AggregateSite, weighted: boolean): Aggregate {
   const c = site.compile(site.args[0]!);
   const w = weighted ? argAs(site.compile(site.args[1]!), "real") : undefined;
-  const ps = site.args.slice(weighted ? 2 : 1).map((a) => Number(site.compile(a).fn([])));
+  const ps = site.args.slice(weighted ? 2 : 1).map((a) => Number(site.compile(a).fn(NO_ROW)));
   const type = c.type;
   return {
     types: ps.map(() => type),

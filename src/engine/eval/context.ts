@@ -5,6 +5,7 @@
 import type { KExpression, KSymbol, KSyntaxNode } from "../kusto/syntax";
 import type { Kinds } from "../kusto/kinds";
 import type { Column, KqlType, Row, Table, Value } from "../values/types";
+import { reader } from "../values/table";
 
 /** A scalar expression compiled to a closure over the current row. */
 export interface Compiled {
@@ -77,19 +78,26 @@ export class Scope {
   }
 }
 
-/** The row shape scalar expressions are compiled against. */
+/** The table scalar expressions are compiled against: its columns, by name, and their readers. */
 export interface RowShape {
   readonly columns: readonly Column[];
   readonly index: ReadonlyMap<string, number>;
+  /** Reads column i at a row (by position). */
+  readonly readers: readonly ((row: Row) => Value)[];
 }
 
-export function rowShape(columns: readonly Column[]): RowShape {
+/** The shape of a table (or of bare columns, for expressions evaluated without rows). */
+export function rowShape(source: Table | readonly Column[]): RowShape {
+  const table = "data" in source ? source : undefined;
+  const columns = table ? table.columns : (source as readonly Column[]);
   const index = new Map<string, number>();
   columns.forEach((c, i) => index.set(c.name, i));
-  return { columns, index };
+  const readers = table ? table.data.map(reader) : columns.map(() => () => null);
+  return { columns, index, readers };
 }
 
-export const NO_ROW: Row = [];
+/** The row argument of closures evaluated without a row (literals, lets, toscalar). */
+export const NO_ROW: Row = -1;
 
 /** Compile-time context of a scalar expression. */
 export interface ScalarContext {

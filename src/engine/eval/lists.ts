@@ -11,6 +11,7 @@ import { argAs, type RowFn } from "../functions/types";
 import { toStringValue, toRealValue, toLongValue } from "../values/convert";
 import { hasTerm, terms } from "../values/text";
 import type { Dyn, KqlType, Row, Value } from "../values/types";
+import { reader } from "../values/table";
 
 interface TypedValue {
   value: Value;
@@ -28,7 +29,8 @@ function listValues(list: readonly KExpression[], cx: ScalarContext): { values: 
           if (!cached) {
             const t = cx.run.evaluateTable(item, cx.scope);
             const type = t.columns[0]?.type ?? "dynamic";
-            cached = t.rows.map((r) => ({ value: r[0] ?? null, type }));
+            const read = t.data[0] ? reader(t.data[0]) : () => null;
+            cached = Array.from({ length: t.length }, (_, i) => ({ value: read(i), type }));
           }
           return cached;
         },

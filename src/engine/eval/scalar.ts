@@ -23,12 +23,13 @@ import { constantToValue } from "../kusto/constants";
 import { SCALAR_FUNCTIONS } from "../functions/registry";
 import { argAs, type CallSite, type RowFn } from "../functions/types";
 import { arithmetic, coerce, equality, ordering, type ArithmeticOp } from "./arithmetic";
-import { EvaluationError, NO_ROW, Scope, type Binding, type Compiled, type RunContext, type ScalarContext } from "./context";
+import { EvaluationError, NO_ROW, rowShape, Scope, type Binding, type Compiled, type RunContext, type ScalarContext } from "./context";
 import { stringPredicate, STRING_OPERATOR_KINDS } from "./stringOperators";
 import { listMembership, hasAnyOrAll } from "./lists";
 import { parseDatetime } from "../values/datetime";
 import { parseTimespan } from "../values/timespan";
 import { getIndex, getProperty } from "../values/dynamic";
+import { reader } from "../values/table";
 import { toDynamicValue } from "../values/convert";
 import { isKqlType, type Dyn, type KqlType, type Row, type Table, type Value } from "../values/types";
 
@@ -109,7 +110,7 @@ function columnRef(name: string, type: KqlType, cx: ScalarContext, node: KSyntax
   const index = cx.shape.index.get(name);
   if (index === undefined) throw new EvaluationError(`the column '${name}' is not in the input`, node);
   const actual = cx.shape.columns[index]!.type;
-  const read: RowFn = (row) => row[index] ?? null;
+  const read: RowFn = cx.shape.readers[index]!;
   if (actual === type || (type === "dynamic" && actual === "dynamic")) return { type: actual, fn: read, rowFree: false };
   return { type, fn: coerce({ type: actual, fn: read, rowFree: false }, type), rowFree: false };
 }
@@ -240,10 +241,10 @@ function toScalar(e: KToScalar, cx: ScalarContext): Compiled {
     rowFree: true,
     fn: () => {
       const t = run.evaluateTable(e.Expression, scope);
-      const first = t.rows[0];
-      if (!first || t.columns.length === 0) return null;
+      if (t.length === 0 || t.columns.length === 0) return null;
+      const first = reader(t.data[0]!)(0);
       const from = t.columns[0]!.type;
-      return from === type ? first[0]! : argAs({ type: from, fn: () => first[0]!, rowFree: true }, type)(NO_ROW);
+      return from === type ? first : argAs({ type: from, fn: () => first, rowFree: true }, type)(NO_ROW);
     },
   });
 }
@@ -295,7 +296,7 @@ export function declareLets(statements: readonly KSyntaxNode[], scope: Scope, ru
   }
 }
 
-const EMPTY_SHAPE = { columns: [], index: new Map<string, number>() };
+const EMPTY_SHAPE = rowShape([]);
 
 export function bodyParts(body: KSyntaxNode, run: RunContext): { statements: KSyntaxNode[]; expression: KExpression } {
   const fb = body as KFunctionBody;

@@ -9,6 +9,7 @@ import type { KExpression, KSyntaxNode } from "../kusto/syntax";
 import { EvaluationError, type RunContext } from "./context";
 import { convertValue } from "../values/convert";
 import { isKqlType, type Column, type Table } from "../values/types";
+import { dense, pickColumns, reader } from "../values/table";
 
 export function binderColumns(node: KSyntaxNode, run: RunContext): Column[] | undefined {
   const rt = (node as KExpression).ResultType;
@@ -37,15 +38,18 @@ export function conform(node: KSyntaxNode, table: Table, run: RunContext, what: 
     expected.every((c) => byName.has(c.name)) &&
     expected.some((c, i) => byName.get(c.name) !== i)
   ) {
-    const order = expected.map((c) => byName.get(c.name)!);
-    table = { columns: order.map((i) => table.columns[i]!), rows: table.rows.map((r) => order.map((i) => r[i] ?? null)) };
+    table = pickColumns(
+      table,
+      expected.map((c) => byName.get(c.name)!),
+    );
   }
-  const converts = expected.map((c, i) => (c.type !== table.columns[i]!.type ? i : -1)).filter((i) => i >= 0);
-  if (converts.length === 0) return { columns: expected, rows: table.rows };
-  const rows = table.rows.map((r) => {
-    const out = r.slice();
-    for (const i of converts) out[i] = convertValue(r[i] ?? null, table.columns[i]!.type, expected[i]!.type);
-    return out;
+  const source = table;
+  const data = source.data.map((column, i) => {
+    const from = source.columns[i]!.type;
+    const to = expected[i]!.type;
+    if (from === to) return column;
+    const read = reader(column);
+    return dense(Array.from({ length: source.length }, (_, r) => convertValue(read(r), from, to)));
   });
-  return { columns: expected, rows };
+  return { columns: expected, data, length: source.length };
 }

@@ -9,6 +9,7 @@ import { argAs } from "../functions/types";
 import { containsText, endsWithText, equalsIgnoreCase, hasPrefixTerm, hasSuffixTerm, hasTerm, startsWithText } from "../values/text";
 import { compileRegex } from "../values/regex";
 import type { Row } from "../values/types";
+import { NO_ROW } from "./context";
 
 export const STRING_OPERATOR_KINDS = [
   "EqualTildeExpression",
@@ -62,7 +63,7 @@ export function stringPredicate(kind: StringOperatorKind, a: Compiled, b: Compil
   }
   if (kind === "MatchesRegexExpression") {
     if (b.rowFree) {
-      const re = compileRegex(right([]));
+      const re = compileRegex(right(NO_ROW));
       return (row) => re.test(left(row));
     }
     return (row) => compileRegex(right(row)).test(left(row));
@@ -72,7 +73,7 @@ export function stringPredicate(kind: StringOperatorKind, a: Compiled, b: Compil
   const base = kind.replace(/^Not/, "").replace(/(Cs)?Expression$/, "");
   const test = TESTS[base]!;
   if (b.rowFree) {
-    const needle = caseSensitive ? right([]) : right([]).toLowerCase();
+    const needle = caseSensitive ? right(NO_ROW) : right(NO_ROW).toLowerCase();
     return (row) => test(left(row), needle, caseSensitive) !== negate;
   }
   return (row) => {

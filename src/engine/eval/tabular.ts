@@ -45,7 +45,8 @@ import { evaluatePlugin } from "./operators/plugins";
 import { makeSeries } from "./operators/makeSeries";
 import { rowsFromObjects } from "../io/input";
 import { argAs } from "../functions/types";
-import type { Column, Row, Table, Value } from "../values/types";
+import type { Column, RowValues, Table, Value } from "../values/types";
+import { concatTables, dense, emptyTable, reader, rowsOf, selectRows, tableFromRows } from "../values/table";
 
 export function evaluateTable(e: KExpression, scope: Scope, run: RunContext): Table {
   const k = run.kinds.syntax;
@@ -139,7 +140,7 @@ function dataTable(e: KDataTable, scope: Scope, run: RunContext): Table {
     const c = compileScalar(s.Element, cx);
     return { c, v: c.fn(NO_ROW) };
   });
-  const rows: Row[] = [];
+  const rows: RowValues[] = [];
   for (let i = 0; i < values.length; i += columns.length) {
     rows.push(
       columns.map((col, j) => {
@@ -149,18 +150,18 @@ function dataTable(e: KDataTable, scope: Scope, run: RunContext): Table {
       }),
     );
   }
-  return { columns, rows };
+  return tableFromRows(columns, rows);
 }
 
 function externalData(e: KExternalData, run: RunContext): Table {
   const columns = binderColumns(e, run) ?? [];
-  const rows: Row[] = [];
+  const parts: Table[] = [];
   for (const s of toArray(e.URIs)) {
     const uri = typeOf(s.Element) === "string" ? String(s.Element.ConstantValue ?? "") : "";
     const given = run.data.externalData(uri);
-    if (given) rows.push(...rowsFromObjects(given, columns, `externaldata ${uri}`).rows);
+    if (given) parts.push(rowsFromObjects(given, columns, `externaldata ${uri}`));
   }
-  return { columns, rows };
+  return parts.length === 0 ? emptyTable(columns) : concatTables(columns, parts);
 }
 
 function unionOperator(op: KUnion, input: Table | undefined, scope: Scope, run: RunContext): Table {
@@ -181,12 +182,12 @@ function unionOperator(op: KUnion, input: Table | undefined, scope: Scope, run: 
     }
   });
   // every input skipped by isfuzzy: an empty result with the schema Kusto.Language inferred
-  if (inputs.length === 0) return { columns: binderColumns(op, run) ?? [], rows: [] };
+  if (inputs.length === 0) return emptyTable(binderColumns(op, run) ?? []);
   return conform(op, unionTables(inputs, inner, withSource), run, "union");
 }
 
 function print(op: KExpressionsOperator, scope: Scope, run: RunContext): Table {
-  return project(op, { columns: [], rows: [[]] }, scope, run);
+  return project(op, { columns: [], data: [], length: 1 }, scope, run);
 }
 
 /** range x from a to b step s: a, a+s, ... up to and including b. */
@@ -197,33 +198,35 @@ function range(op: KRange, scope: Scope, run: RunContext): Table {
   const to = argAs(compileScalar(op.To, cx), type)(NO_ROW);
   const stepC = compileScalar(op.Step, cx);
   const step = stepC.fn(NO_ROW);
-  const rows: Row[] = [];
-  if (from === null || to === null || step === null) return { columns: binderColumns(op, run) ?? [], rows };
+  const values: Value[] = [];
+  const columns = binderColumns(op, run) ?? [{ name: op.Name.SimpleName, type }];
+  if (from === null || to === null || step === null) return emptyTable(columns);
   const big = typeof from === "bigint";
   const s = big ? BigInt(step as bigint | number) : Number(step);
   const forward = big ? (s as bigint) > 0n : (s as number) > 0;
   if (big ? s === 0n : s === 0) throw new EvaluationError("range needs a non-zero step", op);
   for (let v: Value = from, i = 0; forward ? v! <= to! : v! >= to!; i++) {
     if (i >= 10_000_000) throw new EvaluationError("range produces more than 10,000,000 rows", op);
-    rows.push([v]);
+    values.push(v);
     v = big ? (v as bigint) + (s as bigint) : (v as number) + (s as number);
   }
-  return { columns: binderColumns(op, run) ?? [{ name: op.Name.SimpleName, type }], rows };
+  return { columns, data: [dense(values)], length: values.length };
 }
 
 function mvApply(op: KMvApply, input: Table, scope: Scope, run: RunContext): Table {
   // expand each row on its own, run the subquery on the expanded rows, and keep the row's other columns
-  const outRows: Row[] = [];
+  const outRows: RowValues[] = [];
   let columns: Column[] | undefined;
-  for (const row of input.rows) {
-    const one: Table = { columns: input.columns, rows: [row] };
+  const readers = input.data.map(reader);
+  for (let row = 0; row < input.length; row++) {
+    const one = selectRows(input, Int32Array.of(row));
     const expanded = mvExpand(op, one, scope, run, false);
     const sub = evaluateTable(op.Subquery.Expression, new Scope(scope, null, expanded), run);
     const keep = input.columns.map((c, i) => ({ c, i })).filter(({ c }) => !sub.columns.some((s) => s.name === c.name));
     columns ??= [...keep.map((x) => x.c), ...sub.columns];
-    for (const r of sub.rows) outRows.push([...keep.map((x) => row[x.i] ?? null), ...r]);
+    for (const r of rowsOf(sub)) outRows.push([...keep.map((x) => readers[x.i]!(row)), ...r]);
   }
-  return conform(op, { columns: columns ?? binderColumns(op, run) ?? input.columns, rows: outRows }, run, "mv-apply");
+  return conform(op, tableFromRows(columns ?? binderColumns(op, run) ?? input.columns, outRows), run, "mv-apply");
 }
 
 export function applyOperator(op: KExpression, input: Table | undefined, scope: Scope, run: RunContext): Table {

@@ -4,6 +4,7 @@ import { dynEquals, dynKey, isBag, newBag } from "../values/dynamic";
 import { compareNonNull } from "../values/compare";
 import { toDynamicValue, toStringValue } from "../values/convert";
 import type { Dyn, DynArray, DynObject } from "../values/types";
+import { NO_ROW } from "../eval/context";
 
 function arrays(values: Dyn[]): DynArray[] | null {
   return values.every(Array.isArray) ? (values as DynArray[]) : null;
@@ -60,11 +61,12 @@ const packAll: ScalarFunction = {
   readsRow: true,
   build([ignore], site) {
     const columns = site.cx.shape.columns;
-    const skipEmpty = ignore ? ignore.fn([]) === true : false;
+    const readers = site.cx.shape.readers;
+    const skipEmpty = ignore ? ignore.fn(NO_ROW) === true : false;
     return (row) => {
       const bag = newBag();
       columns.forEach((c, i) => {
-        const v = toDynamicValue(row[i] ?? null, c.type);
+        const v = toDynamicValue(readers[i]!(row), c.type);
         if (skipEmpty && (v === null || v === "")) return;
         bag[c.name] = v;
       });

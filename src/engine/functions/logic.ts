@@ -67,7 +67,7 @@ const columnIfExists: ScalarFunction = {
     const index = typeof column === "string" ? site.cx.shape.index.get(column) : undefined;
     if (index === undefined) return argAs(fallback!, site.resultType);
     const type = site.cx.shape.columns[index]!.type;
-    const read = (row: Row) => row[index]!;
+    const read = site.cx.shape.readers[index]!;
     return type === site.resultType ? read : argAs({ type, fn: read, rowFree: false }, site.resultType);
   },
 };

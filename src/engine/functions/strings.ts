@@ -9,6 +9,7 @@ import { convertValue, toStringValue } from "../values/convert";
 import { newBag } from "../values/dynamic";
 import type { Dyn, KqlType, Row } from "../values/types";
 import type { RE2JS } from "re2js";
+import { NO_ROW } from "../eval/context";
 
 function codePointLength(s: string): number {
   let n = 0;
@@ -23,7 +24,7 @@ function codePointLength(s: string): number {
 function regexArg(c: { fn: RowFn; rowFree: boolean; type: KqlType }): (row: Row) => RE2JS {
   const text = stringArg(c);
   if (c.rowFree) {
-    const re = compileRegex(text([]));
+    const re = compileRegex(text(NO_ROW));
     return () => re;
   }
   return (row) => compileRegex(text(row));

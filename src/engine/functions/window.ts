@@ -4,12 +4,13 @@
  */
 import { argAs, type FunctionTable } from "./types";
 import type { Value } from "../values/types";
+import { NO_ROW } from "../eval/context";
 
 export const WINDOW_FUNCTIONS: FunctionTable = {
   row_number: {
     volatile: true,
     build([start]) {
-      let n = start ? Number(argAs(start, "long")([]) ?? 1n) - 1 : 0;
+      let n = start ? Number(argAs(start, "long")(NO_ROW) ?? 1n) - 1 : 0;
       return () => BigInt(++n);
     },
   },
@@ -17,7 +18,7 @@ export const WINDOW_FUNCTIONS: FunctionTable = {
     volatile: true,
     build([column, offset, fallback], site) {
       const f = argAs(column!, site.resultType);
-      const back = offset ? Number(argAs(offset, "long")([]) ?? 1n) : 1;
+      const back = offset ? Number(argAs(offset, "long")(NO_ROW) ?? 1n) : 1;
       const otherwise = fallback ? argAs(fallback, site.resultType) : () => null;
       const history: Value[] = [];
       return (row) => {

@@ -6,7 +6,8 @@ import { parseDatetime, datetimeFromMs } from "../values/datetime";
 import { parseTimespan } from "../values/timespan";
 import { dynFromJs, parseJsonText } from "../values/dynamic";
 import { toGuidValue } from "../values/convert";
-import type { Column, KqlType, Row, Table, Value } from "../values/types";
+import type { Column, KqlType, Table, Value } from "../values/types";
+import { dense } from "../values/table";
 
 export class InputError extends Error {}
 
@@ -91,20 +92,19 @@ export function valueFromJson(v: unknown, type: KqlType): Value {
  */
 export function rowsFromObjects(objects: readonly Record<string, unknown>[], columns: readonly Column[], what: string): Table {
   const index = new Map(columns.map((c, i) => [c.name, i]));
-  const rows: Row[] = objects.map((obj, r) => {
-    const row: Row = columns.map((c) => (c.type === "string" ? "" : null));
-    for (const [key, raw] of Object.entries(obj)) {
+  const data: Value[][] = columns.map((c) => new Array<Value>(objects.length).fill(c.type === "string" ? "" : null));
+  objects.forEach((obj, r) => {
+    for (const key in obj) {
       const i = index.get(key);
       if (i === undefined) throw new InputError(`${what}, row ${r + 1}: there is no column '${key}'`);
       const column = columns[i]!;
       try {
-        row[i] = valueFromJson(raw, column.type);
+        data[i]![r] = valueFromJson(obj[key], column.type);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new InputError(`${what}, row ${r + 1}, column ${column.name} (${column.type}): ${message}`);
       }
     }
-    return row;
   });
-  return { columns: columns.slice(), rows };
+  return { columns: columns.slice(), data: data.map(dense), length: objects.length };
 }

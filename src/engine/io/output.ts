@@ -4,7 +4,8 @@
  */
 import { formatDatetime } from "../values/datetime";
 import { formatTimespan } from "../values/timespan";
-import type { Column, Dyn, KqlType, Table, Value } from "../values/types";
+import type { Column, Dyn, KqlType, RowValues, Table, Value } from "../values/types";
+import { rowsOf } from "../values/table";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -34,10 +35,12 @@ export interface JsonTable {
   rows: Record<string, JsonValue>[];
 }
 
-export function tableToJson(table: Table): JsonTable {
+/** A table (or a result's columns and materialized rows) as JSON. */
+export function tableToJson(table: Table | { columns: readonly Column[]; rows: readonly RowValues[] }): JsonTable {
+  const rows = "rows" in table ? table.rows : rowsOf(table);
   return {
     columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
-    rows: table.rows.map((r) => {
+    rows: rows.map((r) => {
       const out: Record<string, JsonValue> = {};
       table.columns.forEach((c, i) => {
         out[c.name] = valueToJson(r[i] ?? null, c.type);

@@ -52,17 +52,15 @@ export interface DynObject {
 /** Any value a column or expression can hold. */
 export type Value = null | boolean | number | bigint | string | DynArray | DynObject;
 
-export type Row = Value[];
+/** A row during evaluation: its position in the table being read (see values/table.ts). */
+export type Row = number;
 
 export interface Column {
   name: string;
   type: KqlType;
 }
 
-export interface Table {
-  columns: Column[];
-  rows: Row[];
-}
+export type { Table, RowValues } from "./table";
 
 export const TICKS_PER_MS = 10_000n;
 export const TICKS_PER_SECOND = 10_000_000n;

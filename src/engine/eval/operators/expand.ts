@@ -12,7 +12,9 @@ import { nextColumnName } from "./project";
 import { expressionResultName } from "../../kusto/language";
 import { convertValue } from "../../values/convert";
 import { isBag, newBag } from "../../values/dynamic";
-import type { Column, Dyn, KqlType, Row, Table, Value } from "../../values/types";
+import type { Column, Dyn, KqlType, Table, Value } from "../../values/types";
+import { dense, selectRows, type ColumnData } from "../../values/table";
+import { NO_ROW } from "../context";
 
 interface Expansion {
   target: number;
@@ -45,12 +47,12 @@ function castElement(v: Dyn, type: KqlType): Value {
 
 /** `conformResult` is false when mv-apply expands one row for its subquery. */
 export function mvExpand(op: KMvExpand, input: Table, scope: Scope, run: RunContext, conformResult = true): Table {
-  const shape = rowShape(input.columns);
+  const shape = rowShape(input);
   const columns: Column[] = input.columns.slice();
   const index = new Map(columns.map((c, i) => [c.name, i]));
   const bagAsArray = (parameterValue(op.Parameters, "bagexpansion") ?? parameterValue(op.Parameters, "kind")) === "array";
   const indexColumn = parameterValue(op.Parameters, "with_itemindex");
-  const limit = op.RowLimitClause ? Number(compileScalar(op.RowLimitClause.RowLimit, { run, scope, shape }).fn([])) : Infinity;
+  const limit = op.RowLimitClause ? Number(compileScalar(op.RowLimitClause.RowLimit, { run, scope, shape }).fn(NO_ROW)) : Infinity;
   const expansions: Expansion[] = toArray(op.Expressions).map((s) => {
     const item = s.Element as KMvExpandItem;
     let expr: KExpression = item.Expression;
@@ -70,9 +72,11 @@ export function mvExpand(op: KMvExpand, input: Table, scope: Scope, run: RunCont
     return { target, compiled, type };
   });
   if (indexColumn) columns.push({ name: indexColumn, type: "long" });
-  const width = columns.length;
-  const rows: Row[] = [];
-  for (const row of input.rows) {
+  // the input row behind each output row, and each expanded column's values
+  const sources: number[] = [];
+  const expanded: Value[][] = expansions.map(() => []);
+  const itemIndex: Value[] = [];
+  for (let row = 0; row < input.length; row++) {
     const lists = expansions.map((e) =>
       elements(
         e.compiled.type === "dynamic" ? (e.compiled.fn(row) as Dyn) : (convertValue(e.compiled.fn(row), e.compiled.type, "dynamic") as Dyn),
@@ -81,16 +85,20 @@ export function mvExpand(op: KMvExpand, input: Table, scope: Scope, run: RunCont
     );
     const n = Math.min(limit, Math.max(0, ...lists.map((l) => l.length)));
     for (let i = 0; i < n; i++) {
-      const out = row.slice();
-      out.length = width;
+      sources.push(row);
       expansions.forEach((e, j) => {
         const list = lists[j]!;
-        out[e.target] = castElement(i < list.length ? list[i]! : null, e.type);
+        expanded[j]!.push(castElement(i < list.length ? list[i]! : null, e.type));
       });
-      if (indexColumn) out[width - 1] = BigInt(i);
-      rows.push(out);
+      if (indexColumn) itemIndex.push(BigInt(i));
     }
   }
-  const table = { columns, rows };
+  const kept = selectRows(input, Int32Array.from(sources));
+  const data: ColumnData[] = kept.data.slice();
+  expansions.forEach((e, j) => {
+    data[e.target] = dense(expanded[j]!);
+  });
+  if (indexColumn) data.push(dense(itemIndex));
+  const table: Table = { columns, data, length: sources.length };
   return conformResult ? conform(op as KSyntaxNode, table, run, "mv-expand") : table;
 }

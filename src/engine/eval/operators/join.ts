@@ -10,6 +10,7 @@ import { conform } from "../schema";
 import { keyOf, compositeKey } from "../../values/compare";
 import { toStringValue } from "../../values/convert";
 import type { Column, KqlType, Row, Table, Value } from "../../values/types";
+import { dense, pickColumns, reader, selectRows } from "../../values/table";
 
 interface KeyPair {
   left: string;
@@ -86,8 +87,9 @@ function columnIndex(t: Table, name: string, node: KSyntaxNode): number {
 function keyFunction(t: Table, indexes: number[], types: KqlType[]): (row: Row) => unknown {
   const own = indexes.map((i) => t.columns[i]!.type);
   const asText = own.map((type, j) => type !== types[j]);
+  const readers = indexes.map((i) => reader(t.data[i]!));
   const read = (row: Row, j: number): Value => {
-    const v = row[indexes[j]!] ?? null;
+    const v = readers[j]!(row);
     return asText[j] && v !== null ? toStringValue(v, own[j]!) : v;
   };
   if (indexes.length === 1) {
@@ -112,9 +114,19 @@ function sharedTypes(left: Table, li: number[], right: Table, ri: number[]): Kql
   });
 }
 
-/** The missing side of an outer join: nulls, and empty strings for string columns (strings cannot be null). */
-function nulls(columns: readonly Column[]): Value[] {
-  return columns.map((c) => (c.type === "string" ? "" : null));
+/**
+ * One side of the joined rows (-1: no row, for outer joins): nulls there, and empty strings in
+ * string columns, which cannot be null.
+ */
+function side(t: Table, selection: Int32Array, hasMissing: boolean): Table {
+  const picked = selectRows(t, selection);
+  if (!hasMissing) return picked;
+  const data = picked.data.map((c, i) => {
+    if (t.columns[i]!.type !== "string") return c;
+    const read = reader(c);
+    return dense(Array.from({ length: picked.length }, (_, r) => (selection[r]! < 0 ? "" : read(r))));
+  });
+  return { columns: picked.columns, data, length: picked.length };
 }
 
 export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair[], node: KSyntaxNode): Table {
@@ -126,8 +138,8 @@ export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair
   const columns: Column[] = [...left.columns, ...right.columns];
 
   const index = (t: Table, key: (row: Row) => unknown) => {
-    const map = new Map<unknown, Row[]>();
-    for (const row of t.rows) {
+    const map = new Map<unknown, number[]>();
+    for (let row = 0; row < t.length; row++) {
       const k = key(row);
       if (k === undefined) continue;
       const list = map.get(k);
@@ -135,6 +147,11 @@ export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair
       else map.set(k, [row]);
     }
     return map;
+  };
+  const filterRows = (t: Table, keep: (row: Row) => boolean) => {
+    const out: number[] = [];
+    for (let row = 0; row < t.length; row++) if (keep(row)) out.push(row);
+    return selectRows(t, Int32Array.from(out));
   };
 
   switch (kind) {
@@ -144,45 +161,52 @@ export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair
     case "leftantisemi": {
       const keys = index(right, rkey);
       const want = kind === "leftsemi";
-      return { columns: left.columns, rows: left.rows.filter((r) => keys.has(lkey(r) ?? Symbol()) === want) };
+      return filterRows(left, (r) => keys.has(lkey(r) ?? Symbol()) === want);
     }
     case "rightsemi":
     case "rightanti":
     case "rightantisemi": {
       const keys = index(left, lkey);
       const want = kind === "rightsemi";
-      return { columns: right.columns, rows: right.rows.filter((r) => keys.has(rkey(r) ?? Symbol()) === want) };
+      return filterRows(right, (r) => keys.has(rkey(r) ?? Symbol()) === want);
     }
   }
+  if (!["innerunique", "inner", "leftouter", "rightouter", "fullouter"].includes(kind))
+    throw new EvaluationError(`the local engine does not support join kind=${kind}`, node);
 
-  let leftRows = left.rows;
-  if (kind === "innerunique") {
-    const seen = new Set<unknown>();
-    leftRows = left.rows.filter((r) => {
-      const k = lkey(r);
-      if (k === undefined || seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
-  }
   const rightIndex = index(right, rkey);
-  const rows: Row[] = [];
-  const matchedRight = new Set<Row>();
-  for (const l of leftRows) {
+  const seen = kind === "innerunique" ? new Set<unknown>() : undefined;
+  const ls: number[] = [];
+  const rs: number[] = [];
+  const matchedRight = kind === "rightouter" || kind === "fullouter" ? new Uint8Array(right.length) : undefined;
+  for (let l = 0; l < left.length; l++) {
     const k = lkey(l);
+    if (seen) {
+      // innerunique: one left row per key (the first)
+      if (k === undefined || seen.has(k)) continue;
+      seen.add(k);
+    }
     const matches = k === undefined ? undefined : rightIndex.get(k);
     if (matches) {
       for (const r of matches) {
-        rows.push([...l, ...r]);
-        if (kind === "rightouter" || kind === "fullouter") matchedRight.add(r);
+        ls.push(l);
+        rs.push(r);
+        if (matchedRight) matchedRight[r] = 1;
       }
-    } else if (kind === "leftouter" || kind === "fullouter") rows.push([...l, ...nulls(right.columns)]);
+    } else if (kind === "leftouter" || kind === "fullouter") {
+      ls.push(l);
+      rs.push(-1);
+    }
   }
-  if (kind === "rightouter" || kind === "fullouter")
-    for (const r of right.rows) if (!matchedRight.has(r)) rows.push([...nulls(left.columns), ...r]);
-  if (!["innerunique", "inner", "leftouter", "rightouter", "fullouter"].includes(kind))
-    throw new EvaluationError(`the local engine does not support join kind=${kind}`, node);
-  return { columns, rows };
+  if (matchedRight)
+    for (let r = 0; r < right.length; r++)
+      if (!matchedRight[r]) {
+        ls.push(-1);
+        rs.push(r);
+      }
+  const lt = side(left, Int32Array.from(ls), kind === "rightouter" || kind === "fullouter");
+  const rt = side(right, Int32Array.from(rs), kind === "leftouter" || kind === "fullouter");
+  return { columns, data: [...lt.data, ...rt.data], length: ls.length };
 }
 
 export function join(op: KJoin, left: Table, right: Table, run: RunContext): Table {
@@ -210,6 +234,6 @@ export function lookup(op: KLookup, left: Table, right: Table, run: RunContext):
   const lw = left.columns.length;
   const dropRight = new Set(pairs.filter((p) => p.left === p.right).map((p) => lw + right.columns.findIndex((c) => c.name === p.right)));
   const keep = joined.columns.map((_, i) => i).filter((i) => !dropRight.has(i));
-  const table = { columns: keep.map((i) => joined.columns[i]!), rows: joined.rows.map((r) => keep.map((i) => r[i] ?? null)) };
+  const table = pickColumns(joined, keep);
   return conform(op, table, run, "lookup");
 }

@@ -16,7 +16,8 @@ import { argAs } from "../../functions/types";
 import { compositeKey } from "../../values/compare";
 import { toDynamicValue } from "../../values/convert";
 import { DOTNET_EPOCH_OFFSET, floorDiv } from "../../values/datetime";
-import type { Column, Dyn, KqlType, Row, Table, Value } from "../../values/types";
+import type { Column, Dyn, KqlType, RowValues, Table, Value } from "../../values/types";
+import { emptyTable, tableFromRows } from "../../values/table";
 
 interface SeriesAggregate {
   name: string | undefined;
@@ -36,7 +37,7 @@ function axisNumber(v: Value): number | null {
 }
 
 export function makeSeries(op: KMakeSeries, input: Table, scope: Scope, run: RunContext): Table {
-  const shape = rowShape(input.columns);
+  const shape = rowShape(input);
   const cx = { run, scope, shape };
   const axis = compileScalar(op.OnClause.Expression, cx);
   const axisType: KqlType = axis.type;
@@ -76,20 +77,19 @@ export function makeSeries(op: KMakeSeries, input: Table, scope: Scope, run: Run
   if (step === null || step <= 0) throw new EvaluationError("make-series needs a positive step", op);
 
   const nonEmpty = parameterValue(op.Parameters, "kind")?.toLowerCase() === "nonempty";
-  const values = input.rows.map((r) => axisNumber(axis.fn(r)));
+  const values = Array.from({ length: input.length }, (_, r) => axisNumber(axis.fn(r)));
   const present = values.filter((v): v is number => v !== null);
   // datetimes bin from 0001-01-01 as bin() does
   const origin = axisType === "datetime" ? -Number(DOTNET_EPOCH_OFFSET) : 0;
   const binOf = (v: number) => Number(floorDiv(BigInt(Math.round(v - origin)), BigInt(Math.round(step)))) * step + origin;
   const start = fromV !== null ? axisNumber(fromV)! : present.length ? binOf(Math.min(...present)) : null;
   const end = toV !== null ? axisNumber(toV)! : present.length ? binOf(Math.max(...present)) + step : null;
-  if (start === null || end === null || (input.rows.length === 0 && !nonEmpty))
-    return conform(op, { columns: outputColumns(byItems, by, series), rows: [] }, run, "make-series");
+  if (start === null || end === null || (input.length === 0 && !nonEmpty))
+    return conform(op, emptyTable(outputColumns(byItems, by, series)), run, "make-series");
   const bins = Math.max(0, Math.ceil((end - start) / step));
 
   const groups = new Map<string, { keys: Value[]; cells: AggregateState[][] }>();
-  input.rows.forEach((row, i) => {
-    const v = values[i];
+  values.forEach((v, row) => {
     if (v === null || v === undefined || v < start || v >= end) return;
     const bin = Math.floor((v - start) / step);
     const keys = by.map((b) => b.fn(row));
@@ -110,7 +110,7 @@ export function makeSeries(op: KMakeSeries, input: Table, scope: Scope, run: Run
     const v = start + i * step;
     return toDynamicValue(axisType === "datetime" || axisType === "timespan" || axisType === "long" ? BigInt(Math.round(v)) : v, axisType);
   });
-  const rows: Row[] = [];
+  const rows: RowValues[] = [];
   for (const g of groups.values()) {
     const out: Value[] = g.keys.slice();
     series.forEach((s, j) => {
@@ -129,7 +129,7 @@ export function makeSeries(op: KMakeSeries, input: Table, scope: Scope, run: Run
     out.push(axisValues);
     rows.push(out);
   }
-  return conform(op, { columns: outputColumns(byItems, by, series), rows }, run, "make-series");
+  return conform(op, tableFromRows(outputColumns(byItems, by, series), rows), run, "make-series");
 }
 
 /** Computed names are placeholders: the binder names the columns (conform). */

@@ -16,6 +16,7 @@ import { compileRegex } from "../../values/regex";
 import { constantToValue } from "../../kusto/constants";
 import { convertValue } from "../../values/convert";
 import { isKqlType, type Column, type KqlType, type Row, type Table, type Value } from "../../values/types";
+import { dense, selectRows, type ColumnData } from "../../values/table";
 
 /** Numbers and booleans are matched by their shape, so a typed column stops where its value ends. */
 const TYPED_CAPTURE: Partial<Record<KqlType, string>> = {
@@ -58,7 +59,7 @@ export function parse(op: KParse, input: Table, scope: Scope, run: RunContext, d
   });
   const prefix = flags.includes("i") ? "(?i)" : "";
   const re = compileRegex(`${prefix}${flags.includes("s") ? "(?s)" : ""}^${regex}`);
-  const source = argAs(compileScalar(op.Expression, { run, scope, shape: rowShape(input.columns) }), "string") as (row: Row) => string;
+  const source = argAs(compileScalar(op.Expression, { run, scope, shape: rowShape(input) }), "string") as (row: Row) => string;
 
   const columns: Column[] = input.columns.slice();
   const index = new Map(columns.map((c, i) => [c.name, i]));
@@ -72,10 +73,9 @@ export function parse(op: KParse, input: Table, scope: Scope, run: RunContext, d
     return at;
   });
   const empty = (c: Capture): Value => (c.type === "string" ? "" : null);
-  const rows: Row[] = [];
-  for (const row of input.rows) {
-    const out = row.slice();
-    out.length = columns.length;
+  const kept: number[] = [];
+  const captured: Value[][] = captures.map(() => []);
+  for (let row = 0; row < input.length; row++) {
     const m = re.matcher(source(row));
     let matched = m.lookingAt();
     const values: Value[] = [];
@@ -88,10 +88,15 @@ export function parse(op: KParse, input: Table, scope: Scope, run: RunContext, d
       });
     }
     if (!matched && dropUnmatched) continue;
+    kept.push(row);
     captures.forEach((c, j) => {
-      out[targets[j]!] = matched ? values[j]! : kind === "relaxed" && values.length > 0 ? (values[j] ?? empty(c)) : empty(c);
+      captured[j]!.push(matched ? values[j]! : kind === "relaxed" && values.length > 0 ? (values[j] ?? empty(c)) : empty(c));
     });
-    rows.push(out);
   }
-  return conform(op, { columns, rows }, run, "parse");
+  const base = kept.length === input.length ? input : selectRows(input, Int32Array.from(kept));
+  const data: ColumnData[] = base.data.slice();
+  targets.forEach((at, j) => {
+    data[at] = dense(captured[j]!);
+  });
+  return conform(op, { columns, data, length: kept.length }, run, "parse");
 }

@@ -10,7 +10,8 @@ import { compileScalar, typeOf } from "../scalar";
 import { buildAggregate, isAggregateCall, type Aggregate, type AggregateState } from "../../aggregates/aggregates";
 import { argAs } from "../../functions/types";
 import { compositeKey } from "../../values/compare";
-import type { Column, Row, Table, Value } from "../../values/types";
+import type { Column, Row, RowValues, Table, Value } from "../../values/types";
+import { tableFromRows } from "../../values/table";
 
 function countAll(): Aggregate {
   return {
@@ -24,7 +25,7 @@ function countAll(): Aggregate {
 
 export function pivot(op: KEvaluate, input: Table, scope: Scope, run: RunContext): Table {
   const args = toArray(op.FunctionCall.ArgumentList.Expressions).map((s) => s.Element);
-  const shape = rowShape(input.columns);
+  const shape = rowShape(input);
   const cx = { run, scope, shape };
   const pivotExpr = args[0];
   if (!pivotExpr) throw new EvaluationError("pivot needs a column", op);
@@ -51,11 +52,11 @@ export function pivot(op: KEvaluate, input: Table, scope: Scope, run: RunContext
           const c = compileScalar(e, cx);
           return { name: (e as KExpression & { SimpleName?: string }).SimpleName ?? e.toString().trim(), fn: c.fn, type: c.type };
         })
-      : input.columns.map((c, i) => ({ name: c.name, fn: (row: Row) => row[i] ?? null, type: c.type })).filter((g) => !used.has(g.name));
+      : input.columns.map((c, i) => ({ name: c.name, fn: shape.readers[i]!, type: c.type })).filter((g) => !used.has(g.name));
   const types = groupExprs.map((g) => g.type);
   const groups = new Map<string, { keys: Value[]; cells: Map<string, AggregateState> }>();
   const pivotValues = new Set<string>();
-  for (const row of input.rows) {
+  for (let row = 0; row < input.length; row++) {
     const keys = groupExprs.map((g) => g.fn(row));
     const key = compositeKey(keys, types);
     let g = groups.get(key);
@@ -73,10 +74,10 @@ export function pivot(op: KEvaluate, input: Table, scope: Scope, run: RunContext
     ...names.map((n) => ({ name: n, type: valueType })),
   ];
   const empty = aggregate.create();
-  const rows: Row[] = [...groups.values()].map((g) => {
+  const rows: RowValues[] = [...groups.values()].map((g) => {
     const out = g.keys.slice();
     for (const n of names) (g.cells.get(n) ?? empty).result(out);
     return out;
   });
-  return { columns, rows };
+  return tableFromRows(columns, rows);
 }

@@ -7,7 +7,9 @@ import { conform } from "../schema";
 import { argAs } from "../../functions/types";
 import { isBag } from "../../values/dynamic";
 import { pivot } from "./pivot";
-import type { Column, Dyn, Row, Table } from "../../values/types";
+import type { Column, Dyn, Table } from "../../values/types";
+import { dense } from "../../values/table";
+import { NO_ROW } from "../context";
 
 export const SUPPORTED_PLUGINS: ReadonlySet<string> = new Set(["bag_unpack", "pivot"]);
 
@@ -18,15 +20,15 @@ export const SUPPORTED_PLUGINS: ReadonlySet<string> = new Set(["bag_unpack", "pi
  */
 function bagUnpack(op: KEvaluate, input: Table, scope: Scope, run: RunContext): Table {
   const args = toArray(op.FunctionCall.ArgumentList.Expressions).map((s) => s.Element);
-  const shape = rowShape(input.columns);
+  const shape = rowShape(input);
   const bagExpr = args[0]!;
   const bagName = (bagExpr as typeof bagExpr & { SimpleName?: string }).SimpleName;
   const bag = argAs(compileScalar(bagExpr, { run, scope, shape }), "dynamic");
-  const prefix = args[1] ? (argAs(compileScalar(args[1], { run, scope, shape }), "string")([]) as string) : "";
+  const prefix = args[1] ? (argAs(compileScalar(args[1], { run, scope, shape }), "string")(NO_ROW) as string) : "";
   const keep = input.columns.map((c, i) => ({ c, i })).filter(({ c }) => c.name !== bagName);
   const keys: string[] = [];
   const seen = new Set<string>();
-  const bags = input.rows.map((r) => {
+  const bags = Array.from({ length: input.length }, (_, r) => {
     const b = bag(r) as Dyn;
     if (isBag(b))
       for (const key of Object.keys(b))
@@ -39,11 +41,14 @@ function bagUnpack(op: KEvaluate, input: Table, scope: Scope, run: RunContext): 
   const existing = new Set(keep.map(({ c }) => c.name));
   const newColumns: Column[] = keys.filter((k) => !existing.has(prefix + k)).map((k) => ({ name: prefix + k, type: "dynamic" }));
   const columns = [...keep.map(({ c }) => c), ...newColumns];
-  const rows: Row[] = input.rows.map((r, j) => {
-    const b = bags[j];
-    return [...keep.map(({ i }) => r[i] ?? null), ...newColumns.map((c) => (isBag(b) ? (b[c.name.slice(prefix.length)] ?? null) : null))];
-  });
-  return conform(op, { columns, rows }, run, "bag_unpack");
+  const data = [
+    ...keep.map(({ i }) => input.data[i]!),
+    ...newColumns.map((c) => {
+      const key = c.name.slice(prefix.length);
+      return dense(bags.map((b) => (isBag(b) ? (b[key] ?? null) : null)));
+    }),
+  ];
+  return conform(op, { columns, data, length: input.length }, run, "bag_unpack");
 }
 
 export function evaluatePlugin(op: KEvaluate, input: Table, scope: Scope, run: RunContext): Table {

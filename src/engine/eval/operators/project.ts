@@ -1,20 +1,18 @@
 /** where, extend, project and the project-* family. */
 import { toArray } from "../../../kql/kusto";
 import type { KCompoundNamed, KExpression, KExpressionsOperator, KFilter, KSimpleNamed, KSyntaxNode } from "../../kusto/syntax";
-import { rowShape, type Compiled, type RunContext, type Scope } from "../context";
+import { rowShape, type Compiled, type RowShape, type RunContext, type Scope } from "../context";
 import { compileScalar } from "../scalar";
 import { conform } from "../schema";
 import { expressionResultName } from "../../kusto/language";
 import { compileRegex } from "../../values/regex";
 import { isKqlType, type Column, type KqlType, type Row, type Table, type Value } from "../../values/types";
+import { dense, pickColumns, selectRows, withColumns, type ColumnData } from "../../values/table";
 import type { BridgeList, KColumnSymbol } from "../../../kql/kusto";
 
 export function filter(op: KFilter, input: Table, scope: Scope, run: RunContext): Table {
-  const c = compileScalar(op.Condition, { run, scope, shape: rowShape(input.columns) });
-  const f = c.fn;
-  const rows: Row[] = [];
-  for (const row of input.rows) if (f(row) === true) rows.push(row);
-  return { columns: input.columns, rows };
+  const c = compileScalar(op.Condition, { run, scope, shape: rowShape(input) });
+  return selectRows(input, selectWhere(input.length, c.fn));
 }
 
 interface Assignment {
@@ -51,6 +49,27 @@ function tupleAssignments(e: KExpression, names: string[], compiled: Compiled, r
   void run;
 }
 
+/** The positions of the rows where the predicate is true. */
+export function selectWhere(length: number, predicate: (row: Row) => Value): Int32Array {
+  const keep = new Int32Array(length);
+  let n = 0;
+  for (let i = 0; i < length; i++) if (predicate(i) === true) keep[n++] = i;
+  return keep.subarray(0, n);
+}
+
+/** One new column: the function's value on every row. */
+export function computeColumn(length: number, f: (row: Row) => Value): ColumnData {
+  const values = new Array<Value>(length);
+  for (let i = 0; i < length; i++) values[i] = f(i);
+  return dense(values);
+}
+
+/** The input's own column when the compiled expression is exactly a read of it (same reader closure). */
+function passThrough(c: Compiled, input: Table, shape: RowShape): ColumnData | undefined {
+  const at = shape.readers.indexOf(c.fn);
+  return at >= 0 ? input.data[at] : undefined;
+}
+
 function items(op: KExpressionsOperator): KExpression[] {
   return toArray(op.Expressions).map((s) => s.Element);
 }
@@ -69,8 +88,7 @@ export function nextColumnName(taken: ReadonlySet<string> | ReadonlyMap<string, 
   for (let n = 1; ; n++) if (!taken.has(`Column${n}`)) return `Column${n}`;
 }
 
-function assignments(exprs: readonly KExpression[], input: Table, scope: Scope, run: RunContext): Assignment[][] {
-  const shape = rowShape(input.columns);
+function assignments(exprs: readonly KExpression[], shape: RowShape, scope: Scope, run: RunContext): Assignment[][] {
   const k = run.kinds.syntax;
   return exprs.map((e) => {
     if (e.Kind === k.SimpleNamedExpression) {
@@ -89,7 +107,7 @@ function assignments(exprs: readonly KExpression[], input: Table, scope: Scope, 
 
 /** extend: new columns after the input's; a name that exists replaces that column in place. */
 export function extend(op: KExpressionsOperator, input: Table, scope: Scope, run: RunContext): Table {
-  const list = assignments(items(op), input, scope, run).flat();
+  const list = assignments(items(op), rowShape(input), scope, run).flat();
   const columns: Column[] = input.columns.slice();
   const index = new Map(columns.map((c, i) => [c.name, i]));
   const targets: number[] = [];
@@ -104,19 +122,18 @@ export function extend(op: KExpressionsOperator, input: Table, scope: Scope, run
     targets.push(at);
   }
   const fns = list.map((a) => a.compiled.fn);
-  const width = columns.length;
-  const rows = input.rows.map((row) => {
-    const out = row.slice();
-    out.length = width;
-    // all expressions see the input row, as in Kusto (extend a = 1, b = a reads the new a only in a later extend)
-    for (let i = 0; i < fns.length; i++) out[targets[i]!] = fns[i]!(row);
-    return out;
+  // every expression reads the input row, as in Kusto: new columns are computed before any is replaced
+  const data: ColumnData[] = input.data.slice();
+  const computed = fns.map((f) => computeColumn(input.length, f));
+  computed.forEach((values, i) => {
+    data[targets[i]!] = values;
   });
-  return conform(op, { columns, rows }, run, "extend");
+  return conform(op, { columns, data, length: input.length }, run, "extend");
 }
 
 export function project(op: KExpressionsOperator, input: Table, scope: Scope, run: RunContext): Table {
-  const list = assignments(items(op), input, scope, run).flat();
+  const shape = rowShape(input);
+  const list = assignments(items(op), shape, scope, run).flat();
   const taken = new Set<string>();
   const columns = list.map((a) => {
     const name = a.name ?? nextColumnName(taken);
@@ -124,8 +141,9 @@ export function project(op: KExpressionsOperator, input: Table, scope: Scope, ru
     return { name, type: a.compiled.type };
   });
   const fns = list.map((a) => a.compiled.fn);
-  const rows = input.rows.map((row) => fns.map((f) => f(row)));
-  return conform(op, { columns, rows }, run, "project");
+  // a plain column reference keeps its storage
+  const data = list.map((a, i) => passThrough(a.compiled, input, shape) ?? computeColumn(input.length, fns[i]!));
+  return conform(op, { columns, data, length: input.length }, run, "project");
 }
 
 /** Column names a project-away/keep/reorder list selects, wildcards included. */
@@ -153,7 +171,7 @@ function escapeRegex(s: string): string {
 }
 
 function keep(input: Table, indexes: number[]): Table {
-  return { columns: indexes.map((i) => input.columns[i]!), rows: input.rows.map((r) => indexes.map((i) => r[i] ?? null)) };
+  return pickColumns(input, indexes);
 }
 
 export function projectAway(op: KExpressionsOperator, input: Table, run: RunContext): Table {
@@ -189,5 +207,5 @@ export function projectRename(op: KExpressionsOperator, input: Table, run: RunCo
     const i = columns.findIndex((c) => c.name === from);
     if (i >= 0) columns[i] = { name: named.Name.SimpleName, type: columns[i]!.type };
   }
-  return conform(op, { columns, rows: input.rows }, run, "project-rename");
+  return conform(op, withColumns(input, columns), run, "project-rename");
 }

@@ -4,12 +4,14 @@ import type { KCount, KDistinct, KExpression, KOrdered, KSort, KTake, KTop } fro
 import { rowShape, type RunContext, type Scope } from "../context";
 import { compileScalar } from "../scalar";
 import { conform } from "../schema";
-import { comparator, compositeKey } from "../../values/compare";
-import type { Row, Table } from "../../values/types";
+import { comparator, compositeKey, keyOf } from "../../values/compare";
+import type { Table, Value } from "../../values/types";
+import { allRows, dense, selectRows, tableFromRows } from "../../values/table";
+import { NO_ROW } from "../context";
 
 /** Sort keys with their direction; Kusto sorts descending by default, nulls last when descending. */
 function sortKeys(exprs: readonly KExpression[], input: Table, scope: Scope, run: RunContext) {
-  const shape = rowShape(input.columns);
+  const shape = rowShape(input);
   return exprs.map((e) => {
     let expr = e;
     let descending = true;
@@ -27,16 +29,18 @@ function sortKeys(exprs: readonly KExpression[], input: Table, scope: Scope, run
   });
 }
 
-function sortRows(rows: readonly Row[], keys: ReturnType<typeof sortKeys>): Row[] {
-  const decorated = rows.map((row, i) => ({ row, i, values: keys.map((k) => k.fn(row)) }));
-  decorated.sort((a, b) => {
+/** The row positions in sorted order (stable: ties keep their input order). */
+function sortOrder(length: number, keys: ReturnType<typeof sortKeys>): Int32Array {
+  const values = keys.map((k) => Array.from({ length }, (_, i) => k.fn(i)));
+  const order = Array.from({ length }, (_, i) => i);
+  order.sort((a, b) => {
     for (let j = 0; j < keys.length; j++) {
-      const c = keys[j]!.cmp(a.values[j]!, b.values[j]!);
+      const c = keys[j]!.cmp(values[j]![a]!, values[j]![b]!);
       if (c !== 0) return c;
     }
-    return a.i - b.i;
+    return a - b;
   });
-  return decorated.map((d) => d.row);
+  return Int32Array.from(order);
 }
 
 export function sort(op: KSort, input: Table, scope: Scope, run: RunContext): Table {
@@ -46,44 +50,55 @@ export function sort(op: KSort, input: Table, scope: Scope, run: RunContext): Ta
     scope,
     run,
   );
-  return { columns: input.columns, rows: sortRows(input.rows, keys) };
+  return selectRows(input, sortOrder(input.length, keys));
 }
 
 function count(e: KExpression, input: Table, scope: Scope, run: RunContext): number {
-  const v = compileScalar(e, { run, scope, shape: rowShape(input.columns) }).fn([]);
+  const v = compileScalar(e, { run, scope, shape: rowShape(input.columns) }).fn(NO_ROW);
   return v === null ? 0 : Math.max(0, Number(v));
 }
 
 export function take(op: KTake, input: Table, scope: Scope, run: RunContext): Table {
-  return { columns: input.columns, rows: input.rows.slice(0, count(op.Expression, input, scope, run)) };
+  return selectRows(input, allRows(Math.min(input.length, count(op.Expression, input, scope, run))));
 }
 
 export function top(op: KTop, input: Table, scope: Scope, run: RunContext): Table {
   const keys = sortKeys([op.ByExpression], input, scope, run);
-  return { columns: input.columns, rows: sortRows(input.rows, keys).slice(0, count(op.Expression, input, scope, run)) };
+  return selectRows(input, sortOrder(input.length, keys).subarray(0, count(op.Expression, input, scope, run)));
 }
 
 export function distinct(op: KDistinct, input: Table, scope: Scope, run: RunContext): Table {
   const exprs = toArray(op.Expressions).map((s) => s.Element);
   const star = exprs.length === 1 && exprs[0]!.Kind === run.kinds.syntax.StarExpression;
-  const shape = rowShape(input.columns);
+  const shape = rowShape(input);
   const compiled = star
-    ? input.columns.map((c, i) => ({ type: c.type, fn: (r: Row) => r[i] ?? null, rowFree: false }))
+    ? input.columns.map((c, i) => ({ type: c.type, fn: shape.readers[i]!, rowFree: false }))
     : exprs.map((e) => compileScalar(e, { run, scope, shape }));
   const types = compiled.map((c) => c.type);
-  const seen = new Set<string>();
-  const rows: Row[] = [];
-  for (const row of input.rows) {
-    const values = compiled.map((c) => c.fn(row));
-    const key = compositeKey(values, types);
+  const seen = new Set<unknown>();
+  const firsts: number[] = [];
+  const single = compiled.length === 1 ? compiled[0]! : undefined;
+  for (let row = 0; row < input.length; row++) {
+    const key = single
+      ? keyOf(single.fn(row), single.type)
+      : compositeKey(
+          compiled.map((c) => c.fn(row)),
+          types,
+        );
     if (seen.has(key)) continue;
     seen.add(key);
-    rows.push(values);
+    firsts.push(row);
   }
+  const selection = Int32Array.from(firsts);
   const columns = star ? input.columns : compiled.map((c, i) => ({ name: `Column${i + 1}`, type: c.type }));
-  return conform(op, { columns, rows }, run, "distinct");
+  const data = compiled.map((c) => {
+    const values = new Array<Value>(selection.length);
+    for (let i = 0; i < selection.length; i++) values[i] = c.fn(selection[i]!);
+    return dense(values);
+  });
+  return conform(op, star ? selectRows(input, selection) : { columns, data, length: selection.length }, run, "distinct");
 }
 
 export function countRows(op: KCount, input: Table, run: RunContext): Table {
-  return conform(op, { columns: [{ name: "Count", type: "long" }], rows: [[BigInt(input.rows.length)]] }, run, "count");
+  return conform(op, tableFromRows([{ name: "Count", type: "long" }], [[BigInt(input.length)]]), run, "count");
 }

@@ -11,7 +11,8 @@ import { buildAggregate, isAggregateCall, type Aggregate, type AggregateState } 
 import { compositeKey, keyOf } from "../../values/compare";
 import { expressionResultName } from "../../kusto/language";
 import { nextColumnName } from "./project";
-import type { Column, KqlType, Row, Table, Value } from "../../values/types";
+import type { Column, KqlType, RowValues, Table, Value } from "../../values/types";
+import { tableFromRows } from "../../values/table";
 
 interface Group {
   keys: Value[];
@@ -44,17 +45,19 @@ function expressionItem(e: KExpression, build: (call: KCall) => Aggregate, scope
   };
   visit(e);
   const aggregates = calls.map(build);
+  // the aggregates' results of the group being finished, read by the outer expression
+  let current: Value[] = [];
   const overrides = new Map<KSyntaxNode, Compiled>(
-    calls.map((c, j) => [c, { type: aggregates[j]!.types[0]!, fn: (row: Row) => row[j] ?? null, rowFree: false }]),
+    calls.map((c, j) => [c, { type: aggregates[j]!.types[0]!, fn: () => current[j] ?? null, rowFree: false }]),
   );
   const outer = compileScalar(e, { run, scope, shape: rowShape([]), overrides });
   return {
     aggregates,
     types: [outer.type],
     finish(states, out) {
-      const values: Value[] = [];
-      for (const st of states) st.result(values);
-      out.push(outer.fn(values));
+      current = [];
+      for (const st of states) st.result(current);
+      out.push(outer.fn(0));
     },
   };
 }
@@ -68,7 +71,7 @@ function unwrap(e: KExpression, run: RunContext): { name: string | undefined; ex
 }
 
 export function summarize(op: KSummarize, input: Table, scope: Scope, run: RunContext): Table {
-  const shape = rowShape(input.columns);
+  const shape = rowShape(input);
   const cx = { run, scope, shape };
   const byItems = op.ByClause ? toArray(op.ByClause.Expressions).map((s) => unwrap(s.Element, run)) : [];
   const byCompiled: Compiled[] = byItems.map((b) => compileScalar(b.expr, cx));
@@ -91,7 +94,7 @@ export function summarize(op: KSummarize, input: Table, scope: Scope, run: RunCo
   const single = byFns.length === 1 ? byFns[0]! : undefined;
   const singleType = byTypes[0]!;
   const newGroup = (keys: Value[]): Group => ({ keys, states: aggregates.map((a) => a.create()) });
-  for (const row of input.rows) {
+  for (let row = 0; row < input.length; row++) {
     let group: Group | undefined;
     if (single) {
       const v = single(row);
@@ -123,7 +126,7 @@ export function summarize(op: KSummarize, input: Table, scope: Scope, run: RunCo
     const base = a.name ?? expressionResultName(a.expr);
     items[i]!.types.forEach((t) => columns.push({ name: name(base), type: t }));
   });
-  const rows: Row[] = [];
+  const rows: RowValues[] = [];
   for (const g of groups.values()) {
     const out: Value[] = g.keys.slice();
     let next = 0;
@@ -134,5 +137,5 @@ export function summarize(op: KSummarize, input: Table, scope: Scope, run: RunCo
     }
     rows.push(out);
   }
-  return conform(op, { columns, rows }, run, "summarize");
+  return conform(op, tableFromRows(columns, rows), run, "summarize");
 }

@@ -3,7 +3,8 @@
  * default) or cut to the columns every input has (kind=inner); withsource adds the name of
  * each row's input as the first column.
  */
-import type { Column, KqlType, Row, Table, Value } from "../../values/types";
+import type { Column, KqlType, Table } from "../../values/types";
+import { concatTables, constantColumn, type ColumnData } from "../../values/table";
 
 export interface UnionInput {
   table: Table;
@@ -30,20 +31,16 @@ export function unionTables(inputs: readonly UnionInput[], inner: boolean, withS
     type: c.type,
   }));
   const position = new Map(merged.map(([key], i) => [key, i]));
-  const offset = withSource ? 1 : 0;
-  const rows: Row[] = [];
-  for (const { table, source } of inputs) {
-    const map = table.columns.map((c) => position.get(`${c.name}\u0000${c.type}`));
-    for (const r of table.rows) {
-      // a column an input lacks is null there (empty for strings, which cannot be null)
-      const out: Value[] = columns.map((c) => (c.type === "string" ? "" : null));
-      if (withSource) out.unshift(null);
-      if (withSource) out[0] = source;
-      map.forEach((to, i) => {
-        if (to !== undefined) out[to + offset] = r[i] ?? null;
-      });
-      rows.push(out);
-    }
-  }
-  return { columns: withSource ? [{ name: withSource, type: "string" }, ...columns] : columns, rows };
+  // each input's part of every output column: its own column, or nulls ("" for strings)
+  const parts = inputs.map(({ table, source }) => {
+    const own = new Map<number, ColumnData>();
+    table.columns.forEach((c, i) => {
+      const to = position.get(`${c.name}\u0000${c.type}`);
+      if (to !== undefined) own.set(to, table.data[i]!);
+    });
+    const data = columns.map((c, i) => own.get(i) ?? constantColumn(c.type === "string" ? "" : null, table.length));
+    return { columns, data: withSource ? [constantColumn(source, table.length), ...data] : data, length: table.length };
+  });
+  const all = withSource ? [{ name: withSource, type: "string" as const }, ...columns] : columns;
+  return concatTables(all, parts);
 }
