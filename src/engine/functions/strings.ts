@@ -117,25 +117,31 @@ const split: ScalarFunction = {
   },
 };
 
-function trimWith(re: RE2JS, s: string, leading: boolean, trailing: boolean): string {
+/** trim(): the longest run of matches at the start and at the end, each found by one anchored regex. */
+const trimmers = new Map<string, { lead: RE2JS; trail: RE2JS }>();
+
+function trimmerFor(pattern: string): { lead: RE2JS; trail: RE2JS } {
+  let t = trimmers.get(pattern);
+  if (!t) {
+    compileRegex(pattern); // reports an invalid pattern as the pattern itself
+    t = { lead: compileRegex(`^(?:${pattern})+`), trail: compileRegex(`(?:${pattern})+$`) };
+    if (trimmers.size > 1000) trimmers.clear();
+    trimmers.set(pattern, t);
+  }
+  return t;
+}
+
+function trimWith(pattern: string, s: string, leading: boolean, trailing: boolean): string {
+  const { lead, trail } = trimmerFor(pattern);
   let out = s;
   if (leading) {
-    for (;;) {
-      const m = re.matcher(out);
-      if (!m.lookingAt() || m.end() === 0) break;
-      out = out.slice(m.end());
-    }
+    const m = lead.matcher(out);
+    if (m.lookingAt()) out = out.slice(m.end());
   }
-  if (trailing) {
-    // the longest suffix that the pattern matches exactly
-    let cut = out.length;
-    for (let i = 0; i < out.length; i++) {
-      if (re.matcher(out.slice(i)).matches()) {
-        cut = i;
-        break;
-      }
-    }
-    out = out.slice(0, cut);
+  if (trailing && out !== "") {
+    // leftmost start of a run of matches that reaches the end: the longest suffix
+    const m = trail.matcher(out);
+    if (m.find()) out = out.slice(0, m.start());
   }
   return out;
 }
@@ -143,9 +149,13 @@ function trimWith(re: RE2JS, s: string, leading: boolean, trailing: boolean): st
 function trimFn(leading: boolean, trailing: boolean): ScalarFunction {
   return {
     build([pattern, src]) {
-      const fr = regexArg(pattern!);
+      const fp = stringArg(pattern!);
       const fs = stringArg(src!);
-      return (row) => trimWith(fr(row), fs(row), leading, trailing);
+      if (pattern!.rowFree) {
+        const p = fp(NO_ROW);
+        return (row) => trimWith(p, fs(row), leading, trailing);
+      }
+      return (row) => trimWith(fp(row), fs(row), leading, trailing);
     },
   };
 }

@@ -7,7 +7,7 @@ import { parseTimespan } from "../values/timespan";
 import { dynFromJs, parseJsonText } from "../values/dynamic";
 import { toGuidValue } from "../values/convert";
 import type { Column, KqlType, Table, Value } from "../values/types";
-import { dense } from "../values/table";
+import { constantColumn, dense } from "../values/table";
 
 export class InputError extends Error {}
 
@@ -92,19 +92,29 @@ export function valueFromJson(v: unknown, type: KqlType): Value {
  */
 export function rowsFromObjects(objects: readonly Record<string, unknown>[], columns: readonly Column[], what: string): Table {
   const index = new Map(columns.map((c, i) => [c.name, i]));
-  const data: Value[][] = columns.map((c) => new Array<Value>(objects.length).fill(c.type === "string" ? "" : null));
+  // a column no row mentions shares one constant store instead of a full array of nulls
+  const data: (Value[] | undefined)[] = columns.map(() => undefined);
+  const empty = (c: Column): Value => (c.type === "string" ? "" : null);
   objects.forEach((obj, r) => {
     for (const key in obj) {
       const i = index.get(key);
       if (i === undefined) throw new InputError(`${what}, row ${r + 1}: there is no column '${key}'`);
       const column = columns[i]!;
+      const values = (data[i] ??= new Array<Value>(objects.length).fill(empty(column)));
       try {
-        data[i]![r] = valueFromJson(obj[key], column.type);
+        values[r] = valueFromJson(obj[key], column.type);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new InputError(`${what}, row ${r + 1}, column ${column.name} (${column.type}): ${message}`);
       }
     }
   });
-  return { columns: columns.slice(), data: data.map(dense), length: objects.length };
+  return {
+    columns: columns.slice(),
+    data: columns.map((c, i) => {
+      const values = data[i];
+      return values ? dense(values) : constantColumn(empty(c), objects.length);
+    }),
+    length: objects.length,
+  };
 }

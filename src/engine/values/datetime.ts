@@ -38,6 +38,11 @@ const ZONE_NAMED = /(?:GMT|UTC|Z|[+-]\d{2}:?\d{2})\s*$/i;
 export function parseDatetime(text: string): bigint | null {
   const s = text.trim();
   if (s === "") return null;
+  // fast path: JavaScript's own toISOString() shape (yyyy-mm-ddThh:mm:ss.mmmZ), exact in milliseconds
+  if (s.length === 24 && s.charCodeAt(23) === 90 && s.charCodeAt(19) === 46 && s.charCodeAt(10) === 84) {
+    const ms = Date.parse(s);
+    if (!Number.isNaN(ms)) return datetimeFromMs(ms);
+  }
   try {
     return Temporal.Instant.from(s).epochNanoseconds / 100n;
   } catch {
