@@ -43,20 +43,44 @@ export function corpusQueries(): CorpusQuery[] {
  * hand-checked single-table files, which win. `environment: "m365"` takes the Defender XDR
  * advanced-hunting section instead of `sentinel` (its tables use Timestamp).
  */
-export function referenceTables(environment: "sentinel" | "m365" = "sentinel"): TableSchema[] {
+export function referenceTables(environment: "sentinel" | "m365" = "sentinel", extended = false): TableSchema[] {
   const env = JSON.parse(readFileSync(join(REFERENCE, "all-tables", "environments.json"), "utf8")) as Record<
     string,
     { tables: Record<string, Record<string, string>> }
   >;
   const byName = new Map<string, TableSchema>();
   for (const [name, cols] of Object.entries(env[environment]!.tables)) byName.set(name, { name, columns: Object.entries(cols) });
+  if (extended) {
+    // columns real content uses that the docs' tables omit (shipped beside environments.json)
+    const extra = JSON.parse(readFileSync(join(REFERENCE, "all-tables", "additional_columns.json"), "utf8")) as Record<
+      string,
+      Record<string, Record<string, string>>
+    >;
+    for (const [name, cols] of Object.entries(extra[environment] ?? {})) {
+      const t = byName.get(name) ?? { name, columns: [] };
+      for (const [c, type] of Object.entries(cols)) if (!t.columns.some(([n]) => n === c)) t.columns.push([c, type]);
+      byName.set(name, t);
+    }
+  }
   if (environment === "sentinel")
     for (const f of readdirSync(REFERENCE).filter((x) => x.endsWith(".json"))) {
       const t = JSON.parse(readFileSync(join(REFERENCE, f), "utf8")) as { name: string; columns: { name: string; type: string }[] };
       byName.set(t.name, { name: t.name, columns: t.columns.map((c) => [c.name, c.type]) });
     }
+  if (extended && environment === "sentinel")
+    // the standard columns every Log Analytics table has (Azure Monitor docs: "Standard columns")
+    for (const t of byName.values())
+      for (const [c, type] of STANDARD_COLUMNS) if (!t.columns.some(([n]) => n === c)) t.columns.push([c, type]);
   return [...byName.values()];
 }
+
+const STANDARD_COLUMNS: [string, string][] = [
+  ["TenantId", "string"],
+  ["Type", "string"],
+  ["_ResourceId", "string"],
+  ["_SubscriptionId", "string"],
+  ["_ItemId", "string"],
+];
 
 export type Outcome = "ran" | "unknown-table" | "unknown-column" | "invalid-query" | "unsupported" | "runtime-error";
 
@@ -78,8 +102,19 @@ function classify(problems: Problem[]): Outcome {
   return "runtime-error";
 }
 
-export function corpusEngine(environment: "sentinel" | "m365" = "sentinel"): KqlEngine {
-  return new KqlEngine({ tables: referenceTables(environment), functions: [], watchlists: [] });
+export function corpusEngine(environment: "sentinel" | "m365" = "sentinel", extended = false): KqlEngine {
+  return new KqlEngine({ tables: referenceTables(environment, extended), functions: [], watchlists: [] });
+}
+
+/**
+ * The corpus in the environment each file was written for: Defender XDR advanced-hunting files
+ * (m365dhq__) against the m365 tables, the rest against Sentinel's with the standard columns and
+ * additional_columns.json. A second, argued figure beside the brief's main one.
+ */
+export function runCorpusInOwnEnvironment(queries: CorpusQuery[] = corpusQueries()): QueryOutcome[] {
+  const sentinel = corpusEngine("sentinel", true);
+  const m365 = corpusEngine("m365", true);
+  return queries.flatMap((q) => runCorpus(q.file.includes("m365dhq__") ? m365 : sentinel, [q]));
 }
 
 /** Runs every corpus query on empty input; `now` is fixed so results are repeatable. */
@@ -142,6 +177,16 @@ function report(): void {
       }
   console.log("most common missing pieces:");
   for (const [m, n] of [...missing].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`  ${String(n).padStart(3)} ${m}`);
+  if (process.argv.includes("--own-environment")) {
+    const own = runCorpusInOwnEnvironment(queries);
+    const ranOwn = own.filter((o) => o.outcome === "ran").length;
+    const byOwn = new Map<Outcome, number>();
+    for (const o of own) byOwn.set(o.outcome, (byOwn.get(o.outcome) ?? 0) + 1);
+    console.log(
+      `in each file's own environment (m365 for Defender hunting files; standard and additional columns): ${ranOwn}/${own.length} = ${((100 * ranOwn) / own.length).toFixed(1)}%`,
+    );
+    for (const [o, n] of byOwn) console.log(`  ${o.padEnd(15)} ${n}`);
+  }
   if (process.argv.includes("--verbose"))
     for (const o of outcomes)
       if (o.outcome !== "ran")
