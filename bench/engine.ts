@@ -9,7 +9,7 @@
  * benchEngine() takes no arguments and returns the figures (bench/run.ts can call it). Each
  * part runs in a fresh process so its peak memory is its own.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { projectEngine, projectWatchlists, ruleQuery } from "../test/engine/project";
 import { corpusAvailable, corpusEngine, corpusQueries, runCorpus } from "./engineCorpus";
@@ -135,11 +135,12 @@ function measureSeed(count: number): SeedFigures {
   };
 }
 
-function measureCorpus(): CorpusFigures {
+/** The corpus, or every n-th query of it from `part` (0-based) when split across processes. */
+function measureCorpus(part = 0, parts = 1): CorpusFigures {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const engine = corpusEngine();
-  const queries = corpusQueries();
+  const queries = corpusQueries().filter((_, i) => i % parts === part);
   const setupMs = performance.now() - t0;
   const t1 = performance.now();
   const outcomes = runCorpus(engine, queries);
@@ -156,12 +157,38 @@ function measureCorpus(): CorpusFigures {
   };
 }
 
-function inChild<T>(flag: string): T {
-  const out = execFileSync(process.execPath, ["--import", "tsx", join(__dirname, "engine.ts"), flag], {
+function inChild<T>(...flags: string[]): T {
+  const out = execFileSync(process.execPath, ["--import", "tsx", join(__dirname, "engine.ts"), ...flags], {
     encoding: "utf8",
     maxBuffer: 16 * MB,
   });
   return JSON.parse(out.trim().split("\n").pop()!) as T;
+}
+
+function inChildAsync<T>(...flags: string[]): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", join(__dirname, "engine.ts"), ...flags],
+      { encoding: "utf8", maxBuffer: 16 * MB },
+      (error, out) => (error ? reject(error) : resolve(JSON.parse(out.trim().split("\n").pop()!) as T)),
+    );
+  });
+}
+
+/** The corpus split across two processes, one per core; wallMs is the time until both finish. */
+export async function corpusOnBothCores(): Promise<CorpusFigures & { wallMs: number }> {
+  const started = performance.now();
+  const [a, b] = await Promise.all([inChildAsync<CorpusFigures>("--corpus", "0", "2"), inChildAsync<CorpusFigures>("--corpus", "1", "2")]);
+  return {
+    queries: a.queries + b.queries,
+    ran: a.ran + b.ran,
+    setupMs: Math.max(a.setupMs, b.setupMs),
+    runMs: Math.max(a.runMs, b.runMs),
+    cpuMs: a.cpuMs + b.cpuMs,
+    peakRssMb: Math.max(a.peakRssMb, b.peakRssMb),
+    wallMs: performance.now() - started,
+  };
 }
 
 export function benchEngine(): EngineBenchFigures {
@@ -173,6 +200,9 @@ export function benchEngine(): EngineBenchFigures {
 
 if (require.main === module) {
   if (process.argv.includes("--seed")) console.log(JSON.stringify(measureSeed(100_000)));
-  else if (process.argv.includes("--corpus")) console.log(JSON.stringify(measureCorpus()));
+  else if (process.argv.includes("--corpus")) {
+    const at = process.argv.indexOf("--corpus");
+    console.log(JSON.stringify(measureCorpus(Number(process.argv[at + 1] ?? 0), Number(process.argv[at + 2] ?? 1))));
+  } else if (process.argv.includes("--corpus-both-cores")) void corpusOnBothCores().then((f) => console.log(JSON.stringify(f)));
   else console.log(JSON.stringify(benchEngine(), null, 2));
 }
