@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { loadKusto, toArray, type KSyntaxNode } from "../src/kql/kusto";
+import { loadKusto, type KSyntaxNode } from "../src/kql/kusto";
 import type { TableSchema } from "../src/kql/environment";
 import { KqlEngine, type Problem } from "../src/engine";
 import { kinds } from "../src/engine/kusto/kinds";
@@ -134,11 +134,9 @@ export function featureCounts(queries: CorpusQuery[] = corpusQueries()): Map<str
   const K = loadKusto();
   const k = kinds(K);
   const engine = corpusEngine();
-  void engine; // the engine's globals are the reference schema; bind against them
-  const globals = (engine as unknown as { built: { globals: Parameters<typeof K.KustoCode.ParseAndAnalyze>[1] } }).built.globals;
   const counts = new Map<string, number>();
   for (const { query } of queries) {
-    const code = K.KustoCode.ParseAndAnalyze(query, globals);
+    const code = engine.analyze(query);
     const used = new Set<string>();
     K.Syntax.SyntaxElement.WalkNodes(code.Syntax, (n: KSyntaxNode) => {
       const name = k.syntaxName.get(n.Kind) ?? "";

@@ -129,10 +129,15 @@ export class KqlEngine {
     });
   }
 
+  /** The query parsed and bound against the schema, errors and all (for tools that read the tree). */
+  analyze(text: string): KKustoCode {
+    return loadKusto().KustoCode.ParseAndAnalyze(text, this.built.globals);
+  }
+
   /** Parses and binds the query, then lists every bind error and unsupported feature. */
   check(text: string): CheckResult {
     const K = loadKusto();
-    const code = K.KustoCode.ParseAndAnalyze(text, this.built.globals);
+    const code = this.analyze(text);
     const problems: Problem[] = [];
     const dynamicJsonArgs = this.dynamicArgumentsOfParseJson(code);
     for (const d of toArray(code.GetDiagnostics())) {

@@ -131,7 +131,7 @@ function nameReference(e: KExpression, cx: ScalarContext): Compiled {
   if (body) {
     // a function without parameters called by its bare name
     const scope = new Scope(cx.scope, new Map());
-    const { statements, expression } = bodyParts(body, run);
+    const { statements, expression } = bodyParts(body);
     declareLets(statements, scope, run);
     return compileScalar(expression, { ...cx, scope });
   }
@@ -298,17 +298,16 @@ export function declareLets(statements: readonly KSyntaxNode[], scope: Scope, ru
 
 const EMPTY_SHAPE = rowShape([]);
 
-export function bodyParts(body: KSyntaxNode, run: RunContext): { statements: KSyntaxNode[]; expression: KExpression } {
+export function bodyParts(body: KSyntaxNode): { statements: KSyntaxNode[]; expression: KExpression } {
   const fb = body as KFunctionBody;
   const expression = fb.Expression;
   if (!expression) throw new EvaluationError("the function body has no result expression", body);
-  void run;
   return { statements: toArray(fb.Statements).map((s) => s.Element), expression };
 }
 
 function userScalarCall(call: KCall, body: KSyntaxNode, cx: ScalarContext): Compiled {
   const scope = new Scope(cx.scope, bindParameters(call, callArguments(call), cx));
-  const { statements, expression } = bodyParts(body, cx.run);
+  const { statements, expression } = bodyParts(body);
   declareLets(statements, scope, cx.run);
   const inner: ScalarContext = { ...cx, scope };
   return compileScalar(expression, inner);

@@ -98,7 +98,7 @@ function tableReference(e: KExpression, scope: Scope, run: RunContext): Table {
     const body = e.GetCalledFunctionBody();
     if (body) {
       const inner = new Scope(scope, new Map());
-      const { statements, expression } = bodyParts(body, run);
+      const { statements, expression } = bodyParts(body);
       declareLets(statements, inner, run);
       return evaluateTable(expression, inner, run);
     }
@@ -112,7 +112,7 @@ function tabularCall(call: KCall, scope: Scope, run: RunContext, piped: Table | 
   const cx = { run, scope, shape: rowShape([]) };
   if (body) {
     const inner = new Scope(scope, bindParameters(call, args, cx, piped ? () => piped : undefined));
-    const { statements, expression } = bodyParts(body, run);
+    const { statements, expression } = bodyParts(body);
     declareLets(statements, inner, run);
     return evaluateTable(expression, inner, run);
   }

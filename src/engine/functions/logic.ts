@@ -5,7 +5,7 @@
  */
 import { NO_ROW } from "../eval/context";
 import { argAs, type FunctionTable, type RowFn, type ScalarFunction } from "./types";
-import type { Row, Value } from "../values/types";
+import type { Value } from "../values/types";
 
 function truthy(v: Value): boolean {
   return v === true;

@@ -5,7 +5,7 @@
  */
 import { toArray } from "../../../kql/kusto";
 import type { KBinary, KExpression, KJoin, KLookup, KNamedParameter, KPath, KSyntaxList, KSyntaxNode } from "../../kusto/syntax";
-import { EvaluationError, type RunContext, type Scope } from "../context";
+import { EvaluationError, type RunContext } from "../context";
 import { conform } from "../schema";
 import { keyOf, compositeKey } from "../../values/compare";
 import { toStringValue } from "../../values/convert";

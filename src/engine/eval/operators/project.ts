@@ -25,7 +25,7 @@ interface Assignment {
  * `(a, b) = f(...)` and unnamed calls of functions that return several columns: one column per
  * member of the tuple, the call evaluated once per row.
  */
-function tupleAssignments(e: KExpression, names: string[], compiled: Compiled, run: RunContext): Assignment[] {
+function tupleAssignments(e: KExpression, names: string[], compiled: Compiled): Assignment[] {
   const members = toArray((e.ResultType as (KExpression["ResultType"] & { Columns?: BridgeList<KColumnSymbol> }) | null)?.Columns);
   let lastRow: Row | undefined;
   let lastValue: Value = null;
@@ -46,7 +46,6 @@ function tupleAssignments(e: KExpression, names: string[], compiled: Compiled, r
     };
     return { name: names[j] ?? members[j]?.Name, compiled: { type, fn: pick, rowFree: false } };
   });
-  void run;
 }
 
 /** The positions of the rows where the predicate is true. */
@@ -98,9 +97,9 @@ function assignments(exprs: readonly KExpression[], shape: RowShape, scope: Scop
     if (e.Kind === k.CompoundNamedExpression) {
       const compound = e as KCompoundNamed;
       const names = toArray(compound.Names.Names).map((n) => n.Element.SimpleName);
-      return tupleAssignments(compound.Expression, names, compileScalar(compound.Expression, { run, scope, shape }), run);
+      return tupleAssignments(compound.Expression, names, compileScalar(compound.Expression, { run, scope, shape }));
     }
-    if (e.ResultType?.Kind === run.kinds.symbol.Tuple) return tupleAssignments(e, [], compileScalar(e, { run, scope, shape }), run);
+    if (e.ResultType?.Kind === run.kinds.symbol.Tuple) return tupleAssignments(e, [], compileScalar(e, { run, scope, shape }));
     return [{ name: resultName(e), compiled: compileScalar(e, { run, scope, shape }) }];
   });
 }
