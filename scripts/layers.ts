@@ -16,6 +16,7 @@ export const LAYERS = [
   "schema",
   "content",
   "kql",
+  "engine",
   // Checks and conversion, then the one loader that combines them.
   "validate",
   "convert",

@@ -18,7 +18,8 @@ import { evaluateTable } from "./eval/tabular";
 import { InputError, rowsFromObjects } from "./io/input";
 import { limitToTimeRange, watchlistCsvColumns, watchlistTable, type TimeRange, type WatchlistData } from "./sentinel";
 import { datetimeFromMs, parseDatetime } from "./values/datetime";
-import { kqlTypeNamed, type Column, type RowValues, type Table } from "./values/types";
+import { kqlTypeNamed, type Column } from "./values/types";
+import type { RowValues, Table } from "./values/table";
 import { emptyTable, rowsOf } from "./values/table";
 
 export interface Problem {

@@ -18,5 +18,6 @@ export type { WatchlistData, TimeRange } from "./sentinel";
 export { rowsFromObjects, valueFromJson, InputError } from "./io/input";
 export { tableToJson, valueToJson } from "./io/output";
 export type { JsonTable, JsonValue } from "./io/output";
-export type { Column, KqlType, Row, Table, Value, Dyn } from "./values/types";
+export type { Column, KqlType, Row, Value, Dyn } from "./values/types";
+export type { Table } from "./values/table";
 export { KQL_TYPES } from "./values/types";

@@ -6,7 +6,8 @@ import { v5 as uuidv5 } from "uuid";
 import { WATCHLIST_BASE_COLUMNS } from "../kql/globals";
 import { InputError } from "./io/input";
 import { newBag } from "./values/dynamic";
-import type { Column, RowValues, Table } from "./values/types";
+import type { Column } from "./values/types";
+import type { RowValues, Table } from "./values/table";
 import { reader, selectRows, tableFromRows } from "./values/table";
 
 /** A watchlist's items as the caller gives them: one object per CSV row. */

@@ -4,7 +4,8 @@
  */
 import type { KExpression, KSymbol, KSyntaxNode } from "../kusto/syntax";
 import type { Kinds } from "../kusto/kinds";
-import type { Column, KqlType, Row, Table, Value } from "../values/types";
+import type { Column, KqlType, Row, Value } from "../values/types";
+import type { Table } from "../values/table";
 import { reader } from "../values/table";
 
 /** A scalar expression compiled to a closure over the current row. */
@@ -116,4 +117,29 @@ export class EvaluationError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Compiles a scalar expression; passed to helpers that compile their operands, so they need not import the compiler. */
+export type ScalarCompiler = (e: KExpression, cx: ScalarContext) => Compiled;
+
+export function isTabular(e: KExpression, run: RunContext): boolean {
+  return e.ResultType?.Kind === run.kinds.symbol.Table;
+}
+
+/** Evaluates a row-free expression at most once. */
+export function memoize(c: Compiled): Compiled {
+  if (!c.rowFree) return c;
+  let done = false;
+  let value: Value = null;
+  return {
+    type: c.type,
+    rowFree: true,
+    fn: () => {
+      if (!done) {
+        value = c.fn(NO_ROW);
+        done = true;
+      }
+      return value;
+    },
+  };
 }

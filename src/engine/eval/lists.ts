@@ -5,8 +5,7 @@
  */
 import { toArray } from "../../kql/kusto";
 import type { KExpression, KListExpression } from "../kusto/syntax";
-import { NO_ROW, type Compiled, type ScalarContext } from "./context";
-import { compileScalar, isTabular, memoize } from "./scalar";
+import { isTabular, memoize, NO_ROW, type Compiled, type ScalarCompiler, type ScalarContext } from "./context";
 import { argAs, type RowFn } from "../functions/types";
 import { toStringValue, toRealValue, toLongValue } from "../values/convert";
 import { hasTerm, terms } from "../values/text";
@@ -19,7 +18,11 @@ interface TypedValue {
 }
 
 /** A closure listing the right-hand values (with their types) of an in/has_any list. */
-function listValues(list: readonly KExpression[], cx: ScalarContext): { values: (row: Row) => TypedValue[]; rowFree: boolean } {
+function listValues(
+  list: readonly KExpression[],
+  cx: ScalarContext,
+  compileScalar: ScalarCompiler,
+): { values: (row: Row) => TypedValue[]; rowFree: boolean } {
   const parts: { rowFree: boolean; get: (row: Row) => TypedValue[] }[] = list.map((item) => {
     if (isTabular(item, cx.run)) {
       let cached: TypedValue[] | undefined;
@@ -88,10 +91,16 @@ function keyIn(domain: Domain, v: TypedValue, caseInsensitive: boolean): string 
   }
 }
 
-export function listMembership(e: KListExpression, caseSensitive: boolean, negate: boolean, cx: ScalarContext): Compiled {
+export function listMembership(
+  e: KListExpression,
+  caseSensitive: boolean,
+  negate: boolean,
+  cx: ScalarContext,
+  compileScalar: ScalarCompiler,
+): Compiled {
   const left = compileScalar(e.Left, cx);
   const items = toArray(e.Right.Expressions).map((s) => s.Element);
-  const { values, rowFree } = listValues(items, cx);
+  const { values, rowFree } = listValues(items, cx, compileScalar);
   // a dynamic left side is compared by its text, like a string column
   const domain = left.type === "dynamic" ? "string" : domainOf(left.type);
   const leftKey = (row: Row) => keyIn(domain, { value: left.fn(row), type: left.type }, !caseSensitive);
@@ -121,11 +130,11 @@ export function listMembership(e: KListExpression, caseSensitive: boolean, negat
 }
 
 /** has_any / has_all: term matches of each right-hand value against the left text. */
-export function hasAnyOrAll(e: KListExpression, all: boolean, cx: ScalarContext): Compiled {
+export function hasAnyOrAll(e: KListExpression, all: boolean, cx: ScalarContext, compileScalar: ScalarCompiler): Compiled {
   const left = compileScalar(e.Left, cx);
   const text = argAs(left, "string") as (row: Row) => string;
   const items = toArray(e.Right.Expressions).map((s) => s.Element);
-  const { values, rowFree } = listValues(items, cx);
+  const { values, rowFree } = listValues(items, cx, compileScalar);
   const needlesOf = (row: Row) => values(row).map((v) => toStringValue(v.value, v.type).toLowerCase());
   let needles: string[] | undefined;
   let singleTerms: Set<string> | undefined;

@@ -23,7 +23,18 @@ import { constantToValue } from "../kusto/constants";
 import { SCALAR_FUNCTIONS } from "../functions/registry";
 import { argAs, type CallSite, type RowFn } from "../functions/types";
 import { arithmetic, coerce, equality, ordering, type ArithmeticOp } from "./arithmetic";
-import { EvaluationError, NO_ROW, rowShape, Scope, type Binding, type Compiled, type RunContext, type ScalarContext } from "./context";
+import {
+  EvaluationError,
+  isTabular,
+  memoize,
+  NO_ROW,
+  rowShape,
+  Scope,
+  type Binding,
+  type Compiled,
+  type RunContext,
+  type ScalarContext,
+} from "./context";
 import { stringPredicate, STRING_OPERATOR_KINDS } from "./stringOperators";
 import { listMembership, hasAnyOrAll } from "./lists";
 import { parseDatetime } from "../values/datetime";
@@ -31,37 +42,16 @@ import { parseTimespan } from "../values/timespan";
 import { getIndex, getProperty } from "../values/dynamic";
 import { reader } from "../values/table";
 import { toDynamicValue } from "../values/convert";
-import { isKqlType, type Dyn, type KqlType, type Row, type Table, type Value } from "../values/types";
+import { isKqlType, type Dyn, type KqlType, type Row, type Value } from "../values/types";
+import type { Table } from "../values/table";
 
 export function typeOf(e: KExpression | null | undefined): KqlType {
   const name = e?.ResultType?.Name;
   return name && isKqlType(name) ? name : "dynamic";
 }
 
-export function isTabular(e: KExpression, run: RunContext): boolean {
-  return e.ResultType?.Kind === run.kinds.symbol.Table;
-}
-
 function constant(type: KqlType, value: Value): Compiled {
   return { type, fn: () => value, rowFree: true };
-}
-
-/** Evaluates a row-free expression at most once. */
-export function memoize(c: Compiled): Compiled {
-  if (!c.rowFree) return c;
-  let done = false;
-  let value: Value = null;
-  return {
-    type: c.type,
-    rowFree: true,
-    fn: () => {
-      if (!done) {
-        value = c.fn(NO_ROW);
-        done = true;
-      }
-      return value;
-    },
-  };
 }
 
 function innerText(node: KSyntaxNode): string | undefined {
@@ -422,10 +412,11 @@ export function compileScalar(e: KExpression, cx: ScalarContext): Compiled {
         kind === k.InExpression || kind === k.NotInExpression,
         kind === k.NotInExpression || kind === k.NotInCsExpression,
         cx,
+        compileScalar,
       );
     case k.HasAnyExpression:
     case k.HasAllExpression:
-      return hasAnyOrAll(e as KListExpression, kind === k.HasAllExpression, cx);
+      return hasAnyOrAll(e as KListExpression, kind === k.HasAllExpression, cx, compileScalar);
     case k.PathExpression:
       return pathExpression(e as KPath, cx);
     case k.ElementExpression:

@@ -8,7 +8,8 @@ import { toArray, type KTableSymbol } from "../../kql/kusto";
 import type { KExpression, KSyntaxNode } from "../kusto/syntax";
 import { EvaluationError, type RunContext } from "./context";
 import { convertValue } from "../values/convert";
-import { isKqlType, type Column, type Table } from "../values/types";
+import { isKqlType, type Column } from "../values/types";
+import type { Table } from "../values/table";
 import { dense, pickColumns, reader } from "../values/table";
 
 export function binderColumns(node: KSyntaxNode, run: RunContext): Column[] | undefined {

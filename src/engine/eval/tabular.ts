@@ -45,7 +45,8 @@ import { evaluatePlugin } from "./operators/plugins";
 import { makeSeries } from "./operators/makeSeries";
 import { rowsFromObjects } from "../io/input";
 import { argAs } from "../functions/types";
-import type { Column, RowValues, Table, Value } from "../values/types";
+import type { Column, Value } from "../values/types";
+import type { RowValues, Table } from "../values/table";
 import { concatTables, dense, emptyTable, reader, rowsOf, selectRows, tableFromRows } from "../values/table";
 
 export function evaluateTable(e: KExpression, scope: Scope, run: RunContext): Table {

@@ -6,7 +6,8 @@ import { parseDatetime, datetimeFromMs } from "../values/datetime";
 import { parseTimespan } from "../values/timespan";
 import { dynFromJs, parseJsonText } from "../values/dynamic";
 import { toGuidValue } from "../values/convert";
-import type { Column, KqlType, Table, Value } from "../values/types";
+import type { Column, KqlType, Value } from "../values/types";
+import type { Table } from "../values/table";
 import { constantColumn, dense } from "../values/table";
 
 export class InputError extends Error {}

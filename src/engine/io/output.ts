@@ -4,7 +4,8 @@
  */
 import { formatDatetime } from "../values/datetime";
 import { formatTimespan } from "../values/timespan";
-import type { Column, Dyn, KqlType, RowValues, Table, Value } from "../values/types";
+import type { Column, Dyn, KqlType, Value } from "../values/types";
+import type { RowValues, Table } from "../values/table";
 import { rowsOf } from "../values/table";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

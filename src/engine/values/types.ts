@@ -60,8 +60,6 @@ export interface Column {
   type: KqlType;
 }
 
-export type { Table, RowValues } from "./table";
-
 export const TICKS_PER_MS = 10_000n;
 export const TICKS_PER_SECOND = 10_000_000n;
 export const TICKS_PER_MINUTE = 600_000_000n;

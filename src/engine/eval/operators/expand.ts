@@ -12,7 +12,8 @@ import { nextColumnName } from "./project";
 import { expressionResultName } from "../../kusto/language";
 import { convertValue } from "../../values/convert";
 import { isBag, newBag } from "../../values/dynamic";
-import type { Column, Dyn, KqlType, Table, Value } from "../../values/types";
+import type { Column, Dyn, KqlType, Value } from "../../values/types";
+import type { Table } from "../../values/table";
 import { dense, selectRows, type ColumnData } from "../../values/table";
 import { NO_ROW } from "../context";
 

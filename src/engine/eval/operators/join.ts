@@ -9,7 +9,8 @@ import { EvaluationError, type RunContext } from "../context";
 import { conform } from "../schema";
 import { keyOf, compositeKey } from "../../values/compare";
 import { toStringValue } from "../../values/convert";
-import type { Column, KqlType, Row, Table, Value } from "../../values/types";
+import type { Column, KqlType, Row, Value } from "../../values/types";
+import type { Table } from "../../values/table";
 import { dense, pickColumns, reader, selectRows } from "../../values/table";
 
 interface KeyPair {

@@ -16,7 +16,8 @@ import { argAs } from "../../functions/types";
 import { compositeKey } from "../../values/compare";
 import { toDynamicValue } from "../../values/convert";
 import { DOTNET_EPOCH_OFFSET, floorDiv } from "../../values/datetime";
-import type { Column, Dyn, KqlType, RowValues, Table, Value } from "../../values/types";
+import type { Column, Dyn, KqlType, Value } from "../../values/types";
+import type { RowValues, Table } from "../../values/table";
 import { emptyTable, tableFromRows } from "../../values/table";
 
 interface SeriesAggregate {

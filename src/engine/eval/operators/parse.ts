@@ -15,7 +15,8 @@ import { argAs } from "../../functions/types";
 import { compileRegex } from "../../values/regex";
 import { constantToValue } from "../../kusto/constants";
 import { convertValue } from "../../values/convert";
-import { isKqlType, type Column, type KqlType, type Row, type Table, type Value } from "../../values/types";
+import { isKqlType, type Column, type KqlType, type Row, type Value } from "../../values/types";
+import type { Table } from "../../values/table";
 import { dense, selectRows, type ColumnData } from "../../values/table";
 
 /** Numbers and booleans are matched by their shape, so a typed column stops where its value ends. */

@@ -10,7 +10,8 @@ import { compileScalar, typeOf } from "../scalar";
 import { buildAggregate, isAggregateCall, type Aggregate, type AggregateState } from "../../aggregates/aggregates";
 import { argAs } from "../../functions/types";
 import { compositeKey } from "../../values/compare";
-import type { Column, Row, RowValues, Table, Value } from "../../values/types";
+import type { Column, Row, Value } from "../../values/types";
+import type { RowValues, Table } from "../../values/table";
 import { tableFromRows } from "../../values/table";
 
 function countAll(): Aggregate {

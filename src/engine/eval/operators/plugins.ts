@@ -7,7 +7,8 @@ import { conform } from "../schema";
 import { argAs } from "../../functions/types";
 import { isBag } from "../../values/dynamic";
 import { pivot } from "./pivot";
-import type { Column, Dyn, Table } from "../../values/types";
+import type { Column, Dyn } from "../../values/types";
+import type { Table } from "../../values/table";
 import { dense } from "../../values/table";
 import { NO_ROW } from "../context";
 

@@ -6,7 +6,8 @@ import { compileScalar } from "../scalar";
 import { conform } from "../schema";
 import { expressionResultName } from "../../kusto/language";
 import { compileRegex } from "../../values/regex";
-import { isKqlType, type Column, type KqlType, type Row, type Table, type Value } from "../../values/types";
+import { isKqlType, type Column, type KqlType, type Row, type Value } from "../../values/types";
+import type { Table } from "../../values/table";
 import { dense, pickColumns, selectRows, withColumns, type ColumnData } from "../../values/table";
 import type { BridgeList, KColumnSymbol } from "../../../kql/kusto";
 

@@ -5,7 +5,8 @@ import { rowShape, type RunContext, type Scope } from "../context";
 import { compileScalar } from "../scalar";
 import { conform } from "../schema";
 import { comparator, compositeKey, keyOf } from "../../values/compare";
-import type { Table, Value } from "../../values/types";
+import type { Value } from "../../values/types";
+import type { Table } from "../../values/table";
 import { allRows, dense, selectRows, tableFromRows } from "../../values/table";
 import { NO_ROW } from "../context";
 

@@ -11,7 +11,8 @@ import { buildAggregate, isAggregateCall, type Aggregate, type AggregateState } 
 import { compositeKey, keyOf } from "../../values/compare";
 import { expressionResultName } from "../../kusto/language";
 import { nextColumnName } from "./project";
-import type { Column, KqlType, RowValues, Table, Value } from "../../values/types";
+import type { Column, KqlType, Value } from "../../values/types";
+import type { RowValues, Table } from "../../values/table";
 import { tableFromRows } from "../../values/table";
 
 interface Group {

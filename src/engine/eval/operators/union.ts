@@ -3,7 +3,8 @@
  * default) or cut to the columns every input has (kind=inner); withsource adds the name of
  * each row's input as the first column.
  */
-import type { Column, KqlType, Table } from "../../values/types";
+import type { Column, KqlType } from "../../values/types";
+import type { Table } from "../../values/table";
 import { concatTables, constantColumn, type ColumnData } from "../../values/table";
 
 export interface UnionInput {
