@@ -194,10 +194,28 @@ describe("rule fields against the query's output", () => {
     expect(one(diagnostics, "incidents/group-by-unknown-detail").hint).toContain("Did you mean 'Country'?");
   });
 
-  it("when the output is not fully known (unknown table), column checks are skipped with an info", async () => {
-    const diagnostics = await diagnose("MyApp_CL\n| project User", "customDetails:\n  User: User");
+  it("when the output is not fully known (unknown table), a column it lacks is an info, not an error", async () => {
+    const diagnostics = await diagnose("MyApp_CL\n| project User", "customDetails:\n  User: UserName");
     expect(diagnostics.some((d) => d.code === "rule/missing-column")).toBe(false);
-    expect(one(diagnostics, "rule/columns-unchecked").message).toContain("'MyApp_CL' has no bundled schema");
+    const info = one(diagnostics, "rule/columns-unchecked");
+    expect(info.severity).toBe("info");
+    expect(info.message).toContain("'UserName'");
+    expect(info.message).toContain("'MyApp_CL' has no bundled schema");
+  });
+
+  it("when the output is not fully known, columns found in it are still verified", async () => {
+    // The output has User (projected), so the custom detail is checked even though MyApp_CL is unknown.
+    const diagnostics = await diagnose("MyApp_CL\n| project User", "customDetails:\n  User: User");
+    expect(diagnostics.filter((d) => d.code === "rule/columns-unchecked" || d.code === "rule/missing-column")).toEqual([]);
+  });
+
+  it("AzureDiagnostics' columns are not fixed: unlisted columns are allowed, and columns the output lacks are not errors", async () => {
+    const diagnostics = await diagnose(
+      'AzureDiagnostics\n| where Category == "ApplicationGatewayFirewallLog"\n| project TimeGenerated, clientIp_s, requestUri_s',
+      "customDetails:\n  Client: clientIp_s\n  Host: hostname_s",
+    );
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(one(diagnostics, "rule/columns-unchecked").message).toContain("'hostname_s'");
   });
 });
 

@@ -4,20 +4,22 @@
  * Plain data so worker threads can rebuild the Kusto symbols from it, and so
  * a hash of it keys the analysis cache.
  */
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import Type from "typebox";
 import { contentHash } from "../cache/contentCache";
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import { matchesSchema } from "../schema/check";
-import { containedPath } from "../util/paths";
-import { describeInvalidUtf8, readUtf8File } from "../util/utf8";
-import { KQL_SCALAR_TYPES } from "../sentinel/kqlTypes";
+import { readTableBundle } from "./tableBundle";
+import { readTableFiles } from "./tableFiles";
+
+export { TableSchemaFileSchema } from "./tableFiles";
 
 export interface TableSchema {
   name: string;
   /** [column, KQL type] in schema order. */
   columns: [string, string][];
+  /** Only in Defender XDR advanced hunting, not in a Log Analytics workspace (bundled tables only). */
+  advancedHuntingOnly?: true;
+  /** Columns are not fixed: queries may name columns the schema does not list (their type is unknown). */
+  open?: true;
 }
 
 export interface FunctionSignature {
@@ -38,94 +40,40 @@ export interface KqlEnvironment {
   watchlists: WatchlistColumns[];
 }
 
-/** The table schema file format, shared by data/tables/ and a project's schemas/ folder. */
-export const TableSchemaFileSchema = Type.Object(
-  {
-    table: Type.String({ minLength: 1, description: "Table name as queries write it, e.g. MyApp_CL." }),
-    sources: Type.Optional(Type.Array(Type.String(), { description: "Where the columns were read from." })),
-    standardColumnsAdded: Type.Optional(Type.Array(Type.String())),
-    columns: Type.Record(Type.String(), Type.String({ enum: [...KQL_SCALAR_TYPES] }), { description: "Column name -> KQL type." }),
-  },
-  { additionalProperties: true },
-);
-type TableSchemaFile = Type.Static<typeof TableSchemaFileSchema>;
-
-export const BUNDLED_TABLES_DIR = join(__dirname, "..", "..", "data", "tables");
-/** Folder of project-local schemas (custom `_CL` tables, tables the bundle lacks, a workspace's real schemas). */
+/** Folder of project-local schemas (custom `_CL` tables, tables the bundle lacks, columns it lacks). */
 export const PROJECT_SCHEMAS_FOLDER = "schemas";
+/** Subfolder of schemas/ that `sentinel-iac schemas pull` writes; hand-written files beside it win. */
+export const PULLED_SCHEMAS_FOLDER = "pulled";
 
-/** `root`: the folder the files must stay inside (the content folder for `schemas/`), through symbolic links. */
-function readTableDir(dir: string, relativeTo: string | undefined, diagnostics: Diagnostic[], root = dir): TableSchema[] {
-  if (!existsSync(dir)) return [];
-  const tables: TableSchema[] = [];
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()) {
-    const display = relativeTo ? `${relativeTo}/${file}` : file;
-    const text = readSchemaText(root, dir, file, display, diagnostics);
-    if (text === undefined) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      diagnostics.push({
-        severity: "error",
-        code: "schemas/invalid-json",
-        file: display,
-        message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-        hint: "Fix the JSON syntax.",
-      });
-      continue;
-    }
-    if (!matchesSchema(TableSchemaFileSchema, parsed)) {
-      diagnostics.push({
-        severity: "error",
-        code: "schemas/invalid-table",
-        file: display,
-        message: "not a table schema",
-        hint: `Write {"table": "<name>", "columns": {"<column>": "<type>", ...}} with types among ${KQL_SCALAR_TYPES.join(", ")}.`,
-      });
-      continue;
-    }
-    const doc = parsed as TableSchemaFile;
-    tables.push({ name: doc.table, columns: Object.entries(doc.columns) });
-  }
-  return tables;
+let bundled: readonly TableSchema[] | undefined;
+
+/** The bundled tables as TableSchemas (built once per process; treat them as read-only). */
+export function bundledTableSchemas(): readonly TableSchema[] {
+  return (bundled ??= Object.entries(readTableBundle().tables).map(([name, entry]) => ({
+    name,
+    columns: entry.columns,
+    ...(entry.advancedHuntingOnly ? { advancedHuntingOnly: true as const } : {}),
+    ...(entry.open ? { open: true as const } : {}),
+  })));
 }
 
-/** A schema file's text: inside `root` and UTF-8, or reported. */
-function readSchemaText(root: string, dir: string, file: string, display: string, diagnostics: Diagnostic[]): string | undefined {
-  const inside = containedPath(root, dir, file);
-  if (!inside.ok) {
-    diagnostics.push({
-      severity: "error",
-      code: "content/link-outside",
-      file: display,
-      message: `the schema file ${inside.reason}; it was not read`,
-      hint: "Keep table schemas as files inside the content folder's schemas/.",
-    });
-    return undefined;
-  }
-  const decoded = readUtf8File(inside.path);
-  if (decoded.ok) return decoded.text.replace(/^\uFEFF/, "");
-  diagnostics.push({
-    severity: "error",
-    code: "content/encoding",
-    file: display,
-    position: { line: decoded.line, column: decoded.column },
-    message: `the file is not valid UTF-8 at ${describeInvalidUtf8(decoded)}`,
-    hint: "Save the file as UTF-8.",
-  });
-  return undefined;
-}
-
-/** Bundled schemas, replaced table by table by the project's own `schemas/` files. */
+/**
+ * The table schemas queries are checked against, table by table: a hand-written file in
+ * the project's `schemas/` replaces a pulled one in `schemas/pulled/`, which replaces the
+ * bundled schema (data/tables/bundle.json). Problems in the project's files are reported
+ * into `diagnostics` at their file, line and column; the other tables still load.
+ */
 export function loadTableSchemas(contentDir: string, diagnostics: Diagnostic[]): TableSchema[] {
   const byName = new Map<string, TableSchema>();
-  for (const t of readTableDir(BUNDLED_TABLES_DIR, undefined, diagnostics)) byName.set(t.name, t);
-  for (const t of readTableDir(join(contentDir, PROJECT_SCHEMAS_FOLDER), PROJECT_SCHEMAS_FOLDER, diagnostics, contentDir))
-    byName.set(t.name, t);
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  for (const t of bundledTableSchemas()) byName.set(t.name, t);
+  const schemas = join(contentDir, PROJECT_SCHEMAS_FOLDER);
+  const pulledShown = `${PROJECT_SCHEMAS_FOLDER}/${PULLED_SCHEMAS_FOLDER}`;
+  for (const shownAs of [pulledShown, PROJECT_SCHEMAS_FOLDER]) {
+    const dir = shownAs === pulledShown ? join(schemas, PULLED_SCHEMAS_FOLDER) : schemas;
+    for (const { doc } of readTableFiles(dir, shownAs, diagnostics, contentDir))
+      byName.set(doc.table, { name: doc.table, columns: Object.entries(doc.columns), ...(doc.open ? { open: true as const } : {}) });
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export function environmentFingerprint(env: KqlEnvironment): string {

@@ -41,7 +41,7 @@ export function buildGlobals(env: KqlEnvironment): BuiltGlobals {
   const table = (name: string, defs: readonly (readonly [string, string])[]): KTableSymbol =>
     new Sy.TableSymbol.$ctor4(name, columns(defs, name));
 
-  const members: KSymbol[] = env.tables.map((t) => table(t.name, t.columns));
+  const members: KSymbol[] = env.tables.map((t) => (t.open ? table(t.name, t.columns).WithIsOpen(true) : table(t.name, t.columns)));
 
   // _GetWatchlist(alias) returns the base columns plus one string column per CSV column of
   // that watchlist: its result type depends on the alias *value*, so it is computed per call site.

@@ -48,6 +48,7 @@ export interface KTableSymbol extends KSymbol {
   /** True when the table's columns are not fully known (e.g. after bag_unpack). */
   readonly IsOpen: boolean;
   WithName(name: string): KTableSymbol;
+  WithIsOpen(isOpen: boolean): KTableSymbol;
 }
 export type KScalarSymbol = KSymbol;
 export type KFunctionSymbol = KSymbol;

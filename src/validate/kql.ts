@@ -238,11 +238,11 @@ function checkRuleAgainstResult(rule: LoadedAnalyticsRule, analysis: QueryAnalys
   }
 
   if (references.length > 0) {
+    const columns = (analysis.resultColumns ?? []).map((c) => c.name);
+    const have = new Set(columns);
+    const absent = references.filter((ref) => !have.has(ref.column));
     if (analysis.resultComplete && analysis.resultColumns) {
-      const columns = analysis.resultColumns.map((c) => c.name);
-      const have = new Set(columns);
-      for (const ref of references) {
-        if (have.has(ref.column)) continue;
+      for (const ref of absent) {
         const listed = columns.length > 12 ? `${columns.slice(0, 12).join(", ")}, ... (${columns.length} columns)` : columns.join(", ");
         report.error(
           ref.path,
@@ -251,12 +251,18 @@ function checkRuleAgainstResult(rule: LoadedAnalyticsRule, analysis: QueryAnalys
           `${didYouMean(ref.column, columns)}The output has: ${listed}. Project or extend '${ref.column}' at the end of the query, or use an output column.`,
         );
       }
-    } else {
+    } else if (absent.length > 0) {
+      // The output is only partly known: columns found in it are verified, the others cannot be judged.
       const cause = analysis.findings.find((f) => f.kind === "unknown-table" || f.kind === "unknown-function" || f.kind === "fuzzy-table");
+      const unverified = [...new Set(absent.map((ref) => ref.column))];
       report.info(
-        references[0]!.path.slice(0, 1),
+        absent[0]!.path.slice(0, 1),
         "rule/columns-unchecked",
-        `the columns used by entity mappings, custom details and alert overrides could not be checked: the query's output is not fully known${cause?.name ? ` ('${cause.name}' has no bundled schema)` : ""}`,
+        `column${unverified.length === 1 ? "" : "s"} ${unverified.map((c) => `'${c}'`).join(", ")} used by entity mappings, custom details or alert overrides could not be checked: ` +
+          (cause?.name
+            ? `the query's output is not fully known ('${cause.name}' has no bundled schema)`
+            : "the query's output is not fully known (a table whose columns are not fixed, such as AzureDiagnostics, or an operator such as bag_unpack adds columns the validator cannot see)"),
+        cause?.name ? `Add the schema of '${cause.name}' to schemas/ (e.g. with \`sentinel-iac schemas pull\`) to check them.` : undefined,
       );
     }
   }

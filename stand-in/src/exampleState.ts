@@ -28,7 +28,9 @@ export const EXAMPLE_NAMES = {
 const API_TYPES: Record<string, string> = { bool: "boolean", boolean: "boolean", datetime: "dateTime" };
 
 function bundledTable(projectDir: string, name: string): StandInResource {
-  const file = JSON.parse(readFileSync(join(projectDir, "data", "tables", `${name}.json`), "utf8")) as { columns: Record<string, string> };
+  const file = JSON.parse(readFileSync(join(projectDir, "data", "tables", "hand-checked", `${name}.json`), "utf8")) as {
+    columns: Record<string, string>;
+  };
   const standardColumns = Object.entries(file.columns).map(([column, type]) => ({ name: column, type: API_TYPES[type] ?? type }));
   return { name, properties: { schema: { name, tableType: "Microsoft", columns: [], standardColumns } } };
 }
