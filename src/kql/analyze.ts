@@ -62,6 +62,8 @@ export interface QueryAnalysis {
   /** False when the output cannot be trusted to be complete: unknown tables/functions, open schemas. */
   resultComplete: boolean;
   lookbacks: Lookback[];
+  /** Database tables the query reads, each once, in order of first use. */
+  tables: string[];
 }
 
 /** A query, or the body of a function whose parameters are declared around it. */
@@ -72,7 +74,7 @@ export interface AnalysisInput {
 }
 
 /** Bump when analyzeQuery's output changes for the same input (keys the cache). */
-export const ANALYZER_VERSION = 2;
+export const ANALYZER_VERSION = 3;
 
 const SYNTAX_CODES = new Set(["KS001", "KS002", "KS003", "KS004", "KS005", "KS006", "KS007", "KS176", "KS198", "KS199"]);
 const TYPE_CODES = new Set(["KS106", "KS107", "KS109", "KS127", "KS141", "KS145", "KS160", "KS249"]);
@@ -156,6 +158,7 @@ export function analyzeQuery(input: AnalysisInput, built: BuiltGlobals): QueryAn
   }
 
   const lookbacks: Lookback[] = [];
+  const tables = new Set<string>();
   const add = (f: KqlFinding) => findings.push(f);
   // Kusto.Language types todynamic()/parse_json() as string -> dynamic, but the engine documents
   // that they also take a value that is already dynamic (returned as is): drop those KS107s.
@@ -197,6 +200,9 @@ export function analyzeQuery(input: AnalysisInput, built: BuiltGlobals): QueryAn
         if (reach !== undefined && reach > 0)
           lookbacks.push({ ms: reach, start: toBody(n.TextStart), length: n.Width, ...tableFiltered(n, kind) });
       }
+    } else if (n.Kind === kind.nameReference) {
+      const symbol = n.ReferencedSymbol;
+      if (symbol && symbol.Kind === kind.table) tables.add(symbol.Name);
     } else if (n.Kind === kind.equal || n.Kind === kind.notEqual) {
       // Kusto.Language accepts `string == number` without comment, and so does the service
       // (Microsoft's own rules use `ResultType == 0`), but the comparison relies on implicit conversion.
@@ -236,6 +242,7 @@ export function analyzeQuery(input: AnalysisInput, built: BuiltGlobals): QueryAn
     resultColumns,
     resultComplete: resultColumns !== null && !open && !unknownSources,
     lookbacks,
+    tables: [...tables],
   };
 }
 

@@ -88,11 +88,15 @@ export async function validateQueries(content: LoadedContent, options: QueryVali
   const knownFunctions = env.functions.map((f) => f.name);
   const knownTables = env.tables.map((t) => t.name);
   const knownWatchlists = env.watchlists.map((w) => w.alias);
+  const advancedHuntingOnly = new Set(env.tables.filter((t) => t.advancedHuntingOnly).map((t) => t.name));
   targets.forEach((target, i) => {
     const analysis = results[i]!;
     for (const finding of analysis.findings)
       diagnostics.push(findingDiagnostic(target, finding, options.strict === true, knownTables, knownFunctions, knownWatchlists));
-    if (target.rule) checkRuleAgainstResult(target.rule, analysis, target, diagnostics);
+    if (target.rule) {
+      checkRuleAgainstResult(target.rule, analysis, target, diagnostics);
+      checkWorkspaceTables(target, analysis, advancedHuntingOnly, diagnostics);
+    }
   });
   return { diagnostics, stats };
 }
@@ -201,6 +205,26 @@ function findingDiagnostic(
       };
     default:
       return { ...base, severity: f.severity, code: "kql/other", message: `${f.message}${at}${ks}` };
+  }
+}
+
+/**
+ * An analytics rule runs on the Log Analytics workspace, which has no Defender XDR
+ * advanced-hunting-only table (hunting queries may be run in the Defender portal, where it exists).
+ */
+function checkWorkspaceTables(target: Target, analysis: QueryAnalysis, advancedHuntingOnly: ReadonlySet<string>, sink: Diagnostic[]): void {
+  for (const table of analysis.tables) {
+    if (!advancedHuntingOnly.has(table)) continue;
+    const at = target.text.search(new RegExp(`\\b${table}\\b`));
+    sink.push({
+      severity: "warning",
+      code: "kql/advanced-hunting-only-table",
+      file: target.file,
+      ...(at >= 0 ? { position: target.positions(at), end: target.positions(at + table.length) } : {}),
+      field: "query",
+      message: `'${table}' is a Defender XDR advanced-hunting table that a Log Analytics workspace does not have; an analytics rule runs on the workspace, so Azure refuses the query or it never matches`,
+      hint: "Use the workspace's own table (the Defender XDR connector streams Device*, Email*, Identity* and Alert* tables to it), or write this as a Defender XDR custom detection or a hunting query.",
+    });
   }
 }
 
