@@ -5,7 +5,9 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { TSchema } from "typebox";
-import type { Diagnostic } from "../diagnostics/diagnostic";
+import { formatFieldPath, type Diagnostic } from "../diagnostics/diagnostic";
+import { ENTITY_TYPES } from "../sentinel/reference";
+import { spellingMatch } from "../schema/spelling";
 import { checkSchema } from "../schema/check";
 import { AnalyticsRuleSchema, type AnalyticsRuleDoc } from "../schema/analyticsRule";
 import { HuntingQuerySchema, type HuntingQueryDoc } from "../schema/huntingQuery";
@@ -115,7 +117,7 @@ export function loadContent(contentDir: string): LoadedContent {
     out.files.push(entry.file);
     switch (entry.kind) {
       case "analyticsRule": {
-        const loaded = loadYaml<AnalyticsRuleDoc>(entry, AnalyticsRuleSchema, "analytics rule", out.diagnostics);
+        const loaded = loadYaml<AnalyticsRuleDoc>(entry, AnalyticsRuleSchema, "analytics rule", out.diagnostics, canonicalIdentifiers);
         if (loaded) out.analyticsRules.push({ ...loaded, timing: ruleTiming(loaded.source, loaded.doc, out.diagnostics) });
         break;
       }
@@ -183,6 +185,7 @@ function loadYaml<T>(
   schema: TSchema,
   what: string,
   diagnostics: Diagnostic[],
+  normalise?: (doc: T, source: SourceDocument, diagnostics: Diagnostic[]) => void,
 ): Loaded<T> | undefined {
   const text = readText(entry.absolutePath, entry.file, diagnostics);
   if (text === undefined) return undefined;
@@ -198,11 +201,43 @@ function loadYaml<T>(
   if (parsed.source) {
     const checked = checkSchema<T>(schema, parsed.source, { what });
     own.push(...checked.diagnostics);
-    if (checked.value !== undefined) loaded = { file: entry.file, source: parsed.source, doc: checked.value };
+    if (checked.value !== undefined) {
+      normalise?.(checked.value, parsed.source, own);
+      loaded = { file: entry.file, source: parsed.source, doc: checked.value };
+    }
   }
   parsedFiles.set(entry.absolutePath, { text, loaded, diagnostics: own });
   diagnostics.push(...own);
   return loaded;
+}
+
+/**
+ * Entity identifiers in their canonical spelling (`fullname` -> `FullName`), as Azure reads them
+ * case-insensitively. Which spellings exist depends on the entity type, so the schema cannot say it.
+ * The doc is the schema check's own copy.
+ */
+function canonicalIdentifiers(doc: AnalyticsRuleDoc, source: SourceDocument, diagnostics: Diagnostic[]): void {
+  (doc.entityMappings ?? []).forEach((mapping, i) => {
+    const identifiers = ENTITY_TYPES[mapping.entityType]?.identifiers;
+    if (!identifiers) return;
+    mapping.fieldMappings.forEach((field, j) => {
+      if (identifiers.includes(field.identifier)) return;
+      const match = spellingMatch(field.identifier, identifiers);
+      if (match === undefined) return;
+      const path = ["entityMappings", i, "fieldMappings", j, "identifier"];
+      const r = source.locate(path);
+      diagnostics.push({
+        severity: "warning",
+        code: "schema/value-spelling",
+        file: source.file,
+        ...(r ? { position: r.start, end: r.end } : {}),
+        field: formatFieldPath(path),
+        message: `'${field.identifier}' is read as '${match}'`,
+        hint: `Write it as '${match}': Azure and Microsoft's tools accept other spellings, but other tools compare the value exactly.`,
+      });
+      field.identifier = match;
+    });
+  });
 }
 
 /**

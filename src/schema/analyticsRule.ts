@@ -13,7 +13,18 @@ import {
   SEVERITIES,
   TRIGGER_OPERATOR_SPELLINGS,
 } from "../sentinel/reference";
-import { Duration, Enum, OneOf, EntityMappings, Guid, RequiredDataConnectors, StringList, UpstreamMetadata, UpstreamTags } from "./common";
+import {
+  Canonical,
+  Duration,
+  Enum,
+  OneOf,
+  EntityMappings,
+  Guid,
+  RequiredDataConnectors,
+  StringList,
+  UpstreamMetadata,
+  UpstreamTags,
+} from "./common";
 
 export const AlertDetailsOverrideSchema = Type.Object(
   {
@@ -54,7 +65,9 @@ export const IncidentConfigurationSchema = Type.Object(
           lookbackDuration: Type.Optional(Duration("How far back to look for an incident to group into (5m to 7d). Default 5h.")),
           matchingMethod: Type.Optional(Enum(MATCHING_METHODS, "How alerts are matched. Default AllEntities.")),
           groupByEntities: Type.Optional(
-            Type.Array(Type.String(), { description: "Entity types to group by (with matchingMethod Selected)." }),
+            Type.Array(Canonical(ENTITY_TYPE_NAMES, "Entity type to group by."), {
+              description: "Entity types to group by (with matchingMethod Selected).",
+            }),
           ),
           groupByAlertDetails: Type.Optional(
             Type.Array(Enum(ALERT_DETAILS, "Alert detail to group by."), { description: "Alert details to group by." }),

@@ -9,10 +9,12 @@ import { formatFieldPath, type Diagnostic } from "../diagnostics/diagnostic";
 import type { FieldPath, SourceDocument } from "../diagnostics/source";
 import { parseDuration } from "../sentinel/duration";
 import { didYouMean } from "../util/suggest";
-import { DURATION_PATTERN, GUID_PATTERN, KQL_IDENTIFIER_PATTERN } from "./common";
+import { CANONICAL_KEYWORD, DURATION_PATTERN, GUID_PATTERN, KQL_IDENTIFIER_PATTERN } from "./common";
+import { spellingMatch } from "./spelling";
 
 // verbose: errors carry their parentSchema, whose properties and descriptions feed the messages.
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+ajv.addKeyword(CANONICAL_KEYWORD);
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
 function validatorFor(schema: TSchema): ValidateFunction {
@@ -52,7 +54,7 @@ export function checkSchema<T>(schema: TSchema, source: SourceDocument, options:
     });
     return { diagnostics };
   }
-  const value = normaliseKeyCase(schema, source.value, [], source, diagnostics);
+  const value = normaliseSpelling(schema, source.value, [], source, diagnostics);
   const validate = validatorFor(schema);
   let shapeOk = true;
   if (!validate(value)) {
@@ -291,22 +293,93 @@ function acceptsNull(schema: TSchema | undefined): boolean {
 }
 
 /**
- * Drops keys written without a value (unless required), and renames keys that match a schema key except for letter case (upstream files
- * write `datatypes` for `dataTypes`; Microsoft's validator reads JSON
- * case-insensitively), warning so the file can be fixed. Returns a copy.
+ * A value of a closed list (`enum`) or of a known open list (`canonical`) written in
+ * another spelling, read as the canonical one with a warning that says how to write it.
+ * Azure and Microsoft's validator read enum values case-insensitively (real files write
+ * `singleAlert`, `CommandandControl`), so such a file deploys with Microsoft's tools and
+ * must with ours; the model only ever holds the canonical spelling.
  */
-function normaliseKeyCase(
+type SpellingSchema = {
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: SpellingSchema[];
+  [CANONICAL_KEYWORD]?: { values: readonly string[]; ignoreSpaces?: boolean };
+};
+
+/** The allowed strings of a closed list: an `enum`, or a union of enums and constants (`string | table`). */
+function closedValues(schema: SpellingSchema): string[] | undefined {
+  if (Array.isArray(schema.enum)) return schema.enum.every((v) => typeof v === "string") ? (schema.enum as string[]) : undefined;
+  if (!schema.anyOf) return undefined;
+  const values: string[] = [];
+  for (const branch of schema.anyOf) {
+    if (typeof branch.const === "string") values.push(branch.const);
+    else if (Array.isArray(branch.enum) && branch.enum.every((v) => typeof v === "string")) values.push(...(branch.enum as string[]));
+    else return undefined;
+  }
+  return values;
+}
+
+function canonicalSpelling(
+  schema: SpellingSchema,
+  value: string,
+  path: (string | number)[],
+  source: SourceDocument,
+  diagnostics: Diagnostic[],
+): string {
+  const closed = closedValues(schema);
+  const open = schema[CANONICAL_KEYWORD];
+  const values = closed ?? open?.values;
+  if (!values || values.includes(value)) return value;
+  const match = spellingMatch(value, values, { ignoreSpaces: closed === undefined && open?.ignoreSpaces === true });
+  if (match === undefined) return value;
+  const r = source.locate(path);
+  diagnostics.push({
+    severity: "warning",
+    code: "schema/value-spelling",
+    file: source.file,
+    ...(r ? { position: r.start, end: r.end } : {}),
+    field: formatFieldPath(path),
+    message: `'${value}' is read as '${match}'`,
+    hint:
+      value.toLowerCase() === match.toLowerCase()
+        ? `Write it as '${match}': Azure and Microsoft's tools accept other casings, but other tools compare the value exactly.`
+        : `Write it as '${match}', the name Sentinel's filters and Microsoft's tools match.`,
+  });
+  return match;
+}
+
+/**
+ * Drops keys written without a value (unless required), renames keys that match a schema key except for letter case (upstream files
+ * write `datatypes` for `dataTypes`; Microsoft's validator reads JSON
+ * case-insensitively), and reads enum values in their canonical spelling, warning so the file can be fixed. Returns a copy.
+ */
+function normaliseSpelling(
   schema: TSchema,
   value: unknown,
   path: (string | number)[],
   source: SourceDocument,
   diagnostics: Diagnostic[],
 ): unknown {
-  const s = schema as { properties?: Record<string, TSchema>; items?: TSchema; required?: string[] };
+  const s = schema as {
+    properties?: Record<string, TSchema>;
+    patternProperties?: Record<string, TSchema>;
+    items?: TSchema;
+    required?: string[];
+  };
+  if (typeof value === "string") return canonicalSpelling(schema as SpellingSchema, value, path, source, diagnostics);
   if (Array.isArray(value)) {
-    return s.items ? value.map((v, i) => normaliseKeyCase(s.items!, v, [...path, i], source, diagnostics)) : value;
+    return s.items ? value.map((v, i) => normaliseSpelling(s.items!, v, [...path, i], source, diagnostics)) : value;
   }
-  if (typeof value !== "object" || value === null || !s.properties) return value;
+  if (typeof value !== "object" || value === null) return value;
+  const patterns = Object.values(s.patternProperties ?? {});
+  if (!s.properties && patterns.length === 1) {
+    // A record (customDetails, watchlist columns): every value has the same schema.
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value as Record<string, unknown>))
+      out[key] = normaliseSpelling(patterns[0]!, v, [...path, key], source, diagnostics);
+    return out;
+  }
+  if (!s.properties) return value;
   const known = Object.keys(s.properties);
   const required = new Set(s.required ?? []);
   const out: Record<string, unknown> = {};
@@ -331,7 +404,7 @@ function normaliseKeyCase(
       }
     }
     const child = s.properties[name];
-    out[name] = child ? normaliseKeyCase(child, v, [...path, name], source, diagnostics) : v;
+    out[name] = child ? normaliseSpelling(child, v, [...path, name], source, diagnostics) : v;
   }
   return out;
 }

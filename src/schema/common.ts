@@ -1,5 +1,6 @@
 /** Building blocks shared by the content schemas. */
 import Type from "typebox";
+import { ENTITY_TYPE_NAMES } from "../sentinel/reference";
 
 export const GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 /** Short Sentinel spellings (`5m`, `1h10m`, `1d`) or ISO-8601 day-time durations (`PT1H`, `P1D`, `P2DT1H30M`). */
@@ -7,6 +8,17 @@ export const DURATION_PATTERN =
   "^(?:(?=\\d)(?:\\d+[dD])?(?:\\d+[hH])?(?:\\d+[mM])?(?:\\d+[sS])?|[pP](?=\\d|[tT]\\d)(?:\\d+[dD])?(?:[tT](?=\\d)(?:\\d+[hH])?(?:\\d+[mM])?(?:\\d+(?:\\.\\d+)?[sS])?)?)$";
 /** A KQL identifier usable as a function alias or column name without quoting. */
 export const KQL_IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
+
+/**
+ * Annotation on a string whose list of values is open (unknown values are checked elsewhere, as warnings)
+ * but which has canonical spellings: a value that matches one but for case (and, with `ignoreSpaces`,
+ * spaces) is read as the canonical spelling, with a warning (schema/check.ts).
+ */
+export const CANONICAL_KEYWORD = "x-canonical";
+
+/** A string from an open list with canonical spellings (see CANONICAL_KEYWORD). */
+export const Canonical = (values: readonly string[], description: string, options: { ignoreSpaces?: boolean } = {}) =>
+  Type.String({ description, [CANONICAL_KEYWORD]: { values: [...values], ...(options.ignoreSpaces ? { ignoreSpaces: true } : {}) } });
 
 /** A closed list of strings; its static type is the union of the literals. */
 export const Enum = <const T extends string[]>(values: readonly [...T], description: string) => Type.Enum<T>(values, { description });
@@ -46,7 +58,7 @@ export const EntityMappings = (maxItems: number | undefined) =>
   Type.Array(
     Type.Object(
       {
-        entityType: Type.String({ description: "Entity type, e.g. Account, IP, Host, URL." }),
+        entityType: Canonical(ENTITY_TYPE_NAMES, "Entity type, e.g. Account, IP, Host, URL."),
         fieldMappings: Type.Array(
           Type.Object(
             {

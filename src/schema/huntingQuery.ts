@@ -8,7 +8,8 @@
  * sees them.
  */
 import Type from "typebox";
-import { Guid, RequiredDataConnectors, StringList, UpstreamMetadata, UpstreamTags } from "./common";
+import { ATTACK_TACTICS } from "../sentinel/reference";
+import { Canonical, Guid, RequiredDataConnectors, StringList, UpstreamMetadata, UpstreamTags } from "./common";
 
 export const HuntingQuerySchema = Type.Object(
   {
@@ -18,7 +19,11 @@ export const HuntingQuerySchema = Type.Object(
     "description-detailed": Type.Optional(Type.String({ description: "Longer description (upstream). Not sent to Azure." })),
     description_detailed: Type.Optional(Type.String({ description: "Longer description (upstream spelling). Not sent to Azure." })),
     requiredDataConnectors: Type.Optional(RequiredDataConnectors),
-    tactics: Type.Optional(StringList("MITRE ATT&CK tactics. Deployed as the saved search's tactics tag.")),
+    tactics: Type.Optional(
+      Type.Array(Canonical(ATTACK_TACTICS, "MITRE ATT&CK tactic, e.g. InitialAccess.", { ignoreSpaces: true }), {
+        description: "MITRE ATT&CK tactics. Deployed as the saved search's tactics tag.",
+      }),
+    ),
     relevantTechniques: Type.Optional(StringList("MITRE ATT&CK technique ids. Deployed as the techniques tag.")),
     query: Type.String({ minLength: 1, description: "The KQL query." }),
     // Hunting queries deploy without entity mappings, so their shape is checked as a warning (validate/huntingQuery.ts).
