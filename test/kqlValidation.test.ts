@@ -230,7 +230,19 @@ describe("time windows", () => {
     });
     expect(d.message).toContain("looks back 30d on ThreatIntelIndicators ('ago(30d)')");
     expect(d.message).toContain("this filter silently covers 1h, not 30d");
-    expect(d.hint).toMatch(/Raise queryPeriod|watchlist or summary table/);
+    // 30d is beyond Azure's 14d maximum, so the hint never suggests a queryPeriod of 30d.
+    expect(d.hint).not.toContain("Raise queryPeriod to 30d");
+    expect(d.hint).toContain("A scheduled rule cannot look back 30d: Azure accepts a queryPeriod of at most 14d.");
+    expect(d.hint).toContain("Raising queryPeriod to 14d covers 14d of it.");
+    expect(d.hint).toContain("watchlist");
+  });
+
+  it("suggests raising queryPeriod only to a value Azure accepts", async () => {
+    const within = one(await diagnose("SigninLogs\n| where TimeGenerated > ago(7d)"), "rule/lookback-exceeds-period");
+    expect(within.hint).toContain("Raise queryPeriod to 7d (at most 14d");
+    const beyond = one(await diagnose("SigninLogs\n| where TimeGenerated > ago(90d)"), "rule/lookback-exceeds-period");
+    expect(beyond.hint).not.toMatch(/Raise queryPeriod to 90d/);
+    expect(beyond.hint).toContain("at most 14d");
   });
 
   it("follows let-bound lookbacks, and accepts one within the period", async () => {

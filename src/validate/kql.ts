@@ -9,6 +9,7 @@ import type { Diagnostic, SourcePosition } from "../diagnostics/diagnostic";
 import type { LoadedAnalyticsRule, LoadedContent } from "../content/load";
 import { textPositions, yamlScalarPositions, type OffsetToPosition } from "../content/queryPosition";
 import { formatDurationShort } from "../sentinel/duration";
+import { LIMITS } from "../sentinel/limits";
 import type { KqlFinding, QueryAnalysis } from "../kql/analyze";
 import { analyzeAll, type RunnerStats } from "../kql/analysisRunner";
 import { buildEnvironment } from "./queryEnvironment";
@@ -38,6 +39,23 @@ const TYPE_HINTS: Record<string, string> = {
   KS160: "Use a KQL type name: string, int, long, real, bool, datetime, timespan, guid or dynamic.",
   default: "Compare and combine values of matching types; convert with tostring(), toint(), todatetime() ... where needed.",
 };
+
+/**
+ * How to fix a lookback longer than queryPeriod. Raising queryPeriod helps only up to Azure's
+ * maximum (14d): past it, the hint says so and offers only what works.
+ */
+function lookbackHint(lookbackMs: number, periodMs: number, reach: string, window: string): string {
+  const max = LIMITS.queryPeriod.max;
+  const maxText = formatDurationShort(max);
+  const asWritten = `if ${window} is intended, write ago(${window}) so the query says what it does.`;
+  const elsewhere =
+    "keep long-lived reference data (e.g. threat indicators) in a watchlist, or summarize it into a custom table on a schedule (a summary rule or a Logic App), and join that";
+  if (lookbackMs <= max) {
+    return `Raise queryPeriod to ${reach} (at most ${maxText}; a period of 2d or more needs queryFrequency of at least 1h), or ${elsewhere}; ${asWritten}`;
+  }
+  const raise = periodMs < max ? ` Raising queryPeriod to ${maxText} covers ${maxText} of it.` : "";
+  return `A scheduled rule cannot look back ${reach}: Azure accepts a queryPeriod of at most ${maxText}.${raise} To reach further, ${elsewhere}; ${asWritten}`;
+}
 
 /** Tolerance before a lookback counts as longer than queryPeriod (ago() is evaluated a little after the window starts). */
 const LOOKBACK_TOLERANCE_MS = 60_000;
@@ -334,10 +352,7 @@ function checkRuleAgainstResult(rule: LoadedAnalyticsRule, analysis: QueryAnalys
         message:
           `the query looks back ${reach}${on} ('${snippet(target.text, lookback.start, lookback.length)}'), but a scheduled rule only sees its queryPeriod (${window}) of data: ` +
           `rows older than ${window} never reach the query, so this filter silently covers ${window}, not ${reach}`,
-        hint:
-          `Raise queryPeriod to ${reach} (at most 14d; a period of 2d or more needs queryFrequency of at least 1h), ` +
-          `or keep long-lived reference data (e.g. threat indicators) in a watchlist or summary table and join that; ` +
-          `if ${window} is intended, write ago(${window}) so the query says what it does.`,
+        hint: lookbackHint(lookback.ms, period, reach, window),
       });
     }
   }
