@@ -254,7 +254,7 @@ describe("live commands against the stand-in", () => {
       const out = new Collected();
       expect(await runSchemasPull({ ...target, content, connection }, out, new Collected())).toBe(0);
       expect(out.text).toContain("Pulled 5 table schema(s) of workspace law-sentinel-example");
-      const custom = JSON.parse(readFileSync(join(content, "schemas", "FirewallEvents_CL.json"), "utf8")) as {
+      const custom = JSON.parse(readFileSync(join(content, "schemas", "pulled", "FirewallEvents_CL.json"), "utf8")) as {
         columns: Record<string, string>;
       };
       expect(custom.columns).toMatchObject({
@@ -273,6 +273,63 @@ describe("live commands against the stand-in", () => {
       const again = new Collected();
       await runSchemasPull({ ...target, content, connection }, again, new Collected());
       expect(again.text).toContain("0 written, 5 unchanged");
+    });
+
+    it("never overwrites a hand-written schema: it keeps its hand-added column and its precedence, and the pull says what it hides", async () => {
+      const handWritten = JSON.stringify(
+        {
+          table: "SigninLogs",
+          sources: ["hand-written"],
+          columns: { TimeGenerated: "datetime", UserPrincipalName: "string", HandAdded_s: "string" },
+        },
+        null,
+        2,
+      );
+      const content = writeContent({
+        "schemas/SigninLogs.json": handWritten,
+        "rules/hunting/h.yaml": [
+          "id: 7b6a5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d",
+          "name: Hand-added column",
+          "description: d",
+          "query: |",
+          "  SigninLogs",
+          "  | where isnotempty(HandAdded_s)",
+          "  | project UserPrincipalName",
+          "",
+        ].join("\n"),
+      });
+      const out = new Collected();
+      expect(await runSchemasPull({ ...target, content, connection }, out, new Collected())).toBe(0);
+      // The hand-written file is byte for byte what the user wrote; the pull went to schemas/pulled/.
+      expect(readFileSync(join(content, "schemas", "SigninLogs.json"), "utf8")).toBe(handWritten);
+      const pulled = JSON.parse(readFileSync(join(content, "schemas", "pulled", "SigninLogs.json"), "utf8")) as {
+        columns: Record<string, string>;
+      };
+      expect(pulled.columns).not.toHaveProperty("HandAdded_s");
+      expect(out.text).toMatch(
+        /note: schemas\/SigninLogs\.json is hand-written and replaces schemas\/pulled\/SigninLogs\.json; it lacks \d+ pulled column\(s\): /,
+      );
+
+      // Validation still uses the hand-written file: its hand-added column is known.
+      const after = new Collected();
+      expect(await runValidate({ content, format: "text", cache: false }, after)).toBe(0);
+      expect(after.text).not.toContain("HandAdded_s");
+    });
+
+    it("tells a file left by an earlier pull (in schemas/ itself) from a hand-written one", async () => {
+      const content = writeContent({
+        "schemas/SigninLogs.json": JSON.stringify({
+          table: "SigninLogs",
+          sources: ["Tables API (2023-09-01) of workspace law-sentinel-example, via sentinel-iac schemas pull"],
+          columns: { TimeGenerated: "datetime" },
+        }),
+      });
+      const out = new Collected();
+      await runSchemasPull({ ...target, content, connection, tables: ["SigninLogs"] }, out, new Collected());
+      expect(out.text).toContain(
+        "note: schemas/SigninLogs.json was written by an earlier `schemas pull` and replaces schemas/pulled/SigninLogs.json;",
+      );
+      expect(out.text).toContain("delete it to use schemas/pulled/SigninLogs.json.");
     });
   });
 

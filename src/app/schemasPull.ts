@@ -1,15 +1,16 @@
 /**
  * Pulls the workspace's real table schemas (custom `_CL` tables included)
- * into the content's `schemas/` folder, so validation checks queries against
- * what that workspace has. Read-only against Azure.
+ * into the content's `schemas/pulled/` folder, so validation checks queries
+ * against what that workspace has. Hand-written files in `schemas/` are never
+ * written to, and keep precedence. Read-only against Azure.
  */
 import { join } from "node:path";
 import picomatch from "picomatch";
 import { OPERATIONAL_INSIGHTS_API_VERSION, readTables, type LiveReadOptions, type LiveResource } from "../azure/liveWorkspace";
 import { AzureReadError } from "../azure/readError";
 import type { AzureTarget } from "../azure/target";
-import { PROJECT_SCHEMAS_FOLDER } from "../kql/environment";
-import { writePulledSchemas, type PullResult, type WorkspaceTable } from "../kql/pulledSchemas";
+import { PROJECT_SCHEMAS_FOLDER, PULLED_SCHEMAS_FOLDER } from "../kql/environment";
+import { PULL_SOURCE_MARK, writePulledSchemas, type PullResult, type WorkspaceTable } from "../kql/pulledSchemas";
 import { didYouMean } from "../util/suggest";
 import { requireTarget, resolveTarget, type TargetFlags } from "./target";
 
@@ -21,8 +22,12 @@ export interface SchemasPullOptions extends TargetFlags {
 
 export interface SchemasPull {
   target: AzureTarget;
-  /** The schemas/ folder written to. */
+  /** The folder written to: schemas/pulled/. */
   dir: string;
+  /** The schemas/ folder of hand-written files, never written to. */
+  handDir: string;
+  /** The two folders relative to the content directory, for messages. */
+  folders: { hand: string; pulled: string };
   tables: WorkspaceTable[];
   result: PullResult;
 }
@@ -83,7 +88,9 @@ export async function pullSchemas(options: SchemasPullOptions): Promise<SchemasP
   const tables = (await readTables(target, options.connection ?? {})).map(workspaceTable);
   const unmatched = unmatchedGlobs(options.tables ?? [], tables);
   if (unmatched.length > 0) return { target, unmatched };
-  const dir = join(resolved.contentDir, PROJECT_SCHEMAS_FOLDER);
-  const source = `Tables API (${OPERATIONAL_INSIGHTS_API_VERSION}) of workspace ${target.workspaceName}, via sentinel-iac schemas pull`;
-  return { target, dir, tables, result: writePulledSchemas(dir, tables, source, options.tables ?? []) };
+  const handDir = join(resolved.contentDir, PROJECT_SCHEMAS_FOLDER);
+  const dir = join(handDir, PULLED_SCHEMAS_FOLDER);
+  const source = `Tables API (${OPERATIONAL_INSIGHTS_API_VERSION}) of workspace ${target.workspaceName}, ${PULL_SOURCE_MARK}`;
+  const folders = { hand: PROJECT_SCHEMAS_FOLDER, pulled: `${PROJECT_SCHEMAS_FOLDER}/${PULLED_SCHEMAS_FOLDER}` };
+  return { target, dir, handDir, folders, tables, result: writePulledSchemas(dir, handDir, tables, source, options.tables ?? []) };
 }
