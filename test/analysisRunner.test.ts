@@ -84,3 +84,35 @@ describe("analysis runner", () => {
     expect(new ContentCache<string>("x", "v2", dir).get("k")).toBeUndefined();
   });
 });
+
+describe("one analyzer state for many queries", () => {
+  it("keeps per-call results apart: each watchlist alias and each function argument gets its own columns", async () => {
+    const env: KqlEnvironment = {
+      ...ENV,
+      functions: [{ name: "Pick", parameters: "T:(*)", body: "T | take 1" }],
+      watchlists: [
+        { alias: "VIP", columns: ["Upn", "Team"] },
+        { alias: "Hosts", columns: ["HostName"] },
+      ],
+    };
+    const { results } = await analyzeAll(
+      [
+        { text: "_GetWatchlist('VIP')" },
+        { text: "_GetWatchlist('Hosts')" },
+        { text: "_GetWatchlist('VIP') | project HostName" },
+        { text: "Pick(SigninLogs)" },
+        { text: "Pick(_GetWatchlist('Hosts'))" },
+      ],
+      env,
+      { useCache: false, workers: 0 },
+    );
+    const names = (i: number) => (results[i]!.resultColumns ?? []).map((c) => c.name);
+    expect(names(0)).toEqual(expect.arrayContaining(["Upn", "Team"]));
+    expect(names(0)).not.toContain("HostName");
+    expect(names(1)).toContain("HostName");
+    expect(names(1)).not.toContain("Upn");
+    expect(results[2]!.findings.map((f) => f.kind)).toEqual(["unknown-column"]);
+    expect(names(3)).toEqual(["TimeGenerated", "UserPrincipalName", "ResultType"]);
+    expect(names(4)).toContain("HostName");
+  });
+});

@@ -5,10 +5,11 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { TSchema } from "typebox";
-import { formatFieldPath, type Diagnostic } from "../diagnostics/diagnostic";
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { FieldReporter } from "../diagnostics/fieldReporter";
 import { ENTITY_TYPES } from "../sentinel/reference";
 import { spellingMatch } from "../schema/spelling";
-import { checkSchema } from "../schema/check";
+import { checkSchema, valueSpellingHint } from "../schema/check";
 import { AnalyticsRuleSchema, type AnalyticsRuleDoc } from "../schema/analyticsRule";
 import { HuntingQuerySchema, type HuntingQueryDoc } from "../schema/huntingQuery";
 import { RetiredSchema, type RetiredDoc } from "../schema/retired";
@@ -224,17 +225,12 @@ function canonicalIdentifiers(doc: AnalyticsRuleDoc, source: SourceDocument, dia
       if (identifiers.includes(field.identifier)) return;
       const match = spellingMatch(field.identifier, identifiers);
       if (match === undefined) return;
-      const path = ["entityMappings", i, "fieldMappings", j, "identifier"];
-      const r = source.locate(path);
-      diagnostics.push({
-        severity: "warning",
-        code: "schema/value-spelling",
-        file: source.file,
-        ...(r ? { position: r.start, end: r.end } : {}),
-        field: formatFieldPath(path),
-        message: `'${field.identifier}' is read as '${match}'`,
-        hint: `Write it as '${match}': Azure and Microsoft's tools accept other spellings, but other tools compare the value exactly.`,
-      });
+      new FieldReporter(source, diagnostics).warning(
+        ["entityMappings", i, "fieldMappings", j, "identifier"],
+        "schema/value-spelling",
+        `'${field.identifier}' is read as '${match}'`,
+        valueSpellingHint(field.identifier, match),
+      );
       field.identifier = match;
     });
   });

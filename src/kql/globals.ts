@@ -73,7 +73,10 @@ export function buildGlobals(env: KqlEnvironment): BuiltGlobals {
 
   const database = new Sy.DatabaseSymbol.ctor("workspace", members);
   return {
-    globals: K.GlobalState.Default.WithDatabase(database),
+    // With its own cache: Binder.TryBind adds one to a state that has none, which makes every query
+    // rebuild the state's lookup maps (functions, operators, the reverse map of all ~750 tables) and
+    // lose the bound bodies of called functions. Measured in docs/performance.md.
+    globals: K.GlobalState.Default.WithDatabase(database).WithCache(),
     watchlistFunction,
     watchlistAliases: aliases,
   };

@@ -184,6 +184,8 @@ export type SymbolKindName = "Table" | "Column" | "Function" | "Variable" | "Par
 export interface KGlobalState {
   readonly Database: KDatabaseSymbol | null;
   WithDatabase(db: KDatabaseSymbol): KGlobalState;
+  /** A copy that carries a binding cache; analysis reuses it instead of building a fresh state per query. */
+  WithCache(): KGlobalState;
   AddParameters(parameters: KParameterSymbol[]): KGlobalState;
   GetFunction(name: string): KFunctionSymbol | null;
   GetAggregate(name: string): KFunctionSymbol | null;

@@ -22,9 +22,11 @@ export interface ValidatedState extends DesiredState {
 export async function buildValidatedState(contentDir: string, options: ValidationOptions = {}): Promise<ValidatedState> {
   options.progress?.phase("Reading content files");
   const content = loadContent(contentDir);
+  // Start the KQL analysis first: its worker threads load Kusto.Language while this thread checks and converts.
+  const queries = options.queries === false ? undefined : validateQueries(content, options);
   const state = buildFromContent(content, options);
-  if (options.queries === false) return state;
-  const { diagnostics, stats } = await validateQueries(content, options);
+  if (!queries) return state;
+  const { diagnostics, stats } = await queries;
   return { ...state, diagnostics: [...state.diagnostics, ...diagnostics], queryStats: stats };
 }
 

@@ -6,6 +6,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import type { TSchema } from "typebox";
 import { formatFieldPath, type Diagnostic } from "../diagnostics/diagnostic";
+import { FieldReporter } from "../diagnostics/fieldReporter";
 import type { FieldPath, SourceDocument } from "../diagnostics/source";
 import { parseDuration } from "../sentinel/duration";
 import { didYouMean } from "../util/suggest";
@@ -299,6 +300,13 @@ function acceptsNull(schema: TSchema | undefined): boolean {
  * `singleAlert`, `CommandandControl`), so such a file deploys with Microsoft's tools and
  * must with ours; the model only ever holds the canonical spelling.
  */
+/** How to write a value read in another spelling. */
+export function valueSpellingHint(value: string, match: string): string {
+  return value.toLowerCase() === match.toLowerCase()
+    ? `Write it as '${match}': Azure and Microsoft's tools accept other casings, but other tools compare the value exactly.`
+    : `Write it as '${match}', the name Sentinel's filters and Microsoft's tools match.`;
+}
+
 type SpellingSchema = {
   enum?: unknown[];
   const?: unknown;
@@ -332,19 +340,12 @@ function canonicalSpelling(
   if (!values || values.includes(value)) return value;
   const match = spellingMatch(value, values, { ignoreSpaces: closed === undefined && open?.ignoreSpaces === true });
   if (match === undefined) return value;
-  const r = source.locate(path);
-  diagnostics.push({
-    severity: "warning",
-    code: "schema/value-spelling",
-    file: source.file,
-    ...(r ? { position: r.start, end: r.end } : {}),
-    field: formatFieldPath(path),
-    message: `'${value}' is read as '${match}'`,
-    hint:
-      value.toLowerCase() === match.toLowerCase()
-        ? `Write it as '${match}': Azure and Microsoft's tools accept other casings, but other tools compare the value exactly.`
-        : `Write it as '${match}', the name Sentinel's filters and Microsoft's tools match.`,
-  });
+  new FieldReporter(source, diagnostics).warning(
+    path,
+    "schema/value-spelling",
+    `'${value}' is read as '${match}'`,
+    valueSpellingHint(value, match),
+  );
   return match;
 }
 
@@ -391,16 +392,14 @@ function normaliseSpelling(
       const match = known.find((k) => k.toLowerCase() === key.toLowerCase());
       if (match && !(match in (value as Record<string, unknown>))) {
         name = match;
-        const r = source.locate([...path, key], "key");
-        diagnostics.push({
-          severity: "warning",
-          code: "schema/key-case",
-          file: source.file,
-          ...(r ? { position: r.start, end: r.end } : {}),
-          field: formatFieldPath([...path, key]),
-          message: `key '${key}' is read as '${match}'`,
-          hint: `Write it as '${match}'; other tools read keys case-sensitively.`,
-        });
+        // Positions are placed lazily (FieldReporter): a warning may never be printed.
+        new FieldReporter(source, diagnostics).warning(
+          [...path, key],
+          "schema/key-case",
+          `key '${key}' is read as '${match}'`,
+          `Write it as '${match}'; other tools read keys case-sensitively.`,
+          "key",
+        );
       }
     }
     const child = s.properties[name];
