@@ -9,7 +9,7 @@ import { ConfigError } from "../config/settings";
 import { resolveStackContent } from "./stackContent";
 import type { StackSettings } from "../model/stack";
 
-export const CLOUDS: readonly AzureCloud[] = ["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"];
+export { CLOUDS } from "./clouds";
 
 /** azure-native's `environment` config values -> cloud. */
 const AZURE_NATIVE_ENVIRONMENTS: Record<string, AzureCloud> = {

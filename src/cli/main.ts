@@ -5,20 +5,28 @@ import { EndpointError } from "../azure/target";
 import { ConfigError } from "../config/settings";
 import { ContentFolderError } from "../app/contentFolder";
 import { GitBaseError } from "../app/gitBase";
-import { runDiff, type DiffFormat } from "./commands/diff";
-import { runExport } from "./commands/export";
-import { runCoverage } from "./commands/coverage";
-import { runPlan } from "./commands/plan";
-import { runRetired } from "./commands/retired";
-import { runStacks } from "./commands/stacks";
-import { runSummarize } from "./commands/summarize";
-import { runSchemasPull } from "./commands/schemasPull";
-import { runValidate, watchValidate, type ValidateFormat } from "./commands/validate";
-import { CLOUDS, type TargetFlags } from "../app/target";
+import type { DiffFormat } from "./commands/diff";
+import type { ValidateFormat } from "./commands/validate";
+import { CLOUDS } from "../app/clouds";
+import type { TargetFlags } from "../app/target";
 import { OutputPathError } from "./output";
 import { commandProgress } from "./progress";
 import type { ProgressReporter } from "../util/progress";
 import { VERSION } from "./version";
+
+// Each command's module is loaded when the command runs: `validate` need not load the Azure
+// clients the live commands use (docs/performance.md).
+const command = {
+  plan: () => require("./commands/plan") as typeof import("./commands/plan"),
+  validate: () => require("./commands/validate") as typeof import("./commands/validate"),
+  diff: () => require("./commands/diff") as typeof import("./commands/diff"),
+  export: () => require("./commands/export") as typeof import("./commands/export"),
+  summarize: () => require("./commands/summarize") as typeof import("./commands/summarize"),
+  coverage: () => require("./commands/coverage") as typeof import("./commands/coverage"),
+  stacks: () => require("./commands/stacks") as typeof import("./commands/stacks"),
+  retired: () => require("./commands/retired") as typeof import("./commands/retired"),
+  schemasPull: () => require("./commands/schemasPull") as typeof import("./commands/schemasPull"),
+};
 
 /** The options every command that reads a live workspace takes. */
 function withTarget(command: Command, contentHelp = "content directory (holds rules/, functions/, watchlists/)"): Command {
@@ -105,7 +113,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         },
       ) => {
         exitCode = await withProgress(options.progress, options.format, (progress) =>
-          runPlan(
+          command.plan().runPlan(
             {
               ...targetFlags(options),
               format: options.format,
@@ -158,8 +166,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         };
         // A watch's later runs are quick (the analyzer stays warm): only one-off runs report progress.
         exitCode = options.watch
-          ? await watchValidate(opts, process.stdout)
-          : await withProgress(options.progress, options.format, (progress) => runValidate({ ...opts, progress }, process.stdout));
+          ? await command.validate().watchValidate(opts, process.stdout)
+          : await withProgress(options.progress, options.format, (progress) =>
+              command.validate().runValidate({ ...opts, progress }, process.stdout),
+            );
       },
     );
 
@@ -173,11 +183,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--progress", PROGRESS_HELP)
     .action(async (options: TargetFlags & { format: DiffFormat; output?: string; progress?: boolean }) => {
       exitCode = await withProgress(options.progress, options.format, (progress) =>
-        runDiff(
-          { ...targetFlags(options), format: options.format, output: options.output, connection: { progress } },
-          process.stdout,
-          process.stderr,
-        ),
+        command
+          .diff()
+          .runDiff(
+            { ...targetFlags(options), format: options.format, output: options.output, connection: { progress } },
+            process.stdout,
+            process.stderr,
+          ),
       );
     });
 
@@ -207,7 +219,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         },
       ) => {
         exitCode = await withProgress(options.progress, options.format, (progress) =>
-          runExport(
+          command.export().runExport(
             {
               ...targetFlags(options),
               out: options.out,
@@ -244,7 +256,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         output?: string;
         allowEmpty?: boolean;
       }) => {
-        exitCode = await runSummarize(options, process.stdout, process.stderr);
+        exitCode = await command.summarize().runSummarize(options, process.stdout, process.stderr);
       },
     );
 
@@ -268,7 +280,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         output?: string;
         allowEmpty?: boolean;
       }) => {
-        exitCode = runCoverage(options, process.stdout, process.stderr);
+        exitCode = command.coverage().runCoverage(options, process.stdout, process.stderr);
       },
     );
 
@@ -278,7 +290,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--base <ref>", "mark the stacks that the changes since this ref (its merge base with HEAD) affect")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action((options: { base?: string; format: "text" | "json" }) => {
-      exitCode = runStacks(options, process.stdout, process.stderr);
+      exitCode = command.stacks().runStacks(options, process.stdout, process.stderr);
     });
 
   program
@@ -289,7 +301,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--urns", "print the URNs of the retired rules in the stack, one per line")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action((options: { content?: string; stack?: string; urns?: boolean; format: "text" | "json" }) => {
-      exitCode = runRetired(options, process.stdout);
+      exitCode = command.retired().runRetired(options, process.stdout);
     });
 
   const schemas = program.command("schemas").description("Table schemas used by KQL validation.");
@@ -303,7 +315,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--progress", PROGRESS_HELP)
     .action(async (options: TargetFlags & { table?: string[]; progress?: boolean }) => {
       exitCode = await withProgress(options.progress, "text", (progress) =>
-        runSchemasPull({ ...targetFlags(options), tables: options.table, connection: { progress } }, process.stdout, process.stderr),
+        command
+          .schemasPull()
+          .runSchemasPull({ ...targetFlags(options), tables: options.table, connection: { progress } }, process.stdout, process.stderr),
       );
     });
 
