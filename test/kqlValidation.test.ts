@@ -3,7 +3,8 @@
  * right file:line:column, quoting the offending text; the rule checks that
  * need the query's output columns; levels and --strict.
  */
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic";
@@ -279,5 +280,30 @@ describe("functions and positions outside rules", () => {
     });
     const state = await buildValidatedState(dir, { useCache: false });
     expect(one(state.diagnostics, "kql/unknown-column").position).toEqual({ line: 6, column: 13 });
+  });
+});
+
+describe("placing findings from the cache", () => {
+  it("keeps where each query sits by the file's content, so a later run places findings the same way, and an edited file is placed anew", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "sentinel-iac-placement-"));
+    process.env["SENTINEL_IAC_CACHE_DIR"] = cacheDir;
+    try {
+      const dir = copyProjectContent();
+      writeFileSync(join(dir, RULE_FILE), rule("SigninLogs\n| project UserPrincipalNam"));
+      const place = async () =>
+        (await buildValidatedState(dir, { useCache: true })).diagnostics
+          .filter((d) => d.file === RULE_FILE && d.code === "kql/unknown-column")
+          .map((d) => d.position);
+      const first = await place();
+      expect(first).toEqual([{ line: 13, column: 13 }]);
+      const stored = JSON.parse(readFileSync(join(cacheDir, "query-placement.json"), "utf8")) as { entries: Record<string, unknown> };
+      expect(Object.keys(stored.entries).length).toBeGreaterThan(0);
+      expect(await place()).toEqual(first);
+      // One more line above the query: the stored placement belongs to the old text and is not used.
+      writeFileSync(join(dir, RULE_FILE), `# a comment\n${rule("SigninLogs\n| project UserPrincipalNam")}`);
+      expect(await place()).toEqual([{ line: 14, column: 13 }]);
+    } finally {
+      delete process.env["SENTINEL_IAC_CACHE_DIR"];
+    }
   });
 });
