@@ -58,9 +58,10 @@ describe.skipIf(!HAS_SHARED)("corpus", () => {
     }
   });
 
-  it("with default stack settings, NRT rules are refused with a clear message", () => {
+  it("with default stack settings, the NRT rules deploy with the other rules", () => {
     const stacked = applyStackSettings(state, DEFAULT_STACK_SETTINGS);
-    expect(stacked.diagnostics.filter((d) => d.code === "stack/nrt-unsupported")).toHaveLength(8);
+    expect(stacked.diagnostics.filter((d) => d.code.startsWith("stack/nrt"))).toEqual([]);
+    expect(stacked.resources.filter((r) => r.content === "analyticsRule" && r.kind === "NRT")).toHaveLength(8);
   });
 });
 

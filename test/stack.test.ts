@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { ConfigError, readProjectSettings, SETTING_KEYS } from "../src/config/settings";
 import { buildDesiredState } from "../src/loader/desiredState";
-import { applyStackSettings } from "../src/loader/stackSelection";
+import { applyStackSettings, comparisonSettings } from "../src/loader/stackSelection";
 import { DEFAULT_STACK_SETTINGS, type StackSettings } from "../src/model/stack";
 import type { AlertRuleResource } from "../src/model/types";
 import { copyProjectContent, PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
@@ -70,18 +70,84 @@ describe("stack settings", () => {
       }),
     );
 
-    it("are refused by default with a message that names the ways forward", () => {
+    it("deploy by default, without any diagnostic", () => {
       const state = applyStackSettings(nrt, DEFAULT_STACK_SETTINGS);
-      const d = state.diagnostics.find((x) => x.code === "stack/nrt-unsupported");
-      expect(d).toMatchObject({ severity: "error", file: "rules/analytics/nrt.yaml" });
-      expect(d?.hint).toContain("genericResource");
-      expect(state.resources).toEqual([]);
+      expect(DEFAULT_STACK_SETTINGS.nrtRules).toBe("deploy");
+      expect(rules(state.resources).map((r) => r.kind)).toEqual(["NRT"]);
+      expect(state.diagnostics).toEqual([]);
     });
 
-    it("can be skipped, or deployed through the generic resource", () => {
-      expect(applyStackSettings(nrt, settings({ nrtRules: "skip" })).resources).toEqual([]);
-      expect(rules(applyStackSettings(nrt, settings({ nrtRules: "genericResource" })).resources)[0]?.kind).toBe("NRT");
+    it("nrtRules=error refuses them with a message that names the ways forward; skip leaves them out", () => {
+      const state = applyStackSettings(nrt, settings({ nrtRules: "error" }));
+      const d = state.diagnostics.find((x) => x.code === "stack/nrt-refused");
+      expect(d).toMatchObject({ severity: "error", file: "rules/analytics/nrt.yaml" });
+      expect(d?.hint).toContain("'skip'");
+      expect(state.resources).toEqual([]);
+      const skipped = applyStackSettings(nrt, settings({ nrtRules: "skip" }));
+      expect(skipped.resources).toEqual([]);
+      expect(skipped.diagnostics.map((x) => [x.severity, x.code])).toEqual([["info", "stack/nrt-skipped"]]);
     });
+
+    it("nrtRules=genericResource still deploys them, with one warning pointing at the migration", () => {
+      const state = applyStackSettings(nrt, settings({ nrtRules: "genericResource" }));
+      expect(rules(state.resources)[0]?.kind).toBe("NRT");
+      expect(state.diagnostics.map((x) => [x.severity, x.code])).toEqual([["warning", "stack/nrt-generic-resource"]]);
+      expect(state.diagnostics[0]?.hint).toContain("docs/azure-behaviours.md");
+    });
+  });
+});
+
+describe("workspace rule limits", () => {
+  /** Content with `scheduled` enabled scheduled rules and `nrt` enabled NRT rules. */
+  function manyRules(scheduled: number, nrt: number) {
+    const files: Record<string, string> = {};
+    const nrtFields = {
+      kind: "NRT",
+      queryFrequency: "<omit>",
+      queryPeriod: "<omit>",
+      triggerOperator: "<omit>",
+      triggerThreshold: "<omit>",
+    };
+    for (let i = 0; i < scheduled + nrt; i++) {
+      const id = `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+      files[`rules/analytics/r${i}.yaml`] = ruleYaml({ name: `Rule ${i}`, ...(i >= scheduled ? nrtFields : {}) }, id);
+    }
+    return buildDesiredState(writeContent(files));
+  }
+  const limitErrors = (state: { diagnostics: { code: string; message: string }[] }) =>
+    state.diagnostics.filter((d) => d.code === "stack/workspace-rule-limit").map((d) => d.message);
+  const atLimit = manyRules(512, 50);
+  const overLimit = manyRules(513, 51);
+
+  it("512 enabled scheduled and 50 enabled NRT rules fit one workspace", () => {
+    expect(limitErrors(applyStackSettings(atLimit, DEFAULT_STACK_SETTINGS))).toEqual([]);
+  });
+
+  it("one more of either is an error naming the count and the limit, before anything deploys", () => {
+    expect(limitErrors(applyStackSettings(overLimit, DEFAULT_STACK_SETTINGS))).toEqual([
+      "this stack deploys 513 enabled scheduled rules, and a Sentinel workspace accepts at most 512: Azure would refuse rule 513 halfway through `pulumi up`",
+      "this stack deploys 51 enabled NRT rules, and a Sentinel workspace accepts at most 50: Azure would refuse rule 51 halfway through `pulumi up`",
+    ]);
+  });
+
+  it("counts only enabled rules the stack deploys: disabled rules and skipped NRT rules do not count", () => {
+    const disabled = applyStackSettings(overLimit, settings({ disabledRules: ["00000000-0000-4000-8000-000000000000"], nrtRules: "skip" }));
+    expect(limitErrors(disabled)).toEqual([]);
+    expect(limitErrors(applyStackSettings(overLimit, settings({ rulesEnabled: "allDisabled" })))).toEqual([]);
+    expect(limitErrors(applyStackSettings(overLimit, settings({ include: ["rules/analytics/r1*.yaml"] })))).toEqual([]);
+  });
+
+  it("a dedicated cluster's raised limit is declared with maxEnabledScheduledRules (at most 1024)", () => {
+    const raised = readProjectSettings((k) => (k === "maxEnabledScheduledRules" ? "1024" : undefined)).stack;
+    expect(raised.ruleLimits).toEqual({ enabledScheduled: 1024, enabledNrt: 50 });
+    expect(limitErrors(applyStackSettings(overLimit, { ...raised, nrtRules: "skip" }))).toEqual([]);
+    expect(() => readProjectSettings((k) => (k === "maxEnabledScheduledRules" ? "2000" : undefined))).toThrow(
+      /maxEnabledScheduledRules must be a whole number from 1 to 1024/,
+    );
+  });
+
+  it("comparisons (diff, summarize) report what is there and do not apply the limits", () => {
+    expect(limitErrors(applyStackSettings(overLimit, comparisonSettings(DEFAULT_STACK_SETTINGS)))).toEqual([]);
   });
 });
 
@@ -92,7 +158,7 @@ describe("reading stack configuration", () => {
       resourceGroupName: "rg-sentinel-dev",
       workspaceName: "law-sentinel-dev",
       contentDir: ".",
-      stack: { rulesEnabled: "asDeclared", nrtRules: "error", include: [], exclude: [] },
+      stack: { rulesEnabled: "asDeclared", nrtRules: "deploy", include: [], exclude: [] },
       propagationWaitSeconds: 60,
     });
     expect(stack.raw["azure-native:subscriptionId"]).toBe("00000000-0000-0000-0000-000000000000");

@@ -287,6 +287,7 @@ describe("safe deletes", () => {
     expect(out.text).toBe(
       [
         `urn:pulumi:dev::sentinel-iac::azure-native:securityinsights:ScheduledAlertRule::${ROPC_ID}`,
+        `urn:pulumi:dev::sentinel-iac::azure-native_securityinsights_v20250401preview:securityinsights:NrtAlertRule::${ROPC_ID}`,
         `urn:pulumi:dev::sentinel-iac::azure-native:resources:Resource::${ROPC_ID}`,
         "",
       ].join("\n"),

@@ -31,7 +31,11 @@ export async function exportWorkspace(options: ExportOptions): Promise<Workspace
   if ("errors" in comparison) return comparison;
   const outDir = resolve(options.out ?? comparison.contentDir);
   const importFile = resolve(options.importFile ?? join(".", "pulumi-import.json"));
-  const result = planExport(comparison.desired, comparison.live, comparison.report, { scope: comparison.target, contentDir: outDir });
+  const result = planExport(comparison.desired, comparison.live, comparison.report, {
+    scope: comparison.target,
+    contentDir: outDir,
+    nrtRules: comparison.nrtRules,
+  });
   if (!options.dryRun && result.exported.length > 0) writeExport(result, outDir, importFile, options.force === true);
   return { outDir, importFile, result };
 }

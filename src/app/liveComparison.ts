@@ -20,6 +20,8 @@ export interface LiveComparison {
   desired: DesiredState;
   live: LiveWorkspace;
   report: DriftReport;
+  /** The stack's NRT route, which decides the type an adopted NRT rule is imported as. */
+  nrtRules: StackSettings["nrtRules"];
 }
 
 /** Content errors stop a comparison: a diff of partly loaded content would report the rest as unmanaged. */
@@ -45,5 +47,6 @@ export async function compareLive(
     desired,
     live,
     report: compareWorkspace(desired.resources, live, { ignoreUnmanaged: resolved.settings.ignoreUnmanaged }),
+    nrtRules: resolved.settings.nrtRules,
   };
 }

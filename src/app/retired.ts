@@ -10,12 +10,15 @@ import { TYPE_TOKENS } from "../pulumi/naming";
 import { resolveStackContent } from "./stackContent";
 
 /**
- * URNs a retired rule may have in a stack: its YAML no longer says whether it was a
- * Scheduled rule or an NRT rule (the generic resource), so both are listed; unprotecting
- * one that is not in the state fails harmlessly.
+ * URNs a retired rule may have in a stack: its YAML no longer says whether it was a Scheduled
+ * rule or an NRT rule, nor which NRT route the stack used then (the typed NRT rule of the
+ * preview package, or the generic resource), so all three are listed; unprotecting one that is
+ * not in the state fails harmlessly.
  */
 export function retiredRuleUrns(stack: string, project: string, id: string): string[] {
-  return [TYPE_TOKENS.scheduledAlertRule, TYPE_TOKENS.genericResource].map((type) => `urn:pulumi:${stack}::${project}::${type}::${id}`);
+  return [TYPE_TOKENS.scheduledAlertRule, TYPE_TOKENS.nrtAlertRule, TYPE_TOKENS.genericResource].map(
+    (type) => `urn:pulumi:${stack}::${project}::${type}::${id}`,
+  );
 }
 
 export interface RetiredOptions {

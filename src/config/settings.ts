@@ -3,6 +3,7 @@
  * they come from `pulumi.Config` (the program) or straight from a
  * `Pulumi.<stack>.yaml` file (the CLI's `--stack`).
  */
+import { WORKSPACE_RULE_LIMITS } from "../sentinel/limits";
 import { DEFAULT_STACK_SETTINGS, NRT_MODES, RULES_ENABLED, type NrtMode, type RulesEnabled, type StackSettings } from "../model/stack";
 import { didYouMean } from "../util/suggest";
 
@@ -104,6 +105,19 @@ function asSeconds(key: string, value: unknown, fallback: number): number {
   return n;
 }
 
+function asRuleLimit(key: string, value: unknown): number {
+  const fallback = WORKSPACE_RULE_LIMITS.enabledScheduledRules;
+  if (value === undefined || value === null) return fallback;
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  const max = WORKSPACE_RULE_LIMITS.enabledScheduledRulesDedicatedCluster;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new ConfigError(
+      `${CONFIG_NAMESPACE}:${key} must be a whole number from 1 to ${max} (Sentinel's limit is ${fallback} enabled scheduled rules, ${max} on a dedicated cluster after a support request), but is ${JSON.stringify(value)}.`,
+    );
+  }
+  return n;
+}
+
 export function readProjectSettings(get: ConfigLookup): ProjectSettings {
   return {
     resourceGroupName: asString("resourceGroupName", get("resourceGroupName")),
@@ -116,6 +130,10 @@ export function readProjectSettings(get: ConfigLookup): ProjectSettings {
       disabledRules: asStringList("disabledRules", get("disabledRules")),
       ignoreUnmanaged: asStringList("ignoreUnmanaged", get("ignoreUnmanaged")),
       nrtRules: asEnum<NrtMode>("nrtRules", get("nrtRules"), NRT_MODES, DEFAULT_STACK_SETTINGS.nrtRules),
+      ruleLimits: {
+        enabledScheduled: asRuleLimit("maxEnabledScheduledRules", get("maxEnabledScheduledRules")),
+        enabledNrt: DEFAULT_STACK_SETTINGS.ruleLimits.enabledNrt,
+      },
     },
     propagationWaitSeconds: asSeconds("propagationWaitSeconds", get("propagationWaitSeconds"), DEFAULT_PROPAGATION_WAIT_SECONDS),
     validateQueries: asBoolean("validateQueries", get("validateQueries"), true),

@@ -152,7 +152,9 @@ export function exportAnalyticsRule(rule: LiveResource, path: string, header: st
   }
   const notes: string[] = [];
   if (rule.kind === "NRT")
-    notes.push("NRT rule: deploying it needs sentinel-iac:nrtRules = genericResource (see docs/azure-behaviours.md)");
+    notes.push(
+      "NRT rule: it deploys with the preview Sentinel API through azure-native's parameterized package (see docs/azure-behaviours.md §3)",
+    );
   const text = toYamlText(analyticsRuleDocument(rule), { header, blockKeys: ["description", "query"] });
   return { ...base, ok: true, files: [{ path, text }], notes };
 }

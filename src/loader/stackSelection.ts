@@ -21,7 +21,11 @@ function selectionFile(r: DesiredResource, watchlistFiles: Map<string, string>):
  * comparison); only `skip` leaves them out.
  */
 export function comparisonSettings(settings: StackSettings): StackSettings {
-  return { ...settings, nrtRules: settings.nrtRules === "skip" ? "skip" : "genericResource" };
+  return {
+    ...settings,
+    nrtRules: settings.nrtRules === "skip" ? "skip" : "deploy",
+    ruleLimits: { enabledScheduled: Number.POSITIVE_INFINITY, enabledNrt: Number.POSITIVE_INFINITY },
+  };
 }
 
 export function applyStackSettings(state: DesiredState, settings: StackSettings): DesiredState {
@@ -59,15 +63,15 @@ export function applyStackSettings(state: DesiredState, settings: StackSettings)
       resources.push(r);
       continue;
     }
-    if (r.kind === "NRT" && settings.nrtRules !== "genericResource") {
+    if (r.kind === "NRT" && (settings.nrtRules === "error" || settings.nrtRules === "skip")) {
       if (settings.nrtRules === "error") {
         diagnostics.push({
           severity: "error",
-          code: "stack/nrt-unsupported",
+          code: "stack/nrt-refused",
           file: r.origin.file,
           position: { line: r.origin.line ?? 1, column: 1 },
-          message: `NRT rule '${r.properties.displayName}' cannot be deployed with azure-native v3's default resources: NRT exists only in preview Sentinel API versions`,
-          hint: "Set sentinel-iac:nrtRules to 'genericResource' to deploy NRT rules with the preview API (see docs/azure-behaviours.md), to 'skip' to leave them out, or change the rule to kind: Scheduled with queryFrequency: 5m.",
+          message: `NRT rule '${r.properties.displayName}' is refused: this stack sets sentinel-iac:nrtRules to 'error'`,
+          hint: "Remove the setting (NRT rules then deploy with the preview Sentinel API, see docs/azure-behaviours.md), set it to 'skip' to leave them out, or change the rule to kind: Scheduled with queryFrequency: 5m.",
         });
       } else {
         diagnostics.push({
@@ -89,6 +93,17 @@ export function applyStackSettings(state: DesiredState, settings: StackSettings)
           : r.properties.enabled;
     resources.push(enabled === r.properties.enabled ? r : ({ ...r, properties: { ...r.properties, enabled } } as DesiredResource));
   }
+  if (settings.nrtRules === "genericResource" && resources.some((r) => r.content === "analyticsRule" && r.kind === "NRT")) {
+    diagnostics.push({
+      severity: "warning",
+      code: "stack/nrt-generic-resource",
+      file: ".",
+      message:
+        "sentinel-iac:nrtRules is 'genericResource': NRT rules deploy through azure-native's generic resource, which adds the resource group's location to each rule and cannot be imported at the preview API version",
+      hint: "Move the stack to the typed NRT rule (the default) with the steps in docs/azure-behaviours.md §3, then remove the setting.",
+    });
+  }
+  diagnostics.push(...workspaceLimitDiagnostics(resources, settings));
   for (const id of disabled) {
     if (!state.resources.some((r) => r.content === "analyticsRule" && r.name === id)) {
       diagnostics.push({
@@ -101,4 +116,30 @@ export function applyStackSettings(state: DesiredState, settings: StackSettings)
     }
   }
   return { ...state, resources, diagnostics };
+}
+
+/**
+ * Sentinel accepts a limited number of enabled rules per workspace and refuses the next one when
+ * it is written, halfway through a deploy; so a stack that would go over is refused up front.
+ */
+function workspaceLimitDiagnostics(resources: readonly DesiredResource[], settings: StackSettings): Diagnostic[] {
+  const enabled = (kind: "Scheduled" | "NRT") =>
+    resources.filter((r) => r.content === "analyticsRule" && r.kind === kind && r.properties.enabled).length;
+  const checks = [
+    { kind: "scheduled", count: enabled("Scheduled"), limit: settings.ruleLimits.enabledScheduled },
+    { kind: "NRT", count: enabled("NRT"), limit: settings.ruleLimits.enabledNrt },
+  ];
+  return checks
+    .filter((c) => c.count > c.limit)
+    .map((c) => ({
+      severity: "error" as const,
+      code: "stack/workspace-rule-limit",
+      file: ".",
+      message: `this stack deploys ${c.count} enabled ${c.kind} rules, and a Sentinel workspace accepts at most ${c.limit}: Azure would refuse rule ${c.limit + 1} halfway through \`pulumi up\``,
+      hint:
+        "Deploy some rules disabled (enabled: false, sentinel-iac:disabledRules), split the content across workspaces with sentinel-iac:include/exclude, or remove rules." +
+        (c.kind === "scheduled"
+          ? " A workspace on a dedicated cluster whose limit Microsoft raised can declare it with sentinel-iac:maxEnabledScheduledRules (up to 1024)."
+          : ""),
+    }));
 }
