@@ -32,7 +32,7 @@ const COMMANDS = `commands:
   faults clear           remove all faults
   page-size N            items per page from now on
   requests               the requests recorded so far
-  writes                 the writes attempted (all refused with 405)
+  writes                 the writes attempted (saved searches, watchlists and items are served; others refused with 405)
   clear                  forget the recorded requests
   help                   this list`;
 

@@ -1,7 +1,8 @@
 /**
- * The read-only Azure Resource Manager surface of the stand-in: routing, the checks ARM makes
+ * The Azure Resource Manager surface of the stand-in: routing, the checks ARM makes
  * (bearer token, api-version, subscription / resource group / workspace), paging with
- * nextLink + $skipToken, and ARM's error bodies `{ "error": { "code", "message" } }`.
+ * nextLink + $skipToken, ARM's error bodies `{ "error": { "code", "message" } }`, and the
+ * writes of saved searches, watchlists and watchlist items (armWrites.ts).
  *
  * Routes (segments are case-insensitive, as in ARM; names are matched case-insensitively):
  *   {ws} = /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{w}
@@ -9,11 +10,14 @@
  *   {ws}/providers/Microsoft.SecurityInsights/watchlists[/{alias}[/watchlistItems[/{itemId}]]]
  *   {ws}/savedSearches[/{id}]
  *   {ws}/tables[/{name}]
- * Every other method is a write: it is answered 405 and flagged so tests can assert none happened.
+ * PUT and DELETE of a saved search, a watchlist or a watchlist item are served (armWrites.ts).
+ * Every other write (alert rules, tables, POST, PATCH) is answered 405. Every write is flagged,
+ * so tests of read-only commands can assert none happened.
  */
 import { randomUUID } from "node:crypto";
 import type { ArmResourceBody, RenderedWorkspace } from "./armResources";
 import { alertRuleForApiVersion } from "./apiVersions";
+import { WorkspaceWriter, type WriterOptions } from "./armWrites";
 import type { EntraStandIn } from "./entra";
 import type { ArmRoute, FaultKind, PagedCollection, StandInFault } from "./faults";
 import type { StandInState } from "./state";
@@ -24,6 +28,8 @@ export interface ArmRequest {
   path: string;
   query: URLSearchParams;
   authorization: string | undefined;
+  /** The request body as text (writes). */
+  body?: string;
 }
 
 export interface ArmReply {
@@ -44,6 +50,8 @@ export interface ArmReply {
 }
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
+/** The routes whose PUT and DELETE the stand-in serves. */
+const WRITABLE_ROUTES = new Set<ArmRoute>(["savedSearch", "watchlist", "watchlistItem"]);
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 
 interface Located {
@@ -122,6 +130,7 @@ function decodeSkipToken(token: string): number | undefined {
 export class ArmStandIn {
   private state: StandInState;
   private rendered: RenderedWorkspace;
+  private writer: WorkspaceWriter;
 
   constructor(
     private readonly origin: string,
@@ -130,14 +139,22 @@ export class ArmStandIn {
     private readonly entra: EntraStandIn,
     initial: { state: StandInState; rendered: RenderedWorkspace },
     private pageSizes: Record<PagedCollection, number>,
+    private readonly writerOptions: WriterOptions,
   ) {
     this.state = initial.state;
     this.rendered = initial.rendered;
+    this.writer = new WorkspaceWriter(this.state, this.rendered, writerOptions);
   }
 
   setWorkspace(state: StandInState, rendered: RenderedWorkspace): void {
     this.state = state;
     this.rendered = rendered;
+    this.writer = new WorkspaceWriter(state, rendered, this.writerOptions);
+  }
+
+  /** The workspace as it is now, writes included. */
+  currentState(): StandInState {
+    return this.state;
   }
 
   setPageSizes(pageSizes: Record<PagedCollection, number>): void {
@@ -158,21 +175,6 @@ export class ArmStandIn {
             "WWW-Authenticate": `Bearer authorization_uri="${this.origin}/", error="invalid_token", error_description="${bearer.message.replace(/"/g, "'")}"`,
           },
         }),
-      );
-    }
-    if (write) {
-      // Name the route the write aimed at, when it is one the stand-in knows, for the write log.
-      const aimed = decodeSegments(request.path);
-      const target = aimed ? this.locate(aimed) : undefined;
-      return finish(
-        armError(
-          405,
-          "MethodNotAllowed",
-          `The requested resource does not support http method '${request.method}'. The stand-in is read-only: the request was recorded and refused.`,
-          {
-            ...(target && "route" in target ? { route: target.route } : {}),
-          },
-        ),
       );
     }
     const apiVersion = request.query.get("api-version") ?? undefined;
@@ -201,7 +203,11 @@ export class ArmStandIn {
     const reply =
       "error" in located
         ? { ...located.error, apiVersion }
-        : { ...this.serve(located, request, apiVersion, fault?.kind), route: located.route, apiVersion };
+        : {
+            ...(write ? this.write(located, request) : this.serve(located, request, apiVersion, fault?.kind)),
+            route: located.route,
+            apiVersion,
+          };
     if (!fault) return finish(reply);
     return finish({
       ...reply,
@@ -260,6 +266,13 @@ export class ArmStandIn {
           ...common,
           headers: fault.retryAfterSeconds !== undefined ? { "Retry-After": String(fault.retryAfterSeconds) } : {},
         });
+      case "conflict":
+        return armError(
+          409,
+          "Conflict",
+          "The resource was changed by another request (injected by the stand-in's conflict fault).",
+          common,
+        );
       case "notFound":
         return armError(
           404,
@@ -311,6 +324,39 @@ export class ArmStandIn {
       };
     }
     return located;
+  }
+
+  private write(located: Located, request: ArmRequest): Omit<ArmReply, "authenticated" | "write"> {
+    if (!WRITABLE_ROUTES.has(located.route) || (request.method !== "PUT" && request.method !== "DELETE")) {
+      return armError(
+        405,
+        "MethodNotAllowed",
+        `The requested resource does not support http method '${request.method}'. The stand-in writes only saved searches, watchlists and watchlist items: the request was recorded and refused.`,
+      );
+    }
+    const [first = "", second = ""] = located.names;
+    const body = request.body ?? "";
+    const put = request.method === "PUT";
+    const reply =
+      located.route === "savedSearch"
+        ? put
+          ? this.writer.putSavedSearch(first, body)
+          : this.writer.deleteSavedSearch(first)
+        : located.route === "watchlist"
+          ? put
+            ? this.writer.putWatchlist(first, body)
+            : this.writer.deleteWatchlist(first)
+          : put
+            ? this.writer.putItem(first, second, body)
+            : this.writer.deleteItem(first, second);
+    return {
+      status: reply.status,
+      body: reply.body,
+      headers: {},
+      delivery: "normal",
+      delayMs: 0,
+      ...(reply.error ? { error: reply.error } : {}),
+    };
   }
 
   private serve(located: Located, request: ArmRequest, apiVersion: string, fault?: FaultKind): Omit<ArmReply, "authenticated" | "write"> {

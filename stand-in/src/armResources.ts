@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { v5 as uuidv5 } from "uuid";
 import type { LiveResource } from "../../src/azure/liveWorkspace";
 import { workspaceId } from "../../src/azure/armId";
-import type { StandInResource, StandInState } from "./state";
+import type { StandInResource, StandInState, StandInWatchlist } from "./state";
 
 /** A resource as a GET returns it: the same shape the live reader hands on. */
 export type ArmResourceBody = LiveResource;
@@ -51,11 +51,6 @@ function contentEtag(resource: { name: string; kind?: string; properties: Record
   return `"${hex.slice(0, 8)}-0000-0000-0000-${hex.slice(8, 20)}"`;
 }
 
-/** Log Analytics saved searches use a weak datetime etag. */
-function savedSearchEtag(date: Date): string {
-  return `W/"datetime'${encodeURIComponent(sentinelTime(date, "Z"))}'"`;
-}
-
 /** Generated values first, then the state's, so the state always wins. */
 function withDefaults(defaults: Record<string, unknown>, properties: Record<string, unknown>): Record<string, unknown> {
   return { ...defaults, ...properties };
@@ -92,93 +87,125 @@ function resourceBody(
   };
 }
 
-export function renderWorkspace(state: StandInState, now = new Date()): RenderedWorkspace {
-  const tenantId = state.tenantId ?? DEFAULT_STAND_IN_TENANT_ID;
+/** What every rendered body of one workspace shares: its ids, tenant and the render time. */
+export interface RenderContext {
+  tenantId: string;
+  workspace: string;
+  sentinel: string;
+  modified: string;
+  created: string;
+  now: Date;
+}
+
+export function renderContext(state: StandInState, now = new Date()): RenderContext {
   const workspace = workspaceId(state);
-  const sentinel = `${workspace}/providers/Microsoft.SecurityInsights`;
-  const modified = sentinelTime(now, "Z");
-  const created = sentinelTime(now, "+00:00");
+  return {
+    tenantId: state.tenantId ?? DEFAULT_STAND_IN_TENANT_ID,
+    workspace,
+    sentinel: `${workspace}/providers/Microsoft.SecurityInsights`,
+    modified: sentinelTime(now, "Z"),
+    created: sentinelTime(now, "+00:00"),
+    now,
+  };
+}
 
-  const alertRules = state.alertRules.map((rule) =>
-    resourceBody(
-      `${sentinel}/alertRules/${rule.name}`,
-      "Microsoft.SecurityInsights/alertRules",
-      rule,
-      // Azure returns alertRuleTemplateName: null for rules not made from a template.
-      withDefaults({ alertRuleTemplateName: null, lastModifiedUtc: modified }, rule.properties),
-      contentEtag(rule),
-    ),
+export function renderAlertRule(c: RenderContext, rule: StandInResource): ArmResourceBody {
+  return resourceBody(
+    `${c.sentinel}/alertRules/${rule.name}`,
+    "Microsoft.SecurityInsights/alertRules",
+    rule,
+    // Azure returns alertRuleTemplateName: null for rules not made from a template.
+    withDefaults({ alertRuleTemplateName: null, lastModifiedUtc: c.modified }, rule.properties),
+    contentEtag(rule),
   );
+}
 
-  const watchlists = state.watchlists.map((watchlist): RenderedWatchlist => {
-    const properties = withDefaults(
+export function renderWatchlistBody(c: RenderContext, watchlist: StandInWatchlist): ArmResourceBody {
+  const properties = withDefaults(
+    {
+      watchlistId: uuidv5(watchlist.name.toLowerCase(), WATCHLIST_ID_NAMESPACE),
+      sourceType: "Local",
+      created: c.created,
+      updated: c.created,
+      createdBy: STAND_IN_USER,
+      updatedBy: STAND_IN_USER,
+      watchlistType: "watchlist",
+      watchlistAlias: watchlist.name,
+      isDeleted: false,
+      tenantId: c.tenantId,
+    },
+    watchlist.properties,
+  );
+  return resourceBody(
+    `${c.sentinel}/watchlists/${watchlist.name}`,
+    "Microsoft.SecurityInsights/Watchlists",
+    { name: watchlist.name, properties: watchlist.properties },
+    properties,
+    watchlist.etag ?? contentEtag(watchlist),
+  );
+}
+
+export function renderWatchlistItem(c: RenderContext, watchlist: { name: string }, item: StandInResource): ArmResourceBody {
+  return resourceBody(
+    // Azure writes Watchlists/WatchlistItems with capitals in item ids (GetWatchlistItemById.json).
+    `${c.sentinel}/Watchlists/${watchlist.name}/WatchlistItems/${item.name}`,
+    "Microsoft.SecurityInsights/Watchlists/WatchlistItems",
+    item,
+    withDefaults(
       {
-        watchlistId: uuidv5(watchlist.name.toLowerCase(), WATCHLIST_ID_NAMESPACE),
-        sourceType: "Local",
-        created,
-        updated: created,
+        watchlistItemType: "watchlist-item",
+        watchlistItemId: item.name,
+        tenantId: c.tenantId,
+        isDeleted: false,
+        created: c.created,
+        updated: c.created,
         createdBy: STAND_IN_USER,
         updatedBy: STAND_IN_USER,
-        watchlistType: "watchlist",
-        watchlistAlias: watchlist.name,
-        isDeleted: false,
-        tenantId,
+        entityMapping: {},
       },
-      watchlist.properties,
-    );
-    const body = resourceBody(
-      `${sentinel}/watchlists/${watchlist.name}`,
-      "Microsoft.SecurityInsights/Watchlists",
-      { name: watchlist.name, properties: watchlist.properties },
-      properties,
-      watchlist.etag ?? contentEtag(watchlist),
-    );
-    const items = watchlist.items.map((item) =>
-      resourceBody(
-        // Azure writes Watchlists/WatchlistItems with capitals in item ids (GetWatchlistItemById.json).
-        `${sentinel}/Watchlists/${watchlist.name}/WatchlistItems/${item.name}`,
-        "Microsoft.SecurityInsights/Watchlists/WatchlistItems",
-        item,
-        withDefaults(
-          {
-            watchlistItemType: "watchlist-item",
-            watchlistItemId: item.name,
-            tenantId,
-            isDeleted: false,
-            created,
-            updated: created,
-            createdBy: STAND_IN_USER,
-            updatedBy: STAND_IN_USER,
-            entityMapping: {},
-          },
-          item.properties,
-        ),
-        contentEtag(item),
-      ),
-    );
-    return { body, items };
-  });
-
-  const savedSearches = state.savedSearches.map((search) =>
-    resourceBody(
-      `${workspace}/savedSearches/${search.name}`,
-      "Microsoft.OperationalInsights/savedSearches",
-      search,
-      search.properties,
-      savedSearchEtag(now),
+      item.properties,
     ),
+    contentEtag(item),
   );
+}
 
-  const tables = state.tables.map((table) =>
-    resourceBody(
-      `${workspace}/tables/${table.name}`,
-      "Microsoft.OperationalInsights/workspaces/tables",
-      table,
-      withDefaults(tableDefaults(table.name), table.properties),
-      // Tables are proxy resources without an etag.
-      undefined,
-    ),
+export function renderWatchlist(c: RenderContext, watchlist: StandInWatchlist): RenderedWatchlist {
+  return { body: renderWatchlistBody(c, watchlist), items: watchlist.items.map((item) => renderWatchlistItem(c, watchlist, item)) };
+}
+
+export function renderSavedSearch(c: RenderContext, search: StandInResource): ArmResourceBody {
+  return resourceBody(
+    `${c.workspace}/savedSearches/${search.name}`,
+    "Microsoft.OperationalInsights/savedSearches",
+    search,
+    search.properties,
+    savedSearchEtag(c.now),
   );
+}
 
-  return { workspaceId: workspace, alertRules, watchlists, savedSearches, tables };
+export function renderTable(c: RenderContext, table: StandInResource): ArmResourceBody {
+  return resourceBody(
+    `${c.workspace}/tables/${table.name}`,
+    "Microsoft.OperationalInsights/workspaces/tables",
+    table,
+    withDefaults(tableDefaults(table.name), table.properties),
+    // Tables are proxy resources without an etag.
+    undefined,
+  );
+}
+
+/** Log Analytics saved searches use a weak datetime etag; a write gives the search a new one. */
+export function savedSearchEtag(date: Date): string {
+  return `W/"datetime'${encodeURIComponent(sentinelTime(date, "Z"))}'"`;
+}
+
+export function renderWorkspace(state: StandInState, now = new Date()): RenderedWorkspace {
+  const c = renderContext(state, now);
+  return {
+    workspaceId: c.workspace,
+    alertRules: state.alertRules.map((rule) => renderAlertRule(c, rule)),
+    watchlists: state.watchlists.map((watchlist) => renderWatchlist(c, watchlist)),
+    savedSearches: state.savedSearches.map((search) => renderSavedSearch(c, search)),
+    tables: state.tables.map((table) => renderTable(c, table)),
+  };
 }

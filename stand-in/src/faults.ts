@@ -31,6 +31,7 @@ export const FAULT_KINDS = [
   "malformed",
   "truncated",
   "notFound",
+  "conflict",
   "selfLink",
   "repeatPage",
   "endlessPages",
@@ -49,6 +50,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
  * - `truncated`: 200 whose Content-Length promises the whole body, but the connection is cut
  *   half-way through it.
  * - `notFound`: 404 ResourceNotFound, as if the resource were missing.
+ * - `conflict`: 409 Conflict, as when someone else wrote the resource in between (writes).
  *
  * Hostile servers (a compromised proxy, a man in the middle with a trusted certificate, a
  * buggy endpoint), for the reader's guards:

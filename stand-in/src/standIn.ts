@@ -1,6 +1,7 @@
 /**
  * A local stand-in for Azure over real HTTPS on loopback: Entra ID's client-credentials token
- * endpoint and the read-only ARM endpoints for one Sentinel workspace. The real Azure SDK
+ * endpoint and the ARM endpoints for one Sentinel workspace (reads, and the writes of saved
+ * searches, watchlists and watchlist items). The real Azure SDK
  * clients and credential classes run against it unmodified; only their endpoints, the CA they
  * trust and `disableInstanceDiscovery` differ from production.
  *
@@ -41,6 +42,8 @@ export interface StandInOptions {
    * the middle could; for tests of what clients do with them.
    */
   allowUnsafeNames?: boolean;
+  /** How long a watchlist's rawContent upload stays InProgress before its items appear. Default 0. */
+  watchlistUploadDelayMs?: number;
 }
 
 export interface StandInRequest {
@@ -79,7 +82,7 @@ export interface StandIn {
   readonly credentials: Readonly<EntraCredentials>;
   /** Every request so far, in order of arrival (live array). */
   readonly requests: readonly StandInRequest[];
-  /** Every write attempted against ARM (all refused with 405). */
+  /** Every write attempted against ARM (PUT / PATCH / POST / DELETE). */
   writes(): StandInRequest[];
   /**
    * A second HTTPS server on another port (another origin), which the `foreignLink` and
@@ -88,6 +91,8 @@ export interface StandIn {
   readonly decoyUrl: string;
   /** What reached the decoy: path, and whether the request carried an Authorization header. */
   readonly decoyRequests: readonly { path: string; authorization: boolean }[];
+  /** The workspace as it is now, with every write applied. */
+  currentState(): StandInState;
   /** The access tokens issued so far, so tests can prove none leaks into output or logs. */
   issuedTokens(): string[];
   /** Replaces the pending faults; takes effect for the next request. */
@@ -113,16 +118,18 @@ interface WireReply {
   delayMs: number;
 }
 
-function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
+/** ARM refuses request bodies over 4 MB; nothing the stand-in serves needs more. */
+const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+function readBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<{ text: string; tooLarge: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      // Only the token form is read; anything bigger is not a token request.
       if (size <= limit) chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve({ text: Buffer.concat(chunks).toString("utf8"), tooLarge: size > limit }));
     req.on("error", reject);
   });
 }
@@ -177,7 +184,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       write: false,
     };
     requests.push(record);
-    const body = await readBody(req);
+    const { text: body, tooLarge } = await readBody(req);
 
     if (EntraStandIn.owns(url.pathname) && entra) {
       record.surface = "entra";
@@ -200,8 +207,25 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     }
     if (!arm) throw new Error("the stand-in received a request before it finished starting");
     record.surface = "arm";
-    const reply = arm.handle({ method, path: url.pathname, query: url.searchParams, authorization: req.headers.authorization }, (route) =>
-      faults.take(route),
+    if (tooLarge) {
+      record.status = 413;
+      record.error = "RequestEntityTooLarge";
+      send(
+        res,
+        {
+          status: 413,
+          headers: {},
+          body: { error: { code: "RequestEntityTooLarge", message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes.` } },
+          delivery: "normal",
+          delayMs: 0,
+        },
+        record,
+      );
+      return;
+    }
+    const reply = arm.handle(
+      { method, path: url.pathname, query: url.searchParams, authorization: req.headers.authorization, body },
+      (route) => faults.take(route),
     );
     record.authenticated = reply.authenticated;
     record.write = reply.write;
@@ -293,7 +317,17 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     audiences: options.audiences ?? ARM_AUDIENCES,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
   });
-  arm = new ArmStandIn(origin, decoyOrigin, entra, { state, rendered: renderWorkspace(state) }, resolvePageSizes(options.pageSize));
+  const schedule = (fn: () => void, ms: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
+  arm = new ArmStandIn(origin, decoyOrigin, entra, { state, rendered: renderWorkspace(state) }, resolvePageSizes(options.pageSize), {
+    uploadDelayMs: options.watchlistUploadDelayMs ?? 0,
+    schedule,
+  });
   const armRef = arm;
 
   return {
@@ -306,6 +340,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     writes: () => requests.filter((r) => r.write),
     decoyUrl: decoyOrigin,
     decoyRequests,
+    currentState: () => armRef.currentState(),
     issuedTokens: () => entra.issuedTokens(),
     setFaults: (next) => faults.set(next),
     faultsRemaining: () => faults.remaining(),
