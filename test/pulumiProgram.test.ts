@@ -6,11 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { deploy } from "../src/pulumi/program";
 import { propagationWaitProvider } from "../src/pulumi/propagationWait";
-import { REGISTRATION_BATCH, registerDesiredState, registrationFor } from "../src/pulumi/register";
-import { logicalName, TYPE_TOKENS } from "../src/pulumi/naming";
-import { buildDesiredState } from "../src/loader/desiredState";
-import { applyStackSettings } from "../src/loader/stackSelection";
-import { DEFAULT_STACK_SETTINGS } from "../src/model/stack";
+import { REGISTRATION_BATCH } from "../src/pulumi/register";
+import { TYPE_TOKENS } from "../src/pulumi/naming";
+import { unpackRows } from "../src/pulumi/watchlistRows";
+import { PER_ROW_WATCHLIST_LIMIT } from "../src/sentinel/limits";
 import { MockDeployment } from "./helpers/pulumiMocks";
 import { copyProjectContent, ruleYaml, writeContent } from "./helpers/content";
 
@@ -46,7 +45,7 @@ describe("the program on the project's own content", () => {
     });
     const types = mock.registrations.map((r) => `${r.type} ${r.name}`);
     expect(types).toContain("azure-native:securityinsights:Watchlist NetworkAllowlist");
-    expect(types).toContain("azure-native:operationalinsights:SavedSearch ExcludeAllowlistedIPs_AADNI");
+    expect(types).toContain("pulumi-nodejs:dynamic/sentinel-iac:SavedFunction ExcludeAllowlistedIPs_AADNI");
     expect(types).toContain("azure-native:securityinsights:ScheduledAlertRule c3d4e5f6-a7b8-9c0d-1e2f-3a4b5c6d7e8f");
     expect(types).toContain("azure-native:operationalinsights:SavedSearch 6962473c-bcb8-421d-a0db-826078cad280");
     expect(types.filter((t) => t.startsWith("azure-native:securityinsights:WatchlistItem NetworkAllowlist-"))).toHaveLength(5);
@@ -97,12 +96,45 @@ describe("the program on the project's own content", () => {
     expect(mock.byName("c8d4e6f7-a2b3-5c9d-0e1f-2a3b4c5d6e7f").dependencies).toEqual([]);
   });
 
-  it("replaces saved searches on any change, deleting first (no in-place update without an etag)", async () => {
+  it("replaces hunting queries on any change, deleting first (azure-native cannot send the etag an update needs)", async () => {
     const { mock } = await run(copyProjectContent());
-    for (const name of ["ExcludeAllowlistedIPs_AADNI", "9644e2ae-07a2-4086-a85a-6ee2bca45f4e"]) {
+    for (const name of ["9644e2ae-07a2-4086-a85a-6ee2bca45f4e", "6962473c-bcb8-421d-a0db-826078cad280"]) {
       expect(mock.byName(name)).toMatchObject({ replaceOnChanges: ["*"], deleteBeforeReplace: true });
     }
     expect(mock.byName("c3d4e5f6-a7b8-9c0d-1e2f-3a4b5c6d7e8f")).toMatchObject({ replaceOnChanges: [], deleteBeforeReplace: false });
+  });
+
+  it("registers functions as the in-place SavedFunction resource, aliased to azure-native's SavedSearch so existing stacks move in place", async () => {
+    const { mock } = await run(copyProjectContent());
+    const fn = mock.byName("ExcludeAllowlistedIPs_AADNI");
+    expect(fn).toMatchObject({
+      type: "pulumi-nodejs:dynamic/sentinel-iac:SavedFunction",
+      replaceOnChanges: [],
+      deleteBeforeReplace: false,
+      aliases: [JSON.stringify({ type: "azure-native:operationalinsights:SavedSearch" })],
+    });
+    expect(fn.inputs).toMatchObject({
+      resourceGroupName: "rg-soc",
+      workspaceName: "law-soc",
+      savedSearchId: "ExcludeAllowlistedIPs_AADNI",
+      properties: {
+        category: "Security",
+        functionAlias: "ExcludeAllowlistedIPs_AADNI",
+        functionParameters: "T:(IPAddress:string)",
+        version: 2,
+      },
+    });
+    // The stored provider is the small shim, which loads the implementation where it runs; no credential in it.
+    const provider = String(fn.inputs["__provider"]);
+    expect(provider).toContain("src/pulumi/dynamicProviders.ts");
+    expect(provider.length).toBeLessThan(8_000);
+  });
+
+  it("deletes a watchlist's items with it: each item is deletedWith its watchlist, so Pulumi does not delete them one by one", async () => {
+    const { mock } = await run(copyProjectContent());
+    const watchlist = mock.urnOf("NetworkAllowlist");
+    const items = mock.registrations.filter((r) => r.type === TYPE_TOKENS.watchlistItem);
+    expect(items.map((i) => i.deletedWith)).toEqual(items.map(() => watchlist));
   });
 });
 
@@ -228,76 +260,190 @@ describe("stack configuration", () => {
   });
 });
 
-describe("registration matches azure-native's own resource classes", () => {
-  it("each model resource registers the same type token and inputs as the azure-native class would", async () => {
-    const dir = writeContent({
-      "rules/analytics/nrt.yaml": ruleYaml(
-        { kind: "NRT", queryFrequency: "<omit>", queryPeriod: "<omit>", triggerOperator: "<omit>", triggerThreshold: "<omit>" },
-        "abcdefab-1234-4abc-8def-0123456789ab",
-      ),
-    });
-    const content = copyProjectContent();
-    const state = applyStackSettings(buildDesiredState(content), DEFAULT_STACK_SETTINGS);
-    const nrt = applyStackSettings(buildDesiredState(dir), { ...DEFAULT_STACK_SETTINGS, nrtRules: "genericResource" });
-    const samples = [
-      ...["watchlist", "watchlistItem", "function", "analyticsRule", "huntingQuery"].map((c) =>
-        state.resources.find((r) => r.content === c)!,
-      ),
-      nrt.resources[0]!,
-    ];
-    const native = await import("@pulumi/azure-native");
-    const classes: Record<string, new (name: string, args: never) => pulumi.CustomResource> = {
-      [TYPE_TOKENS.watchlist]: native.securityinsights.Watchlist as never,
-      [TYPE_TOKENS.watchlistItem]: native.securityinsights.WatchlistItem as never,
-      [TYPE_TOKENS.savedSearch]: native.operationalinsights.SavedSearch as never,
-      [TYPE_TOKENS.scheduledAlertRule]: native.securityinsights.ScheduledAlertRule as never,
-      [TYPE_TOKENS.genericResource]: native.resources.Resource as never,
-    };
-    const ours = new MockDeployment(config(content));
-    await ours.settle(
-      (
-        await registerDesiredState({ ...state, resources: samples, diagnostics: [] }, { target: TARGET, propagationWaitSeconds: 0 })
-      ).values(),
-    );
-    const theirs = new MockDeployment(config(content));
-    const created = samples.map((r) => {
-      const { type, args } = registrationFor(r, TARGET);
-      return new classes[type]!(logicalName(r), args as never);
-    });
-    await theirs.settle(created);
-    // Registration requests complete in any order; compare them sorted.
-    const view = (m: MockDeployment) =>
-      m.registrations.map((r) => [r.type, r.name, r.inputs] as const).sort((a, b) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`));
-    expect(view(ours)).toEqual(view(theirs));
-    expect(view(theirs).map(([type]) => type)).toEqual([
-      "azure-native:operationalinsights:SavedSearch",
-      "azure-native:operationalinsights:SavedSearch",
-      "azure-native:resources:Resource",
-      "azure-native:securityinsights:ScheduledAlertRule",
-      "azure-native:securityinsights:Watchlist",
-      "azure-native:securityinsights:WatchlistItem",
-    ]);
-  });
-
-  it("an NRT rule goes to the workspace's alertRules path with the preview API", () => {
-    const dir = writeContent({
-      "rules/analytics/nrt.yaml": ruleYaml({
+const NRT_RULE_ID = "abcdefab-1234-4abc-8def-0123456789ab";
+const nrtContent = () =>
+  writeContent({
+    "rules/analytics/nrt.yaml": ruleYaml(
+      {
         kind: "NRT",
         queryFrequency: "<omit>",
         queryPeriod: "<omit>",
         triggerOperator: "<omit>",
         triggerThreshold: "<omit>",
-      }),
+        relevantTechniques: "\n  - T1078.004",
+      },
+      NRT_RULE_ID,
+    ),
+    "rules/analytics/scheduled.yaml": ruleYaml({}),
+  });
+
+describe("NRT rules: azure-native's typed NRT rule at the preview API version, through a parameterized package", () => {
+  const azureNative = {
+    "azure-native:subscriptionId": "11111111-2222-3333-4444-555555555555",
+    "azure-native:useOidc": "true",
+    "azure-native:clientSecret": "not-a-real-secret",
+  };
+
+  it("registers the package once, as a generated SDK would: base plugin, package name and version, and its parameter", async () => {
+    const { mock } = await run(nrtContent(), azureNative);
+    expect(mock.packages).toHaveLength(1);
+    const registered = mock.packages[0]!;
+    expect(registered).toMatchObject({
+      name: "azure-native",
+      version: AZURE_NATIVE_VERSION,
+      downloadUrl: "",
+      parameterization: { name: "azure-native_securityinsights_v20250401preview", version: AZURE_NATIVE_VERSION },
     });
-    const rule = applyStackSettings(buildDesiredState(dir), { ...DEFAULT_STACK_SETTINGS, nrtRules: "genericResource" }).resources[0]!;
-    expect(registrationFor(rule, TARGET).args).toMatchObject({
-      resourceProviderNamespace: "Microsoft.OperationalInsights",
-      parentResourcePath: "workspaces/law-soc/providers/Microsoft.SecurityInsights",
-      resourceType: "alertRules",
-      resourceName: "3f2b8c1e-6d4a-4e9b-9c1f-2a7d5e8b0c46",
-      apiVersion: "2025-04-01-preview",
+    // The plugin reads the parameter as base64 text of {"module","version"} (provider_parameterize.go).
+    const parameter = Buffer.from(registered.parameterization!.value).toString("ascii");
+    expect(JSON.parse(Buffer.from(parameter, "base64").toString("utf8"))).toEqual({
+      module: "securityinsights",
+      version: "v20250401preview",
+    });
+  });
+
+  it("registers the rule with the package's type token and reference, its own provider, and the preview shape", async () => {
+    const { mock } = await run(nrtContent(), azureNative);
+    const rule = mock.byName(NRT_RULE_ID);
+    const provider = mock.byName("securityinsights-2025-04-01-preview");
+    expect(rule).toMatchObject({
+      type: "azure-native_securityinsights_v20250401preview:securityinsights:NrtAlertRule",
+      packageRef: mock.packages[0]!.ref,
+      provider: `${provider.urn}::${provider.name}-id`,
+      protect: true,
+      // With a package reference the engine takes the version from the package.
+      version: "",
+    });
+    expect(rule.inputs).toMatchObject({
+      resourceGroupName: "rg-soc",
+      workspaceName: "law-soc",
+      ruleId: NRT_RULE_ID,
       kind: "NRT",
+      displayName: "Test rule",
+      techniques: ["T1078"],
+      subTechniques: ["T1078.004"],
+      suppressionDuration: "PT1H",
     });
+    for (const absent of ["queryFrequency", "queryPeriod", "triggerOperator", "triggerThreshold", "location", "properties", "apiVersion"]) {
+      expect(rule.inputs).not.toHaveProperty(absent);
+    }
+    // The scheduled rule stays on azure-native's own package and default provider.
+    expect(mock.byName("3f2b8c1e-6d4a-4e9b-9c1f-2a7d5e8b0c46")).toMatchObject({
+      packageRef: "",
+      provider: "",
+      version: AZURE_NATIVE_VERSION,
+    });
+  });
+
+  it("configures the package's provider from the stack's azure-native:* keys, as secrets, and nothing else", async () => {
+    const { mock } = await run(nrtContent(), azureNative);
+    const provider = mock.byName("securityinsights-2025-04-01-preview");
+    expect(provider).toMatchObject({
+      type: "pulumi:providers:azure-native_securityinsights_v20250401preview",
+      packageRef: mock.packages[0]!.ref,
+    });
+    const secret = (value: string) => ({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value });
+    expect(provider.inputs).toEqual({
+      subscriptionId: secret("11111111-2222-3333-4444-555555555555"),
+      useOidc: secret("true"),
+      clientSecret: secret("not-a-real-secret"),
+    });
+  });
+
+  it("registers neither package nor provider when the content has no NRT rule", async () => {
+    const { mock } = await run(copyProjectContent(), azureNative);
+    expect(mock.packages).toEqual([]);
+    expect(mock.registrations.some((r) => r.type.startsWith("pulumi:providers:"))).toBe(false);
+  });
+
+  it("nrtRules=genericResource keeps the earlier route for stacks that used it: no package, the generic resource", async () => {
+    const { mock } = await run(nrtContent(), { ...azureNative, "sentinel-iac:nrtRules": "genericResource" });
+    expect(mock.packages).toEqual([]);
+    expect(mock.byName(NRT_RULE_ID)).toMatchObject({ type: "azure-native:resources:Resource", packageRef: "", provider: "" });
+  });
+
+  it("nrtRules=skip and nrtRules=error keep them out", async () => {
+    const { mock } = await run(nrtContent(), { "sentinel-iac:nrtRules": "skip" });
+    expect(mock.registrations.map((r) => r.name)).toEqual(["3f2b8c1e-6d4a-4e9b-9c1f-2a7d5e8b0c46"]);
+    new MockDeployment(config(nrtContent(), { "sentinel-iac:nrtRules": "error" }));
+    await expect(deploy("/")).rejects.toThrow(/1 error in the content/);
+  });
+});
+
+describe("workspace limits stop the program before anything is registered", () => {
+  it("51 enabled NRT rules in one stack", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 51; i++) {
+      files[`rules/analytics/nrt${i}.yaml`] = ruleYaml(
+        { kind: "NRT", queryFrequency: "<omit>", queryPeriod: "<omit>", triggerOperator: "<omit>", triggerThreshold: "<omit>" },
+        `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+      );
+    }
+    const mock = new MockDeployment(config(writeContent(files), { "sentinel-iac:validateQueries": "false" }));
+    await expect(deploy("/")).rejects.toThrow(/1 error in the content; nothing was deployed/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(mock.registrations).toEqual([]);
+    expect(mock.packages).toEqual([]);
+  });
+});
+
+/** The project's content with `rows` generated allowlist rows. */
+function largeWatchlistContent(rows: number, mutate: (lines: string[]) => string[] = (l) => l): string {
+  const content = copyProjectContent();
+  const lines = Array.from({ length: rows }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255},Generated row ${i},Bench`);
+  writeFileSync(
+    join(content, "watchlists/NetworkAllowlist/NetworkAllowlist.csv"),
+    `IPOrRange,Description,Owner\n${mutate(lines).join("\n")}\n`,
+  );
+  return content;
+}
+
+describe(`watchlists over ${PER_ROW_WATCHLIST_LIMIT} rows: one resource for all the rows`, () => {
+  it(`a list of ${PER_ROW_WATCHLIST_LIMIT} rows is still managed row by row`, async () => {
+    const { mock } = await run(largeWatchlistContent(PER_ROW_WATCHLIST_LIMIT), { "sentinel-iac:validateQueries": "false" });
+    expect(mock.registrations.filter((r) => r.type === TYPE_TOKENS.watchlistItem)).toHaveLength(PER_ROW_WATCHLIST_LIMIT);
+    expect(mock.registrations.some((r) => r.type === TYPE_TOKENS.watchlistRows)).toBe(false);
+  });
+
+  it("one more row moves the list to a single WatchlistRows resource under the watchlist, deleted with it", async () => {
+    const { mock } = await run(largeWatchlistContent(PER_ROW_WATCHLIST_LIMIT + 1), { "sentinel-iac:validateQueries": "false" });
+    expect(mock.registrations.filter((r) => r.type === TYPE_TOKENS.watchlistItem)).toEqual([]);
+    const watchlist = mock.urnOf("NetworkAllowlist");
+    const rows = mock.byName("NetworkAllowlist-rows");
+    expect(rows).toMatchObject({ type: TYPE_TOKENS.watchlistRows, parent: watchlist, deletedWith: watchlist, dependencies: [watchlist] });
+    expect(rows.inputs).toMatchObject({
+      resourceGroupName: "rg-soc",
+      workspaceName: "law-soc",
+      watchlistAlias: "NetworkAllowlist",
+      itemsSearchKey: "IPOrRange",
+      columns: ["IPOrRange", "Description", "Owner"],
+      rowCount: PER_ROW_WATCHLIST_LIMIT + 1,
+      watchlist: { displayName: "Network allowlist", provider: "Security Operations", itemsSearchKey: "IPOrRange", sourceType: "Local" },
+    });
+    // The packed rows are a blob: a preview shows [secret] rather than it.
+    const packed = rows.inputs["rows"] as Record<string, unknown>;
+    expect(packed[pulumi.runtime.specialSigKey]).toBe(pulumi.runtime.specialSecretSig);
+    const unpacked = unpackRows(["IPOrRange", "Description", "Owner"], String(packed["value"]));
+    expect(unpacked).toHaveLength(PER_ROW_WATCHLIST_LIMIT + 1);
+    expect(unpacked[1]).toEqual({ IPOrRange: "10.0.0.1", Description: "Generated row 1", Owner: "Bench" });
+  });
+
+  it("the propagation wait depends on the one rows resource, not on every row", async () => {
+    const { mock } = await run(largeWatchlistContent(PER_ROW_WATCHLIST_LIMIT + 1), { "sentinel-iac:validateQueries": "false" });
+    expect(new Set(mock.byName("content-propagation").dependencies)).toEqual(
+      new Set([mock.urnOf("ExcludeAllowlistedIPs_AADNI"), mock.urnOf("NetworkAllowlist"), mock.urnOf("NetworkAllowlist-rows")]),
+    );
+  });
+
+  it("the rows hash changes when a row changes or goes, not when rows are reordered", async () => {
+    const hashOf = async (mutate: (lines: string[]) => string[]) => {
+      const { mock } = await run(largeWatchlistContent(PER_ROW_WATCHLIST_LIMIT + 5, mutate), { "sentinel-iac:validateQueries": "false" });
+      return mock.byName("NetworkAllowlist-rows").inputs["rowsHash"];
+    };
+    const base = await hashOf((l) => l);
+    expect(await hashOf((l) => [...l].reverse())).toBe(base);
+    expect(await hashOf((l) => l.slice(1))).not.toBe(base);
+    expect(await hashOf((l) => [l[0]!.replace("Generated row 0", "Changed"), ...l.slice(1)])).not.toBe(base);
   });
 });
 

@@ -18,7 +18,10 @@ import { ConfigError } from "../config/settings";
 import { buildDesiredState } from "../loader/desiredState";
 import { armResourceId, type WorkspaceScope } from "../azure/armId";
 import type { DesiredState } from "../model/types";
-import { AZURE_NATIVE_VERSION, logicalName, typeTokenFor } from "../pulumi/naming";
+import type { NrtMode } from "../model/stack";
+import { AZURE_NATIVE_VERSION, logicalName, NRT_PACKAGE, TYPE_TOKENS, typeTokenFor } from "../pulumi/naming";
+import { AZURE_NATIVE_PLUGIN } from "../pulumi/parameterizedPackage";
+import { PER_ROW_WATCHLIST_LIMIT } from "../sentinel/limits";
 import { searchKeyIdentity } from "../sentinel/watchlistItem";
 import { exportAnalyticsRule } from "./analyticsRule";
 import { exportHuntingQuery } from "./huntingQuery";
@@ -38,6 +41,12 @@ export interface PulumiImportEntry {
   version: string;
   /** The `name` of the entry of the parent resource (watchlist items: their watchlist). */
   parent?: string;
+  /**
+   * For a resource of a parameterized package (NRT rules): the base plugin and the package's
+   * parameter, so `pulumi import` loads the same provider the program registers (CLI 3.251+).
+   * `value` is the base64 of the parameter bytes, as the file format's JSON `[]byte` requires.
+   */
+  parameterization?: { pluginName: string; pluginVersion: string; value: string };
 }
 
 /** The bulk import file `pulumi import --file` reads. */
@@ -74,6 +83,8 @@ export interface ExportOptions {
   scope: WorkspaceScope;
   /** The content directory the files are meant for (checked for existing paths and JSON schemas). */
   contentDir: string;
+  /** The stack's NRT route (default: the typed NRT rule of the preview package). */
+  nrtRules?: NrtMode;
 }
 
 const SCHEMA_FILES: Record<string, string> = {
@@ -249,7 +260,7 @@ export function planExport(desired: DesiredState, live: LiveWorkspace, report: D
   const skipped = outcomes.filter((o): o is Skipped => !o.ok);
   const files = exported.flatMap((o) => o.files);
   const check = checkRoundTrip(files, exported, sources);
-  const imports = buildImportFile(check.state, sources, options.scope);
+  const imports = buildImportFile(check.state, sources, options.scope, options.nrtRules ?? "deploy");
   const managedLists = new Set(desired.resources.filter((r) => r.content === "watchlist").map((r) => r.name.toLowerCase()));
   const itemsNotInCsv = report.resources.filter(
     (r) => r.kind === "watchlistItem" && r.classification === "unmanaged" && managedLists.has((r.watchlist ?? "").toLowerCase()),
@@ -348,6 +359,7 @@ function buildImportFile(
   state: DesiredState,
   sources: Map<string, LiveResource>,
   scope: WorkspaceScope,
+  nrtRules: NrtMode,
 ): { file: PulumiImportFile; rekeyed: number } {
   const resources: PulumiImportEntry[] = [];
   // Per watchlist: its search key, and the live item id under each search-key value.
@@ -362,13 +374,23 @@ function buildImportFile(
     }
     liveItems.set(r.name.toLowerCase(), { searchKey: r.properties.itemsSearchKey, byKey });
   }
+  // Rows of a list over the per-row limit are one resource of the program's own, which adopts the
+  // live items by search key: importing them one by one would have the next deploy delete them.
+  const rowCounts = new Map<string, number>();
+  for (const r of state.resources) {
+    if (r.content === "watchlistItem") rowCounts.set(r.watchlistKey, (rowCounts.get(r.watchlistKey) ?? 0) + 1);
+  }
   let rekeyed = 0;
   // Entry names must be unique in the file; logical names are unique per type only (a function and a watchlist may share one).
   const entryNames = new Map<string, string>();
   const taken = new Set(state.resources.map(logicalName).filter((n, i, all) => all.indexOf(n) !== i));
   for (const r of state.resources) {
+    // A function is the program's own dynamic resource, which `pulumi import` cannot read: the
+    // first `pulumi up` adopts the saved search in place (its create writes over the same id).
+    if (r.content === "function") continue;
     let itemId: string | undefined;
     if (r.content === "watchlistItem") {
+      if ((rowCounts.get(r.watchlistKey) ?? 0) > PER_ROW_WATCHLIST_LIMIT) continue;
       const list = liveItems.get(r.watchlistAlias.toLowerCase());
       itemId = list?.byKey.get(searchKeyIdentity(r.properties.itemsKeyValue[list.searchKey] ?? ""));
       if (itemId === undefined) continue;
@@ -378,13 +400,17 @@ function buildImportFile(
     const name = taken.has(logical) ? `${r.content}:${logical}` : logical;
     entryNames.set(r.key, name);
     const parent = r.content === "watchlistItem" ? entryNames.get(r.watchlistKey) : undefined;
+    const type = typeTokenFor(r, nrtRules);
     resources.push({
-      type: typeTokenFor(r),
+      type,
       name,
       ...(name !== logical ? { logicalName: logical } : {}),
       id: armResourceId(scope, r, itemId),
       version: AZURE_NATIVE_VERSION,
       ...(parent !== undefined ? { parent } : {}),
+      ...(type === TYPE_TOKENS.nrtAlertRule
+        ? { parameterization: { pluginName: AZURE_NATIVE_PLUGIN, pluginVersion: NRT_PACKAGE.version, value: NRT_PACKAGE.base64Parameter } }
+        : {}),
     });
   }
   return { file: { resources }, rekeyed };

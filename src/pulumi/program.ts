@@ -66,6 +66,7 @@ export async function deploy(projectDir: string): Promise<Deployment> {
     target: config.target,
     propagationWaitSeconds: config.propagationWaitSeconds,
     protectRules: config.protectRules,
+    nrtRules: config.settings.nrtRules,
   });
   return { summary: summarize(state), resources };
 }

@@ -1,13 +1,19 @@
 /**
- * Registers the desired state with Pulumi, one resource per model resource.
+ * Registers the desired state with Pulumi, one resource per model resource,
+ * except where Azure needs another route:
+ * - KQL functions: a dynamic resource that updates them in place (savedFunction.ts);
+ * - NRT rules: azure-native's typed NRT rule of a parameterized package (nrtProvider.ts);
+ * - the rows of a watchlist over PER_ROW_WATCHLIST_LIMIT: one resource for all of them
+ *   (watchlistRows.ts).
  *
- * Resources are registered as `pulumi.CustomResource`s with azure-native's
- * type tokens and provider version, and arguments typed by azure-native's own
- * `*Args` interfaces. We do not construct azure-native's classes: each of
- * them attaches ~100 aliases for historical API-version types, which this
- * project never used, and at a few thousand rules that dominates the
- * program's time and memory (measured in docs/performance.md). A test checks
- * that the real classes register the same type tokens and inputs.
+ * azure-native resources are registered as `pulumi.CustomResource`s with
+ * azure-native's type tokens and provider version, and arguments typed by
+ * azure-native's own `*Args` interfaces. We do not construct azure-native's
+ * classes: each of them attaches ~100 aliases for historical API-version
+ * types, which this project never used, and at a few thousand rules that
+ * dominates the program's time and memory (measured in docs/performance.md).
+ * A conformance test checks the real classes register the same types, inputs
+ * and options, and the inputs against azure-native's type declarations.
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -15,33 +21,59 @@ import type { ScheduledAlertRuleArgs, WatchlistArgs, WatchlistItemArgs } from "@
 import type { SavedSearchArgs } from "@pulumi/azure-native/operationalinsights";
 import type { ResourceArgs } from "@pulumi/azure-native/resources";
 import { hasErrors } from "../diagnostics/diagnostic";
-import type { DesiredResource, DesiredState } from "../model/types";
+import type { NrtMode } from "../model/stack";
+import type { DesiredResource, DesiredState, NrtAlertRuleProperties, WatchlistItemResource, WatchlistResource } from "../model/types";
 import { API_VERSIONS } from "../sentinel/arm";
-import { AZURE_NATIVE_VERSION, logicalName, typeTokenFor } from "./naming";
+import { PER_ROW_WATCHLIST_LIMIT } from "../sentinel/limits";
+import { AZURE_NATIVE_VERSION, logicalName, TYPE_TOKENS, typeTokenFor } from "./naming";
+import { nrtRegistration, type NrtRegistration } from "./nrtProvider";
 import { PropagationWait } from "./propagationWait";
+import { SavedFunction, type SavedFunctionInputs } from "./savedFunction";
 import type { DeploymentTarget } from "./stackConfig";
+import { packRows, rowsHash, WatchlistRows } from "./watchlistRows";
 
 class AzureNativeResource extends pulumi.CustomResource {
-  constructor(type: string, name: string, args: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
-    super(type, name, args, { version: AZURE_NATIVE_VERSION, ...opts });
+  /** With a package reference (a parameterized package), the SDK sends the package's version instead of `version`. */
+  constructor(type: string, name: string, args: pulumi.Inputs, opts: pulumi.CustomResourceOptions, packageRef?: Promise<string>) {
+    super(type, name, args, { version: AZURE_NATIVE_VERSION, ...opts }, false, packageRef);
   }
 }
 
-interface Registration {
+/**
+ * The inputs of the typed NRT rule (`NRT_PACKAGE`'s NrtAlertRule): like ScheduledAlertRule,
+ * azure-native flattens the rule's `properties` next to the path parameters. No generated SDK
+ * declares this type; the conformance test checks these keys against the preview REST spec.
+ */
+export interface NrtAlertRuleArgs extends NrtAlertRuleProperties {
+  resourceGroupName: string;
+  workspaceName: string;
+  ruleId: string;
+  kind: "NRT";
+}
+
+export interface Registration {
   type: string;
   args: pulumi.Inputs;
   opts?: pulumi.CustomResourceOptions;
+  /** Registered through the NRT package (with its provider) rather than azure-native itself. */
+  nrtPackage?: boolean;
+  /** A function: the SavedFunction dynamic resource, not an azure-native one. */
+  savedFunction?: SavedFunctionInputs;
 }
 
-/** The type token, inputs and options azure-native needs for one model resource. */
-export function registrationFor(r: DesiredResource, target: DeploymentTarget): Registration {
+/** The type token, inputs and options one model resource is registered with. */
+export function registrationFor(r: DesiredResource, target: DeploymentTarget, nrtRules: NrtMode = "deploy"): Registration {
   const scope = { resourceGroupName: target.resourceGroupName, workspaceName: target.workspaceName };
-  const type = typeTokenFor(r);
+  const type = typeTokenFor(r, nrtRules);
   switch (r.content) {
     case "analyticsRule": {
+      if (r.kind === "NRT" && nrtRules !== "genericResource") {
+        const args: NrtAlertRuleArgs = { ...scope, ruleId: r.name, kind: "NRT", ...r.properties };
+        return { type, args, nrtPackage: true };
+      }
       if (r.kind === "NRT") {
-        // No NRT resource in azure-native v3's default module; the generic resource addresses the
-        // same ARM path with the preview API version (opt-in: sentinel-iac:nrtRules = genericResource).
+        // The earlier route, kept for stacks whose state holds NRT rules this way: the generic
+        // resource addresses the same ARM path with the preview API version.
         const args: ResourceArgs = {
           resourceGroupName: target.resourceGroupName,
           resourceProviderNamespace: "Microsoft.OperationalInsights",
@@ -57,12 +89,18 @@ export function registrationFor(r: DesiredResource, target: DeploymentTarget): R
       const args: ScheduledAlertRuleArgs = { ...scope, ruleId: r.name, kind: "Scheduled", ...r.properties };
       return { type, args };
     }
-    case "huntingQuery":
-    case "function": {
+    case "huntingQuery": {
       const args: SavedSearchArgs = { ...scope, savedSearchId: r.name, ...r.properties };
       // An in-place update of a saved search without an etag is refused (409), and azure-native
       // takes no etag; so every change replaces it, deleting first because the id is fixed.
+      // Nothing calls a hunting query, so the moment it is missing harms no rule.
       return { type, args, opts: { replaceOnChanges: ["*"], deleteBeforeReplace: true } };
+    }
+    case "function": {
+      const inputs: SavedFunctionInputs = { ...scope, savedSearchId: r.name, properties: r.properties };
+      // A stack that deployed the function as azure-native's SavedSearch moves to this resource
+      // in place: the alias makes the engine treat that state as this resource's.
+      return { type, args: inputs, opts: { aliases: [{ type: TYPE_TOKENS.savedSearch }] }, savedFunction: inputs };
     }
     case "watchlist": {
       const args: WatchlistArgs = { ...scope, watchlistAlias: r.name, ...r.properties };
@@ -85,7 +123,24 @@ export interface RegisterOptions {
    * the stack setting sentinel-iac:protectRules defaults to true.
    */
   protectRules?: boolean;
+  /** How NRT rules are registered; the stack setting sentinel-iac:nrtRules (default: the typed NRT rule). */
+  nrtRules?: NrtMode;
+  /** Builds each azure-native resource; the conformance test passes one that builds azure-native's own classes. */
+  resourceFactory?: ResourceFactory;
+  /** Rows above which a watchlist's items are managed as a whole. Default PER_ROW_WATCHLIST_LIMIT. */
+  perRowWatchlistLimit?: number;
 }
+
+/** Builds the Pulumi resource for one registration, with the options the program chose. */
+export type ResourceFactory = (
+  registration: Registration,
+  name: string,
+  opts: pulumi.CustomResourceOptions,
+  packageRef: Promise<string> | undefined,
+) => pulumi.CustomResource;
+
+const azureNativeResource: ResourceFactory = (registration, name, opts, packageRef) =>
+  new AzureNativeResource(registration.type, name, registration.args, { ...registration.opts, ...opts }, packageRef);
 
 /**
  * Resources registered between two turns of the event loop. A turn lets the
@@ -100,13 +155,56 @@ export const REGISTRATION_BATCH = 10;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The model key of a bulk watchlist's rows resource, in the map registerDesiredState returns. */
+export const rowsKey = (watchlistKey: string) => `${watchlistKey}#rows`;
+
+/** Watchlists whose rows are managed as a whole, with those rows. */
+function bulkWatchlists(state: DesiredState, limit: number): Map<string, WatchlistItemResource[]> {
+  const items = new Map<string, WatchlistItemResource[]>();
+  for (const r of state.resources) {
+    if (r.content !== "watchlistItem") continue;
+    const list = items.get(r.watchlistKey);
+    if (list) list.push(r);
+    else items.set(r.watchlistKey, [r]);
+  }
+  for (const [key, rows] of items) if (rows.length <= limit) items.delete(key);
+  return items;
+}
+
+/** The one resource holding the rows of a bulk watchlist: a child of it, deleted with it. */
+function registerRows(
+  list: WatchlistResource,
+  items: WatchlistItemResource[],
+  target: DeploymentTarget,
+  parent: pulumi.Resource,
+): WatchlistRows {
+  const columns = [...new Set(items.flatMap((i) => Object.keys(i.properties.itemsKeyValue)))];
+  const rows = items.map((i) => i.properties.itemsKeyValue);
+  return new WatchlistRows(
+    `${list.name}-rows`,
+    {
+      resourceGroupName: target.resourceGroupName,
+      workspaceName: target.workspaceName,
+      watchlistAlias: list.name,
+      itemsSearchKey: list.properties.itemsSearchKey,
+      watchlist: list.properties,
+      columns,
+      rowCount: rows.length,
+      rowsHash: rowsHash(list.properties.itemsSearchKey, rows),
+      rows: packRows(columns, rows),
+    },
+    { parent, deletedWith: parent, dependsOn: [parent] },
+  );
+}
+
 /** Registers every resource of a valid desired state, in dependency order. Returns them by model key. */
 export async function registerDesiredState(state: DesiredState, options: RegisterOptions): Promise<Map<string, pulumi.CustomResource>> {
   if (hasErrors(state.diagnostics)) {
     throw new Error("refusing to register resources: the desired state has errors");
   }
   const registered = new Map<string, pulumi.CustomResource>();
-  const wait = propagationGate(state, registered, options);
+  const bulk = bulkWatchlists(state, options.perRowWatchlistLimit ?? PER_ROW_WATCHLIST_LIMIT);
+  const wait = propagationGate(state, registered, options, bulk);
   const limit = Error.stackTraceLimit;
   // The SDK records a stack trace for every input property's promises, used only to report
   // leaked promises when PULUMI_DEBUG_PROMISE_LEAKS is set. At thousands of resources that
@@ -115,14 +213,35 @@ export async function registerDesiredState(state: DesiredState, options: Registe
   if (!process.env["PULUMI_DEBUG_PROMISE_LEAKS"]) Error.stackTraceLimit = 0;
   try {
     let inBatch = 0;
+    let nrt: NrtRegistration | undefined;
     for (const r of state.resources) {
-      const { type, args, opts } = registrationFor(r, options.target);
+      // A bulk watchlist's rows are one resource, registered with the watchlist.
+      if (r.content === "watchlistItem" && bulk.has(r.watchlistKey)) continue;
+      const registration = registrationFor(r, options.target, options.nrtRules);
       const dependsOn = r.dependsOn.map((k) => registered.get(k)).filter((d): d is pulumi.CustomResource => d !== undefined);
       if (wait && r.content === "analyticsRule" && wait.guards(r)) dependsOn.push(wait.resource());
-      const protect = options.protectRules === true && r.content === "analyticsRule" ? { protect: true } : {};
-      // Items live under their watchlist in Azure, and so in Pulumi: previews nest them, and their URNs say whose they are.
-      const parent = r.content === "watchlistItem" ? { parent: registered.get(r.watchlistKey) } : {};
-      registered.set(r.key, new AzureNativeResource(type, logicalName(r), args, { ...opts, ...protect, ...parent, dependsOn }));
+      let resource: pulumi.CustomResource;
+      if (registration.savedFunction) {
+        resource = new SavedFunction(logicalName(r), registration.savedFunction, { ...registration.opts, dependsOn });
+      } else {
+        const protect = options.protectRules === true && r.content === "analyticsRule" ? { protect: true } : {};
+        // Items live under their watchlist in Azure, and so in Pulumi: previews nest them, and their URNs say
+        // whose they are. Deleting a watchlist deletes its items, so Pulumi skips their deletes then.
+        const watchlist = r.content === "watchlistItem" ? registered.get(r.watchlistKey) : undefined;
+        const parent = watchlist ? { parent: watchlist, deletedWith: watchlist } : {};
+        // The NRT package and its provider are registered once, and only when a rule needs them.
+        if (registration.nrtPackage) nrt ??= nrtRegistration();
+        const provider = registration.nrtPackage && nrt ? { provider: nrt.provider } : {};
+        resource = (options.resourceFactory ?? azureNativeResource)(
+          registration,
+          logicalName(r),
+          { ...protect, ...parent, ...provider, dependsOn },
+          registration.nrtPackage ? nrt?.packageRef : undefined,
+        );
+      }
+      registered.set(r.key, resource);
+      const rows = r.content === "watchlist" ? bulk.get(r.key) : undefined;
+      if (r.content === "watchlist" && rows) registered.set(rowsKey(r.key), registerRows(r, rows, options.target, resource));
       if (++inBatch === REGISTRATION_BATCH) {
         inBatch = 0;
         await nextTurn();
@@ -138,9 +257,17 @@ export async function registerDesiredState(state: DesiredState, options: Registe
 /**
  * One wait between the watchlists/functions rules use and those rules. Its
  * trigger hashes their definitions (and watchlist columns, not rows), so
- * changing an allowlist row never delays a deploy.
+ * changing an allowlist row never delays a deploy. It comes after a list's
+ * rows are written, so a new rule never runs against a half-filled allowlist:
+ * after each row for a list managed per row (at most PER_ROW_WATCHLIST_LIMIT),
+ * after the one rows resource for a larger list.
  */
-function propagationGate(state: DesiredState, registered: Map<string, pulumi.CustomResource>, options: RegisterOptions) {
+function propagationGate(
+  state: DesiredState,
+  registered: Map<string, pulumi.CustomResource>,
+  options: RegisterOptions,
+  bulk: Map<string, WatchlistItemResource[]>,
+) {
   if (options.propagationWaitSeconds <= 0) return undefined;
   const byKey = new Map(state.resources.map((r) => [r.key, r]));
   // Everything a rule's query needs, transitively: a function's watchlists count too.
@@ -169,7 +296,9 @@ function propagationGate(state: DesiredState, registered: Map<string, pulumi.Cus
         if (resource) dependsOn.push(resource);
         if (r.content === "watchlist") {
           const columns = new Set<string>();
-          for (const item of state.resources) {
+          const rows = registered.get(rowsKey(key));
+          if (rows) dependsOn.push(rows);
+          for (const item of bulk.get(key) ?? state.resources) {
             if (item.content === "watchlistItem" && item.watchlistKey === key) {
               Object.keys(item.properties.itemsKeyValue).forEach((c) => columns.add(c));
               const itemResource = registered.get(item.key);
