@@ -13,7 +13,9 @@ import { parseFunctionParameters } from "../src/kql/functionParameters";
 import { renderParameters } from "../src/sentinel/savedSearch";
 import { buildDesiredState } from "../src/loader/desiredState";
 import type { DesiredResource, DesiredState } from "../src/model/types";
-import { corpusContentDir, copyProjectContent, HAS_SHARED, PROJECT_DIR, writeContent } from "./helpers/content";
+import { AZURE_NATIVE_VERSION } from "../src/pulumi/naming";
+import { PER_ROW_WATCHLIST_LIMIT } from "../src/sentinel/limits";
+import { corpusContentDir, copyProjectContent, HAS_SHARED, PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
 import { deployedState, liveFromState, TEST_WORKSPACE } from "./helpers/live";
 
 const EMPTY: DesiredState = { resources: [], diagnostics: [], files: [], retired: [], tests: [] };
@@ -124,7 +126,9 @@ describe("export round trip", () => {
     const project = buildDesiredState(copyProjectContent());
     const { result } = exportAndReload(project.resources);
     const entries = result.importFile.resources;
-    expect(entries).toHaveLength(project.resources.length);
+    // Functions are the program's own dynamic resource: its first `pulumi up` adopts them in place.
+    expect(entries).toHaveLength(project.resources.filter((r) => r.content !== "function").length);
+    expect(entries.some((e) => e.name === "ExcludeAllowlistedIPs_AADNI")).toBe(false);
     const ws = `/subscriptions/${TEST_WORKSPACE.subscriptionId}/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc`;
     expect(entries).toContainEqual({
       type: "azure-native:securityinsights:ScheduledAlertRule",
@@ -135,8 +139,8 @@ describe("export round trip", () => {
     expect(entries).toContainEqual(
       expect.objectContaining({
         type: "azure-native:operationalinsights:SavedSearch",
-        name: "ExcludeAllowlistedIPs_AADNI",
-        id: `${ws}/savedSearches/ExcludeAllowlistedIPs_AADNI`,
+        name: "9644e2ae-07a2-4086-a85a-6ee2bca45f4e",
+        id: `${ws}/savedSearches/9644e2ae-07a2-4086-a85a-6ee2bca45f4e`,
       }),
     );
     const item = project.resources.find((r) => r.content === "watchlistItem")!;
@@ -151,6 +155,51 @@ describe("export round trip", () => {
     );
     // Items Pulumi created already carry the ids derived from the search key: nothing is re-keyed.
     expect(result.rekeyedItems).toBe(0);
+  });
+
+  it("imports an NRT rule as the typed NRT rule of the preview package, with the parameterization pulumi import needs", () => {
+    const nrt = buildDesiredState(
+      writeContent({
+        "rules/analytics/nrt.yaml": ruleYaml({
+          kind: "NRT",
+          queryFrequency: "<omit>",
+          queryPeriod: "<omit>",
+          triggerOperator: "<omit>",
+          triggerThreshold: "<omit>",
+        }),
+      }),
+    );
+    const entry = exportAndReload(nrt.resources).result.importFile.resources[0]!;
+    expect(entry).toEqual({
+      type: "azure-native_securityinsights_v20250401preview:securityinsights:NrtAlertRule",
+      name: "3f2b8c1e-6d4a-4e9b-9c1f-2a7d5e8b0c46",
+      id: `/subscriptions/${TEST_WORKSPACE.subscriptionId}/resourceGroups/rg-soc/providers/Microsoft.OperationalInsights/workspaces/law-soc/providers/Microsoft.SecurityInsights/alertRules/3f2b8c1e-6d4a-4e9b-9c1f-2a7d5e8b0c46`,
+      version: AZURE_NATIVE_VERSION,
+      parameterization: {
+        pluginName: "azure-native",
+        pluginVersion: AZURE_NATIVE_VERSION,
+        // base64 of the bytes the plugin reads: the ASCII base64 of {"module":"securityinsights","version":"v20250401preview"}.
+        value: "ZXlKdGIyUjFiR1VpT2lKelpXTjFjbWwwZVdsdWMybG5hSFJ6SWl3aWRtVnljMmx2YmlJNkluWXlNREkxTURRd01YQnlaWFpwWlhjaWZRPT0=",
+      },
+    });
+    // A stack that kept the generic resource imports it as that.
+    const live = liveFromState(deployedState(nrt.resources));
+    const generic = planExport(EMPTY, live, compareWorkspace([], live), {
+      scope: TEST_WORKSPACE,
+      contentDir: writeContent({}),
+      nrtRules: "genericResource",
+    });
+    expect(generic.importFile.resources[0]).toMatchObject({ type: "azure-native:resources:Resource" });
+    expect(generic.importFile.resources[0]).not.toHaveProperty("parameterization");
+  });
+
+  it(`imports a watchlist over ${PER_ROW_WATCHLIST_LIMIT} rows without its items: the program's rows resource adopts them by key`, () => {
+    const rows = Array.from({ length: PER_ROW_WATCHLIST_LIMIT + 1 }, (_, i) => `10.0.${i >> 8}.${i & 255},Row ${i},NetEng`);
+    const content = copyProjectContent();
+    writeFileSync(join(content, "watchlists/NetworkAllowlist/NetworkAllowlist.csv"), `IPOrRange,Description,Owner\n${rows.join("\n")}\n`);
+    const lists = buildDesiredState(content).resources.filter((r) => r.content === "watchlist" || r.content === "watchlistItem");
+    const entries = exportAndReload(lists).result.importFile.resources;
+    expect(entries.map((e) => e.type)).toEqual(["azure-native:securityinsights:Watchlist"]);
   });
 });
 
