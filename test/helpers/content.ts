@@ -15,7 +15,11 @@ export function sharedSkipReason(): string {
 
 /** Writes `files` (path -> text) into a fresh temporary directory and returns it. */
 export function writeContent(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "sentinel-iac-test-"));
+  return writeContentInto(mkdtempSync(join(tmpdir(), "sentinel-iac-test-")), files);
+}
+
+/** Writes `files` (path -> text) into `dir`, creating folders; returns `dir`. */
+export function writeContentInto(dir: string, files: Record<string, string>): string {
   for (const [path, text] of Object.entries(files)) {
     const full = join(dir, path);
     mkdirSync(dirname(full), { recursive: true });
