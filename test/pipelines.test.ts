@@ -315,6 +315,7 @@ describe("GitHub workflows", () => {
       "vars.AZURE_SUBSCRIPTION_ID",
       "vars.AZURE_TENANT_ID",
       "vars.PULUMI_BACKEND_URL",
+      "vars.SENTINEL_IAC_REFRESH",
     ]);
     for (const name of names) expect(docs, `docs/pipelines.md should mention ${name}`).toContain(`\`${name.split(".")[1]}\``);
   });
@@ -392,6 +393,57 @@ describe("GitHub workflows", () => {
     expect(pins.length).toBe(2);
     for (const pin of pins) expect(pin).toBe(sdk);
     expect(readFileSync(AZURE_PIPELINE, "utf8")).toContain(`value: ${sdk}`);
+  });
+
+  /** Jobs that run the Pulumi program: pulumi up in a script, or pulumi/actions' preview. */
+  const pulumiJobs = () =>
+    workflowFiles.flatMap((file) =>
+      Object.entries(readWorkflow(file).jobs)
+        .filter(
+          ([, job]) =>
+            runScripts(job).some((s) => /\bpulumi up\b/.test(s)) || (job.steps ?? []).some((s) => s.with?.["command"] === "preview"),
+        )
+        .map(([id, job]) => ({ where: `${file}: ${id}`, job })),
+    );
+  const runsProgram = (step: Step) => /\bpulumi up\b/.test(step.run ?? "") || step.with?.["command"] === "preview";
+
+  it("only transpiles the program (PULUMI_NODEJS_TRANSPILE_ONLY) wherever pulumi runs it: CI type-checks it already", () => {
+    const jobs = pulumiJobs();
+    expect(jobs.map((j) => j.where).sort()).toEqual(["deploy-stack.yml: deploy", "pull-request.yml: live"]);
+    for (const { where, job } of jobs) expect(job.env?.["PULUMI_NODEJS_TRANSPILE_ONLY"], where).toBe("true");
+  });
+
+  it("validates in the same job before pulumi preview or up, which warms the KQL cache the program reads", () => {
+    for (const { where, job } of pulumiJobs()) {
+      const steps = job.steps ?? [];
+      const validate = steps.findIndex((s) => /^npx sentinel-iac validate\s*$/.test(s.run ?? ""));
+      const program = steps.findIndex(runsProgram);
+      expect(validate, where).toBeGreaterThanOrEqual(0);
+      expect(validate, where).toBeLessThan(program);
+    }
+  });
+
+  it("keeps a marked place for the rule tests, and does not run a command that does not exist yet", () => {
+    for (const file of ["deploy.yml", "deploy-stack.yml", "pull-request.yml"]) {
+      expect(readFileSync(join(WORKFLOW_DIR, file), "utf8"), file).toMatch(/# ---- Rule tests: `npx sentinel-iac test` goes here/);
+    }
+    const scripts = workflowFiles.flatMap((file) => Object.values(readWorkflow(file).jobs).flatMap(runScripts));
+    expect(scripts.some((s) => /sentinel-iac test\b/.test(s))).toBe(false);
+  });
+
+  it("refreshes from Azure before pulumi up only when asked: a manual run's input or the SENTINEL_IAC_REFRESH variable", () => {
+    const deploy = readWorkflow("deploy.yml");
+    const dispatch = (deploy.on as { workflow_dispatch: { inputs: Record<string, { type: string; default: unknown }> } }).workflow_dispatch;
+    expect(dispatch.inputs["refresh"]).toMatchObject({ type: "boolean", default: false });
+    for (const id of ["deploy-dev", "deploy-prod"]) {
+      expect(deploy.jobs[id]?.with?.["refresh"]).toBe("${{ inputs.refresh == true || vars.SENTINEL_IAC_REFRESH == 'true' }}");
+    }
+    const stack = readWorkflow("deploy-stack.yml");
+    const call = (stack.on as { workflow_call: { inputs: Record<string, { type: string; default: unknown }> } }).workflow_call;
+    expect(call.inputs["refresh"]).toMatchObject({ type: "boolean", default: false });
+    const up = Object.values(stack.jobs)[0]!.steps!.find(runsProgram)!;
+    expect(up.env?.["REFRESH"]).toBe("${{ inputs.refresh && '--refresh' || '' }}");
+    expect(up.run).toContain('pulumi up --stack "$STACK" --yes --parallel 10 $REFRESH');
   });
 
   describe("pull requests", () => {
@@ -647,6 +699,39 @@ describe("azure-pipelines.yml", () => {
     }
     const artifacts = [...mappings(pipeline)].filter((m) => m["task"] === "PublishBuildArtifacts@1");
     expect(artifacts.map((m) => isMapping(m["inputs"]) && m["inputs"]["ArtifactName"])).toEqual(["CodeAnalysisLogs"]);
+  });
+
+  it("only transpiles the program, validates before preview and up, and keeps a place for rule tests", () => {
+    const variables = (pipeline["variables"] as Yaml[]).filter(isMapping);
+    expect(variables.find((v) => v["name"] === "PULUMI_NODEJS_TRANSPILE_ONLY")?.["value"]).toBe("true");
+    let checked = 0;
+    for (const job of [...mappings(pipeline)]) {
+      const steps = Array.isArray(job["steps"]) ? (job["steps"] as Yaml[]).filter(isMapping) : [];
+      const program = steps.findIndex((s) => isMapping(s["inputs"]) && /\bpulumi (preview|up)\b/.test(String(s["inputs"]["inlineScript"])));
+      if (program < 0) continue;
+      checked++;
+      const validate = steps.findIndex((s) => /^npx sentinel-iac validate\s*$/.test(String(s["bash"] ?? "")));
+      expect(validate).toBeGreaterThanOrEqual(0);
+      expect(validate).toBeLessThan(program);
+    }
+    expect(checked).toBe(3); // the pull request's preview, and one deploy per stack
+    const raw = readFileSync(AZURE_PIPELINE, "utf8");
+    expect(raw.match(/# ---- Rule tests: `npx sentinel-iac test` goes here/g)?.length).toBe(3);
+    expect(raw).not.toMatch(/^\s*- (bash|script): .*sentinel-iac test\b/m);
+  });
+
+  it("refreshes before pulumi up only when the run's refresh parameter or SENTINEL_IAC_REFRESH asks", () => {
+    const parameter = (pipeline["parameters"] as Yaml[]).filter(isMapping).find((p) => p["name"] === "refresh");
+    expect(parameter).toMatchObject({ type: "boolean", default: false });
+    const deploys = [...mappings(pipeline)].filter(
+      (m) => m["task"] === "AzureCLI@2" && isMapping(m["inputs"]) && /pulumi up/.test(String(m["inputs"]["inlineScript"])),
+    );
+    expect(deploys).toHaveLength(2);
+    for (const task of deploys) {
+      const script = String((task["inputs"] as { [key: string]: Yaml })["inlineScript"]);
+      expect(script).toContain('case "false,${SENTINEL_IAC_REFRESH:-}" in');
+      expect(script).toContain('pulumi up --stack "$stack" --yes --parallel 10 $refresh');
+    }
   });
 
   it("signs in through the service connection with workload identity federation, and bounds pulumi up", () => {
