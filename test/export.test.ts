@@ -193,6 +193,39 @@ describe("export round trip", () => {
     expect(generic.importFile.resources[0]).not.toHaveProperty("parameterization");
   });
 
+  it("with adoptManagedNrtRules, lists the NRT rules Git defines and the workspace has (moving off the generic resource)", () => {
+    const nrt = buildDesiredState(
+      writeContent({
+        "rules/analytics/nrt.yaml": ruleYaml({
+          kind: "NRT",
+          queryFrequency: "<omit>",
+          queryPeriod: "<omit>",
+          triggerOperator: "<omit>",
+          triggerThreshold: "<omit>",
+        }),
+        "rules/analytics/scheduled.yaml": ruleYaml({}, "0f1e2d3c-4b5a-4697-8877-665544332211"),
+      }),
+    );
+    const live = liveFromState(deployedState(nrt.resources));
+    const options = { scope: TEST_WORKSPACE, contentDir: writeContent({}) };
+    const report = compareWorkspace(nrt.resources, live);
+    expect(planExport(nrt, live, report, options).importFile.resources).toEqual([]);
+    const adopted = planExport(nrt, live, report, { ...options, adoptManagedNrtRules: true });
+    expect(adopted.files).toEqual([]);
+    expect(adopted.importFile.resources).toEqual([
+      expect.objectContaining({
+        type: "azure-native_securityinsights_v20250401preview:securityinsights:NrtAlertRule",
+        name: "3f2b8c1e-6d4a-4e9b-9c1f-2a7d5e8b0c46",
+        parameterization: expect.objectContaining({ pluginName: "azure-native" }),
+      }),
+    ]);
+    // A rule Git defines but the workspace lacks is created by the deploy, not imported.
+    const empty = { alertRules: [], savedSearches: [], watchlists: [] };
+    expect(
+      planExport(nrt, empty, compareWorkspace(nrt.resources, empty), { ...options, adoptManagedNrtRules: true }).importFile.resources,
+    ).toEqual([]);
+  });
+
   it(`imports a watchlist over ${PER_ROW_WATCHLIST_LIMIT} rows without its items: the program's rows resource adopts them by key`, () => {
     const rows = Array.from({ length: PER_ROW_WATCHLIST_LIMIT + 1 }, (_, i) => `10.0.${i >> 8}.${i & 255},Row ${i},NetEng`);
     const content = copyProjectContent();

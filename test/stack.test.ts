@@ -1,5 +1,8 @@
 /** Per-stack settings: content selection, enable overrides, NRT handling, and reading them from Pulumi.<stack>.yaml. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { readStackFile } from "../src/config/stackFile";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -152,6 +155,21 @@ describe("workspace rule limits", () => {
 });
 
 describe("reading stack configuration", () => {
+  it("Pulumi.yaml declares every sentinel-iac:* key the settings read, with the same defaults", () => {
+    const read: string[] = [];
+    const defaults = readProjectSettings((key) => (read.push(key), undefined));
+    const project = parse(readFileSync(join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
+    expect(Object.keys(project.config).sort()).toEqual([...read].sort());
+    const flat: Record<string, unknown> = {
+      ...defaults,
+      ...defaults.stack,
+      maxEnabledScheduledRules: defaults.stack.ruleLimits.enabledScheduled,
+    };
+    for (const [key, declared] of Object.entries(project.config)) {
+      if (declared.default !== undefined) expect(flat[key], key).toEqual(declared.default);
+    }
+  });
+
   it("reads the example dev stack", () => {
     const stack = readStackFile(PROJECT_DIR, "dev");
     expect(stack.settings).toMatchObject({

@@ -17,6 +17,8 @@ export interface ExportOptions extends TargetFlags {
   dryRun?: boolean;
   /** Overwrite files that already exist (the import file included); without it, export refuses. */
   force?: boolean;
+  /** Also list the Git-defined NRT rules the workspace has (moving off nrtRules: genericResource). */
+  adoptNrtRules?: boolean;
   connection?: LiveReadOptions;
 }
 
@@ -35,7 +37,9 @@ export async function exportWorkspace(options: ExportOptions): Promise<Workspace
     scope: comparison.target,
     contentDir: outDir,
     nrtRules: comparison.nrtRules,
+    ...(options.adoptNrtRules ? { adoptManagedNrtRules: true } : {}),
   });
-  if (!options.dryRun && result.exported.length > 0) writeExport(result, outDir, importFile, options.force === true);
+  if (!options.dryRun && (result.exported.length > 0 || result.importFile.resources.length > 0))
+    writeExport(result, outDir, importFile, options.force === true);
   return { outDir, importFile, result };
 }

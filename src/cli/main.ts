@@ -205,6 +205,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--import-file <file>", "where to write the pulumi import file", "pulumi-import.json")
     .option("--dry-run", "show what would be written, write nothing")
     .option("--force", "overwrite files that already exist, the import file included (without it, export refuses)")
+    .option(
+      "--adopt-nrt-rules",
+      "also list in the import file the NRT rules Git defines and the workspace has, to move a stack off nrtRules: genericResource (docs/azure-behaviours.md)",
+    )
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--progress", PROGRESS_HELP)
     .action(
@@ -214,6 +218,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           importFile: string;
           dryRun?: boolean;
           force?: boolean;
+          adoptNrtRules?: boolean;
           format: "text" | "json";
           progress?: boolean;
         },
@@ -226,6 +231,7 @@ export async function main(argv: readonly string[]): Promise<number> {
               importFile: options.importFile,
               dryRun: options.dryRun,
               force: options.force,
+              adoptNrtRules: options.adoptNrtRules,
               format: options.format,
               connection: { progress },
             },

@@ -85,6 +85,11 @@ export interface ExportOptions {
   contentDir: string;
   /** The stack's NRT route (default: the typed NRT rule of the preview package). */
   nrtRules?: NrtMode;
+  /**
+   * Also list the NRT rules Git defines and the workspace has, with no files: for moving a stack
+   * from `nrtRules: genericResource` to the typed NRT rule (docs/azure-behaviours.md §3).
+   */
+  adoptManagedNrtRules?: boolean;
 }
 
 const SCHEMA_FILES: Record<string, string> = {
@@ -261,6 +266,7 @@ export function planExport(desired: DesiredState, live: LiveWorkspace, report: D
   const files = exported.flatMap((o) => o.files);
   const check = checkRoundTrip(files, exported, sources);
   const imports = buildImportFile(check.state, sources, options.scope, options.nrtRules ?? "deploy");
+  if (options.adoptManagedNrtRules) imports.file.resources.push(...managedNrtEntries(desired, report, options.scope, imports.file));
   const managedLists = new Set(desired.resources.filter((r) => r.content === "watchlist").map((r) => r.name.toLowerCase()));
   const itemsNotInCsv = report.resources.filter(
     (r) => r.kind === "watchlistItem" && r.classification === "unmanaged" && managedLists.has((r.watchlist ?? "").toLowerCase()),
@@ -414,6 +420,25 @@ function buildImportFile(
     });
   }
   return { file: { resources }, rekeyed };
+}
+
+/** Import entries for the NRT rules Git defines that the workspace already has, as the program registers them. */
+function managedNrtEntries(desired: DesiredState, report: DriftReport, scope: WorkspaceScope, file: PulumiImportFile): PulumiImportEntry[] {
+  const live = new Set(
+    report.resources
+      .filter((r) => r.kind === "alertRule" && (r.classification === "unchanged" || r.classification === "update"))
+      .map((r) => r.name.toLowerCase()),
+  );
+  const names = new Set(file.resources.map((e) => e.name));
+  return desired.resources
+    .filter((r) => r.content === "analyticsRule" && r.kind === "NRT" && live.has(r.name.toLowerCase()) && !names.has(logicalName(r)))
+    .map((r) => ({
+      type: TYPE_TOKENS.nrtAlertRule,
+      name: logicalName(r),
+      id: armResourceId(scope, r),
+      version: AZURE_NATIVE_VERSION,
+      parameterization: { pluginName: AZURE_NATIVE_PLUGIN, pluginVersion: NRT_PACKAGE.version, value: NRT_PACKAGE.base64Parameter },
+    }));
 }
 
 /**

@@ -49,7 +49,7 @@ function renderText(result: ExportResult, outDir: string, importFile: string, op
     lines.push("", "The exported content does not pass validation as it is; fix these before deploying:");
     for (const d of problems) lines.push(`  ${formatDiagnostic(d)}`);
   }
-  if (result.exported.length > 0) {
+  if (result.exported.length > 0 || result.importFile.resources.length > 0) {
     lines.push(
       "",
       `${options.dryRun ? "Would write" : "Wrote"} ${result.importFile.resources.length} import entr${result.importFile.resources.length === 1 ? "y" : "ies"} to ${displayPath(importFile)}.`,
