@@ -3,7 +3,10 @@
  * project's own rules cycled with fresh ids, each query made distinct (so no
  * cache can hide per-query work), plus the project's function and watchlist.
  * Two of every three rules call the function, the realistic worst case for
- * dependency extraction.
+ * dependency extraction. Rules after the first 500 are `enabled: false`: a
+ * workspace takes at most 512 enabled scheduled rules, so a content set this
+ * large is deployed partly disabled (or across workspaces); registering a
+ * disabled rule costs the same.
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +14,8 @@ import { join } from "node:path";
 import { v4 as uuidv4 } from "uuid";
 
 const PROJECT = join(__dirname, "..");
+/** Enabled rules in generated content: under Sentinel's 512 per workspace. */
+const ENABLED_RULES = 500;
 
 /** Content with `ruleCount` rules; with `watchlistRows`, the allowlist gets that many generated rows. */
 export function generateContent(ruleCount: number, watchlistRows?: number): string {
@@ -28,7 +33,8 @@ export function generateContent(ruleCount: number, watchlistRows?: number): stri
     const text = template
       .replace(/^id: .*$/m, `id: ${uuidv4()}`)
       .replace(/^name: (.*)$/m, `name: $1 (variant ${i})`)
-      .replace(/^query: \|\n/m, `query: |\n  // variant ${i}\n`);
+      .replace(/^query: \|\n/m, `query: |\n  // variant ${i}\n`)
+      .replace(/^kind: .*$/m, (kind) => (i < ENABLED_RULES ? kind : `${kind}\nenabled: false`));
     writeFileSync(join(out, `rule-${String(i).padStart(5, "0")}.yaml`), text);
   }
   if (watchlistRows !== undefined) {

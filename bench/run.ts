@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the Pulumi program, then KQL validation (bench/validate.ts), then the
- * live diff against the local stand-in (bench/diff.ts).
+ * live diff against the local stand-in (bench/diff.ts), then large watchlists
+ * (bench/watchlist.ts).
  *
  * The Pulumi program at 100, 1,000 and 3,000 generated rules
  * under the SDK's mock monitor, each sample in its own process. For each size
@@ -11,53 +12,23 @@
  *   npm run bench                 # 100, 1000, 3000
  *   npm run bench -- 500 2000     # other sizes
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { load } from "js-yaml";
 import { generateContent } from "./generate";
 import { benchDiff } from "./diff";
+import { programNodeArgs, sampleProgram, type Sample } from "./programSample";
 import { benchValidate } from "./validate";
 import { benchProgress } from "./progress";
-
-interface Sample {
-  resources: number;
-  rules: number;
-  evaluateMs: number;
-  totalMs: number;
-  baselineRss: number;
-  peakRss: number;
-  baselineHeap: number;
-  liveHeap: number;
-}
+import { benchWatchlist } from "./watchlist";
 
 const MB = 1024 * 1024;
 const sizes = process.argv
   .slice(2)
   .map(Number)
   .filter((n) => n > 0);
-
-/** The node arguments Pulumi.yaml gives the program (runtime.options.nodeargs), so samples run as `pulumi up` does. */
-function programNodeArgs(): string[] {
-  const project = load(readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8")) as { runtime?: { options?: { nodeargs?: string } } };
-  return (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter((a) => a !== "");
-}
 const nodeArgs = programNodeArgs();
-
-function sample(contentDir: string, cacheDir: string): Sample {
-  const out = execFileSync(
-    process.execPath,
-    [...nodeArgs, "--expose-gc", "--import", "tsx", join(__dirname, "programUnderMocks.ts"), contentDir],
-    {
-      encoding: "utf8",
-      maxBuffer: 16 * MB,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, SENTINEL_IAC_CACHE_DIR: cacheDir, SENTINEL_IAC_CACHE: "on" },
-    },
-  );
-  return JSON.parse(out.trim().split("\n").pop()!) as Sample;
-}
+const sample = sampleProgram;
 
 const row = (cells: (string | number)[], widths: number[]) => cells.map((c, i) => String(c).padStart(widths[i]!)).join(" ");
 const widths = [6, 5, 10, 8, 8, 12, 9, 12, 10];
@@ -107,4 +78,5 @@ for (const n of sizes.length > 0 ? sizes : [100, 1000, 3000]) {
 
 void benchValidate()
   .then(() => benchDiff())
+  .then(() => benchWatchlist())
   .finally(() => benchProgress.stop());
