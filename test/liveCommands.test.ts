@@ -198,15 +198,15 @@ describe("live commands against the stand-in", () => {
       ])
         expect(existsSync(join(content, file)), file).toBe(true);
       const imports = JSON.parse(readFileSync(join(content, "pulumi-import.json"), "utf8")) as { resources: { type: string }[] };
+      // The function is not listed: the program's function resource adopts it in place on the first pulumi up.
       expect(imports.resources.map((r) => r.type).sort()).toEqual([
         "azure-native:operationalinsights:SavedSearch",
-        "azure-native:operationalinsights:SavedSearch",
-        "azure-native:resources:Resource",
         "azure-native:securityinsights:ScheduledAlertRule",
         "azure-native:securityinsights:Watchlist",
         "azure-native:securityinsights:WatchlistItem",
         "azure-native:securityinsights:WatchlistItem",
         "azure-native:securityinsights:WatchlistItem",
+        "azure-native_securityinsights_v20250401preview:securityinsights:NrtAlertRule",
       ]);
 
       const after = await diff({ content, format: "json" });

@@ -66,6 +66,9 @@ function renderText(result: ExportResult, outDir: string, importFile: string, op
       `  2. pulumi import --file ${displayPath(importFile)} --generate-code=false --protect=false${options.stack ? ` --stack ${options.stack}` : ""}`,
       "  3. pulumi preview: the adopted resources should show no creates.",
     );
+    if (result.exported.some((e) => e.kind === "function")) {
+      lines.push("  Functions are not in the import file: the first pulumi up adopts them in place (same saved-search id).");
+    }
   }
   return printable(`${lines.join("\n")}\n`);
 }
