@@ -26,6 +26,7 @@ import { watchlistItemId } from "../src/sentinel/watchlistItem";
 import { startStandIn } from "../stand-in/src/standIn";
 import { generateContent } from "./generate";
 import { sampleProgram } from "./programSample";
+import { benchProgress } from "./progress";
 
 const MB = 1024 * 1024;
 const SCOPE = {
@@ -54,6 +55,7 @@ async function programSamples(): Promise<void> {
   console.log("\nlarge watchlist, program under the mock monitor (fresh process per sample, Pulumi.yaml nodeargs):");
   console.log(" rules   rows  route      resources  total s    cpu s  peak MB  live MB");
   for (const rows of [1_000, 10_000]) {
+    benchProgress.phase(`large watchlist: program with ${rows.toLocaleString("en-US")} rows`);
     const dir = generateContent(1_000, rows);
     const cacheDir = mkdtempSync(join(tmpdir(), "sentinel-iac-bench-cache-"));
     try {
@@ -93,6 +95,7 @@ async function writerSamples(): Promise<void> {
     console.log("\nlarge watchlist, rows route against the stand-in (HTTPS, real SDK; 100 items per page):");
     console.log(" step                                   seconds  reads  writes  ARM s (writes at 10/s after 200)");
     const step = async (label: string, work: () => Promise<unknown>) => {
+      benchProgress.phase(`large watchlist: ${label}`);
       standIn.clearRequests();
       const started = performance.now();
       await work();
@@ -139,4 +142,4 @@ export async function benchWatchlist(): Promise<void> {
   await writerSamples();
 }
 
-if (require.main === module) void benchWatchlist();
+if (require.main === module) void benchWatchlist().finally(() => benchProgress.stop());

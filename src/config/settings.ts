@@ -21,6 +21,12 @@ export interface ProjectSettings {
   validateQueries: boolean;
   /** Register analytics rules with Pulumi's `protect`, so removing one needs retired.yaml (docs/safe-deletes.md). */
   protectRules: boolean;
+  /**
+   * Endpoints other than the cloud's for the program's own Azure writes (functions, large
+   * watchlists): a private endpoint, or the local stand-in. The dynamic providers read them
+   * from the stack's config when they start.
+   */
+  deployEndpoints: { armEndpoint?: string; authorityHost?: string };
 }
 
 /** Returns the raw value of `sentinel-iac:<key>`: a string, number, boolean, list or undefined. */
@@ -42,6 +48,9 @@ export const SETTING_KEYS = [
   "propagationWaitSeconds",
   "validateQueries",
   "protectRules",
+  "maxEnabledScheduledRules",
+  "armEndpoint",
+  "authorityHost",
 ] as const;
 
 /**
@@ -118,7 +127,29 @@ function asRuleLimit(key: string, value: unknown): number {
   return n;
 }
 
+/** An https URL without credentials: these endpoints receive bearer tokens. */
+function asEndpoint(key: string, value: unknown): string | undefined {
+  const text = asString(key, value);
+  if (text === undefined || text === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(
+      `${CONFIG_NAMESPACE}:${key} '${text}' is not a URL; give an https URL, or remove the setting to use the cloud's.`,
+    );
+  }
+  if (url.protocol !== "https:" || url.username !== "" || url.password !== "") {
+    throw new ConfigError(
+      `${CONFIG_NAMESPACE}:${key} must be an https URL without a user name or password, since it receives bearer tokens.`,
+    );
+  }
+  return text;
+}
+
 export function readProjectSettings(get: ConfigLookup): ProjectSettings {
+  const armEndpoint = asEndpoint("armEndpoint", get("armEndpoint"));
+  const authorityHost = asEndpoint("authorityHost", get("authorityHost"));
   return {
     resourceGroupName: asString("resourceGroupName", get("resourceGroupName")),
     workspaceName: asString("workspaceName", get("workspaceName")),
@@ -138,5 +169,6 @@ export function readProjectSettings(get: ConfigLookup): ProjectSettings {
     propagationWaitSeconds: asSeconds("propagationWaitSeconds", get("propagationWaitSeconds"), DEFAULT_PROPAGATION_WAIT_SECONDS),
     validateQueries: asBoolean("validateQueries", get("validateQueries"), true),
     protectRules: asBoolean("protectRules", get("protectRules"), true),
+    deployEndpoints: { ...(armEndpoint ? { armEndpoint } : {}), ...(authorityHost ? { authorityHost } : {}) },
   };
 }

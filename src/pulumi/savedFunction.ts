@@ -23,6 +23,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { SavedSearchProperties } from "../model/types";
 import { deployConnection, type DeployConnection, type SettingLookup } from "../azure/deployConnection";
+import { CONFIG_NAMESPACE, readProjectSettings } from "../config/settings";
 import { SavedSearchWriter, type SavedSearchScope } from "../azure/savedSearchWriter";
 import { dynamicProviderShim } from "./dynamicProviderShim";
 import { AZURE_NATIVE_PLUGIN } from "./parameterizedPackage";
@@ -53,9 +54,11 @@ export function connectionFromConfig(config: ProviderConfig, env: NodeJS.Process
     const fromEnv = env[envName];
     return fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined;
   };
-  const armEndpoint = config.get("sentinel-iac:armEndpoint");
-  const authorityHost = config.get("sentinel-iac:authorityHost");
-  return deployConnection(get, { ...(armEndpoint ? { armEndpoint } : {}), ...(authorityHost ? { authorityHost } : {}) });
+  // The same checks the program applies to these settings (https, no credentials in the URL).
+  const { deployEndpoints } = readProjectSettings((key) =>
+    key === "armEndpoint" || key === "authorityHost" ? config.get(`${CONFIG_NAMESPACE}:${key}`) : undefined,
+  );
+  return deployConnection(get, deployEndpoints);
 }
 
 /** Stable text of the properties a PUT sends, for comparing. */
