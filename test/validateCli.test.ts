@@ -141,7 +141,7 @@ describe("validate and plan agree on stacks and say why they fail", () => {
     const plain = cli(["validate"], dir);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toContain(
-      "Not checked without --stack: the stack's selection (include/exclude), NRT handling (nrtRules) and disabledRules: pass --stack <name> (stacks: narrow, prod) to run them as plan --stack does.",
+      "Not checked without --stack: the stack's selection (include/exclude), NRT handling (nrtRules), disabledRules and the workspace's rule limits: pass --stack <name> (stacks: narrow, prod) to run them as plan --stack does.",
     );
     const json = JSON.parse(cli(["validate", "--format", "json"], dir).stdout) as { skipped: string[] };
     expect(json.skipped).toHaveLength(1);
@@ -150,7 +150,7 @@ describe("validate and plan agree on stacks and say why they fail", () => {
     const planProd = cli(["plan", "--stack", "prod", "--offline"], dir);
     expect(prod.code).toBe(1);
     expect(planProd.code).toBe(1);
-    for (const out of [prod.stdout, planProd.stdout]) expect(out).toContain("[stack/nrt-unsupported]");
+    for (const out of [prod.stdout, planProd.stdout]) expect(out).toContain("[stack/nrt-refused]");
     expect(prod.stdout).toContain("for stack prod");
     expect(prod.stdout).not.toContain("Not checked without --stack");
 

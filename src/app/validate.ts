@@ -33,7 +33,8 @@ export interface Validation {
 }
 
 /** The stack-dependent checks, for the note that says they were skipped. */
-export const STACK_CHECKS = "the stack's selection (include/exclude), NRT handling (nrtRules) and disabledRules";
+export const STACK_CHECKS =
+  "the stack's selection (include/exclude), NRT handling (nrtRules), disabledRules and the workspace's rule limits";
 
 export async function validateContent(options: ValidateOptions): Promise<Validation> {
   const { projectDir, contentDir, settings } = resolveStackContent(options);
