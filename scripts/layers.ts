@@ -21,6 +21,8 @@ export const LAYERS = [
   "validate",
   "convert",
   "loader",
+  // Rule tests: the desired state's tests run on the local engine.
+  "testing",
   // Consumers of the desired state.
   "config",
   "azure",

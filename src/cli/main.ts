@@ -9,6 +9,7 @@ import type { DiffFormat } from "./commands/diff";
 import type { ValidateFormat } from "./commands/validate";
 import { CLOUDS } from "../app/clouds";
 import type { TargetFlags } from "../app/target";
+import type { TestFormat } from "./commands/test";
 import { OutputPathError } from "./output";
 import { commandProgress } from "./progress";
 import type { ProgressReporter } from "../util/progress";
@@ -26,6 +27,8 @@ const command = {
   stacks: () => require("./commands/stacks") as typeof import("./commands/stacks"),
   retired: () => require("./commands/retired") as typeof import("./commands/retired"),
   schemasPull: () => require("./commands/schemasPull") as typeof import("./commands/schemasPull"),
+  test: () => require("./commands/test") as typeof import("./commands/test"),
+  query: () => require("./commands/query") as typeof import("./commands/query"),
 };
 
 /** The options every command that reads a live workspace takes. */
@@ -73,6 +76,11 @@ const ALLOW_EMPTY_HELP = "pass when the content folder holds no rules, functions
 function targetFlags(options: TargetFlags): TargetFlags {
   const { content, stack, subscription, resourceGroup, workspace, cloud, armEndpoint, authorityHost } = options;
   return { content, stack, subscription, resourceGroup, workspace, cloud, armEndpoint, authorityHost };
+}
+
+/** Commander's way to let an option repeat: each use adds its value. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** Exit codes: 0 success, 1 errors found (or the command failed); `diff`: 2 drift. */
@@ -170,6 +178,32 @@ export async function main(argv: readonly string[]): Promise<number> {
           : await withProgress(options.progress, options.format, (progress) =>
               command.validate().runValidate({ ...opts, progress }, process.stdout),
             );
+      },
+    );
+
+  program
+    .command("test")
+    .description("Run the rule tests (<name>.tests.yaml beside rules, hunting queries and functions) on the local KQL engine.")
+    .option("--content <dir>", "content directory (holds rules/, functions/, watchlists/)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "junit"]).default("text"))
+    .option("--filter <text>", "only tests whose name, file or rule name contains this text")
+    .option("--output <file>", "also write the report to this file (e.g. JUnit XML for the CI's test report)")
+    .action(async (options: { content?: string; format: TestFormat; filter?: string; output?: string }) => {
+      exitCode = await command.test().runTests(options, process.stdout, process.stderr);
+    });
+
+  program
+    .command("query")
+    .description("Run a KQL query on the local engine, over rows from files, with the content's functions and watchlists.")
+    .argument("<query>", "the query text, or @file to read it from a file")
+    .option("--content <dir>", "content directory whose functions and watchlists the query sees")
+    .option("--now <time>", "what now() and ago() see (ISO-8601, default: the time of the run)")
+    .option("--table <name=file>", "rows of a table from a .json, .jsonl or .csv file (repeatable)", collect, [])
+    .option("--watchlist <alias=file>", "a CSV that replaces a watchlist's rows (repeatable)", collect, [])
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .action(
+      (query: string, options: { content?: string; now?: string; table?: string[]; watchlist?: string[]; format: "table" | "json" }) => {
+        exitCode = command.query().runQueryCommand(query, options, process.stdout, process.stderr);
       },
     );
 

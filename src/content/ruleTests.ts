@@ -4,27 +4,21 @@
  * .csv file beside it, which must stay inside the content folder.
  */
 import { existsSync, realpathSync } from "node:fs";
-import { dirname, extname, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { containedPath } from "../util/paths";
 import { describeInvalidUtf8, readUtf8File } from "../util/utf8";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { FieldReporter } from "../diagnostics/fieldReporter";
 import type { FieldPath, SourceDocument } from "../diagnostics/source";
 import type { RuleTestDoc, RuleTestsDoc } from "../schema/ruleTests";
-import { readCsvTable } from "./csvTable";
 import { toContentPath } from "./discover";
+import { readRowsFile, type FileRow } from "./rowsFile";
 
 /** Rows of one table or watchlist in one test, and where each was written. */
 export interface SampleRows {
   /** The file the rows were written in (the tests file, or the sample file it names), relative to the content directory. */
   file: string;
-  rows: SampleRow[];
-}
-
-export interface SampleRow {
-  /** 1-based line of the row in `file`, when known. */
-  line?: number;
-  values: Record<string, unknown>;
+  rows: FileRow[];
 }
 
 export interface LoadedRuleTest {
@@ -90,62 +84,11 @@ function sampleRows(root: string, source: SourceDocument, path: FieldPath, rows:
     );
     return empty;
   }
-  const text = decoded.text.replace(/^\uFEFF/, "");
-  switch (extname(real).toLowerCase()) {
-    case ".json":
-      return { file, rows: jsonRows(text, file, filePath, report) };
-    case ".jsonl":
-      return { file, rows: jsonLines(text, filePath, report) };
-    case ".csv": {
-      const { table, diagnostics } = readCsvTable(file, text);
-      for (const d of diagnostics)
-        report.error(filePath, d.code, `${file}${d.position ? `:${d.position.line}` : ""}: ${d.message}`, d.hint);
-      return { file, rows: (table?.rows ?? []).map((r) => ({ line: r.line, values: r.values })) };
-    }
-    default:
-      report.error(
-        filePath,
-        "tests/sample-format",
-        `sample file '${rows.file}' is neither .json, .jsonl nor .csv`,
-        "Write the rows as a JSON array of objects (.json), one JSON object per line (.jsonl), or a CSV with a header row.",
-      );
-      return empty;
+  const read = readRowsFile(file, decoded.text);
+  if (!read.ok) {
+    for (const p of read.problems)
+      report.error(filePath, "tests/sample-file", `${file}${p.line !== undefined ? `:${p.line}` : ""}: ${p.message}`, p.hint);
+    return empty;
   }
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-function jsonRows(text: string, file: string, path: FieldPath, report: FieldReporter): SampleRow[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    report.error(path, "tests/sample-json", `${file} is not valid JSON: ${(error as Error).message}`, "Fix the JSON syntax.");
-    return [];
-  }
-  if (!Array.isArray(parsed) || !parsed.every(isRecord)) {
-    report.error(
-      path,
-      "tests/sample-json",
-      `${file} must hold a JSON array of objects, one per row`,
-      'Write [{"Column": value, ...}, ...].',
-    );
-    return [];
-  }
-  return parsed.map((values) => ({ values }));
-}
-
-function jsonLines(text: string, path: FieldPath, report: FieldReporter): SampleRow[] {
-  const rows: SampleRow[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === "") return;
-    try {
-      const value: unknown = JSON.parse(line);
-      if (isRecord(value)) rows.push({ line: i + 1, values: value });
-      else report.error(path, "tests/sample-json", `line ${i + 1} is not a JSON object`, "Write one JSON object per line.");
-    } catch (error) {
-      report.error(path, "tests/sample-json", `line ${i + 1} is not valid JSON: ${(error as Error).message}`, "Fix the JSON on that line.");
-    }
-  });
-  return rows;
+  return { file, rows: read.rows };
 }

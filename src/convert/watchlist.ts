@@ -22,6 +22,7 @@ export function convertWatchlist(watchlist: LoadedWatchlist): [WatchlistResource
     name: alias,
     apiVersion: API_VERSIONS.securityInsights,
     content: "watchlist",
+    columns: [...watchlist.table.columns],
     dependsOn: [],
     origin: { file: watchlist.file, line: 1 },
     properties: {

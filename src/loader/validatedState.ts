@@ -6,6 +6,7 @@
 import { loadContent } from "../content/load";
 import type { RunnerStats } from "../kql/analysisRunner";
 import { validateQueries, type QueryValidationOptions } from "../validate/kql";
+import { testDataDiagnostics } from "../validate/ruleTestData";
 import { buildFromContent, type BuildOptions } from "./desiredState";
 import type { DesiredState } from "../model/types";
 
@@ -26,8 +27,12 @@ export async function buildValidatedState(contentDir: string, options: Validatio
   const queries = options.queries === false ? undefined : validateQueries(content, options);
   const state = buildFromContent(content, options);
   if (!queries) return state;
-  const { diagnostics, stats } = await queries;
-  return { ...state, diagnostics: [...state.diagnostics, ...diagnostics], queryStats: stats };
+  const { diagnostics, stats, environment } = await queries;
+  const testData = testDataDiagnostics(
+    state.tests.flatMap((s) => s.cases),
+    environment.tables,
+  );
+  return { ...state, diagnostics: [...state.diagnostics, ...diagnostics, ...testData], queryStats: stats };
 }
 
 /** Errors fail a run; with `strict`, warnings do too. */

@@ -137,6 +137,8 @@ export type FunctionResource = ResourceBase<typeof ARM_TYPES.savedSearch, SavedS
 };
 export type WatchlistResource = ResourceBase<typeof ARM_TYPES.watchlist, WatchlistProperties> & {
   content: "watchlist";
+  /** The CSV's columns in order: what `_GetWatchlist()` returns besides its own columns. */
+  columns: string[];
 };
 export type WatchlistItemResource = ResourceBase<typeof ARM_TYPES.watchlistItem, WatchlistItemProperties> & {
   content: "watchlistItem";

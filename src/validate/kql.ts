@@ -13,6 +13,7 @@ import { formatDurationShort } from "../sentinel/duration";
 import { LIMITS } from "../sentinel/limits";
 import type { KqlFinding, QueryAnalysis } from "../kql/analyze";
 import { analyzeAll, type RunnerStats } from "../kql/analysisRunner";
+import type { KqlEnvironment } from "../kql/environment";
 import { buildEnvironment } from "./queryEnvironment";
 import { renderParameters } from "../sentinel/savedSearch";
 import { isSentinelBuiltin } from "../sentinel/builtins";
@@ -31,6 +32,8 @@ export interface QueryValidationOptions {
 export interface QueryValidation {
   diagnostics: Diagnostic[];
   stats: RunnerStats;
+  /** What the queries were checked against (rule tests' rows are checked against its tables). */
+  environment: KqlEnvironment;
 }
 
 const TYPE_HINTS: Record<string, string> = {
@@ -104,6 +107,20 @@ export async function validateQueries(content: LoadedContent, options: QueryVali
     targets.push({ file: fn.queryFile, text: fn.query, positions: textPositions(fn.query) });
     inputs.push({ text: fn.query, functionParameters: renderParameters(fn.doc.parameters ?? []) });
   }
+  // A rule test's own query (e.g. datatable(...) | invoke F()) is KQL like any other.
+  for (const tests of content.ruleTests) {
+    tests.doc.tests.forEach((test, i) => {
+      if (test.query === undefined) return;
+      const path = ["tests", i, "query"];
+      targets.push({
+        file: tests.file,
+        field: `tests[${i}].query`,
+        text: test.query,
+        positions: yamlScalarPositions(tests.source, path, test.query),
+      });
+      inputs.push({ text: test.query });
+    });
+  }
   const { results, stats } = await analyzeAll(inputs, env, {
     useCache: options.useCache,
     workers: options.workers,
@@ -123,7 +140,7 @@ export async function validateQueries(content: LoadedContent, options: QueryVali
     }
   });
   placements?.save();
-  return { diagnostics, stats };
+  return { diagnostics, stats, environment: env };
 }
 
 function snippet(text: string, start: number, length: number): string {

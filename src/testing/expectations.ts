@@ -1,0 +1,151 @@
+/**
+ * What a test expects of a result: a number of rows, rows it must include and
+ * rows it must not. Expected values are read with the result column's type,
+ * the way sample rows are, and compared in their JSON form: `ResultType: 0`
+ * matches the string "0", `2026-11-20T11:30:00Z` matches the same instant
+ * written `2026-11-20T11:30:00.0000000Z`. Arrays compare as multisets, because
+ * the order make_set and make_list return is not defined.
+ */
+import { InputError, KQL_TYPES, valueFromJson, valueToJson, type JsonValue, type KqlType } from "../engine";
+import type { TestExpectation } from "../model/types";
+
+export interface ResultTable {
+  columns: { name: string; type: string }[];
+  rows: Record<string, JsonValue>[];
+}
+
+/** One way the result differs from what the test expects. */
+export interface Mismatch {
+  /** What was expected, in a sentence. */
+  expected: string;
+  /** What happened instead, in a sentence. */
+  actual: string;
+  /** The result rows worth showing (for includes: the closest ones), with the columns that matter. */
+  rows?: { columns: string[]; values: JsonValue[][]; marks?: boolean[][] };
+}
+
+function typeOf(name: string): KqlType {
+  const t = name === "double" ? "real" : name === "boolean" ? "bool" : name;
+  return (KQL_TYPES as readonly string[]).includes(t) ? (t as KqlType) : "dynamic";
+}
+
+/** The expected value as the column's JSON form, or an explanation of why it cannot be one. */
+function canonical(expected: unknown, type: KqlType): { ok: true; value: JsonValue } | { ok: false; reason: string } {
+  try {
+    return { ok: true, value: valueToJson(valueFromJson(expected, type), type) };
+  } catch (error) {
+    if (error instanceof InputError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+export function sameJson(a: JsonValue, b: JsonValue): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    const unused = [...b];
+    return a.every((x) => {
+      const i = unused.findIndex((y) => sameJson(x, y));
+      return i >= 0 && unused.splice(i, 1).length === 1;
+    });
+  }
+  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && sameJson(a[k]!, b[k]!));
+  }
+  return a === b;
+}
+
+type Matcher = { column: string; type: KqlType; value: JsonValue }[];
+
+function matchers(entries: Record<string, unknown>[], result: ResultTable, what: string): { matchers: Matcher[]; problems: Mismatch[] } {
+  const types = new Map(result.columns.map((c) => [c.name, typeOf(c.type)]));
+  const problems: Mismatch[] = [];
+  const out: Matcher[] = [];
+  entries.forEach((entry, i) => {
+    const m: Matcher = [];
+    for (const [column, raw] of Object.entries(entry)) {
+      const type = types.get(column);
+      if (!type) {
+        problems.push({
+          expected: `${what} entry ${i + 1} names column '${column}'`,
+          actual: `the result has no column '${column}' (it has ${result.columns.map((c) => c.name).join(", ") || "none"})`,
+        });
+        continue;
+      }
+      const value = canonical(raw, type);
+      if (!value.ok) {
+        problems.push({
+          expected: `${what} entry ${i + 1}: ${column} = ${JSON.stringify(raw)}`,
+          actual: `that is not a ${type}: ${value.reason}`,
+        });
+        continue;
+      }
+      m.push({ column, type, value: value.value });
+    }
+    out.push(m);
+  });
+  return { matchers: out, problems };
+}
+
+const matches = (row: Record<string, JsonValue>, m: Matcher) => m.every((c) => sameJson(c.value, row[c.column] ?? null));
+const show = (m: Matcher) => `{ ${m.map((c) => `${c.column}: ${JSON.stringify(c.value)}`).join(", ")} }`;
+
+/** Rows shown under a failed `includes`: those agreeing on the most columns first. */
+function closest(result: ResultTable, m: Matcher, limit: number): NonNullable<Mismatch["rows"]> {
+  const columns = m.map((c) => c.column);
+  const scored = result.rows
+    .map((row) => ({ row, marks: m.map((c) => !sameJson(c.value, row[c.column] ?? null)) }))
+    .sort((a, b) => a.marks.filter(Boolean).length - b.marks.filter(Boolean).length)
+    .slice(0, limit);
+  return { columns, values: scored.map((s) => columns.map((c) => s.row[c] ?? null)), marks: scored.map((s) => s.marks) };
+}
+
+/** The result's columns, those the test names first: what a reader of a failure looks for. */
+export function columnsToShow(expect: TestExpectation, result: ResultTable): string[] {
+  const named = new Set([...(expect.includes ?? []), ...(expect.excludes ?? [])].flatMap((m) => Object.keys(m)));
+  const all = result.columns.map((c) => c.name);
+  return [...all.filter((c) => named.has(c)), ...all.filter((c) => !named.has(c))];
+}
+
+/** Up to `limit` result rows, with the columns in `columns`' order. */
+export function someRows(result: ResultTable, columns: string[], limit: number): NonNullable<Mismatch["rows"]> {
+  return { columns, values: result.rows.slice(0, limit).map((r) => columns.map((c) => r[c] ?? null)) };
+}
+
+export function checkExpectation(expect: TestExpectation, result: ResultTable): Mismatch[] {
+  const mismatches: Mismatch[] = [];
+  const shown = columnsToShow(expect, result);
+  if (expect.rows !== undefined && result.rows.length !== expect.rows) {
+    mismatches.push({
+      expected: `${expect.rows} row${expect.rows === 1 ? "" : "s"}`,
+      actual: `${result.rows.length} row${result.rows.length === 1 ? "" : "s"}`,
+      rows: someRows(result, shown, 10),
+    });
+  }
+  if (expect.includes) {
+    const { matchers: ms, problems } = matchers(expect.includes, result, "includes");
+    mismatches.push(...problems);
+    for (const m of ms) {
+      if (m.length === 0 || result.rows.some((row) => matches(row, m))) continue;
+      mismatches.push({
+        expected: `a row with ${show(m)}`,
+        actual: result.rows.length === 0 ? "the result is empty" : `no row has it; the closest of ${result.rows.length}:`,
+        ...(result.rows.length > 0 ? { rows: closest(result, m, 5) } : {}),
+      });
+    }
+  }
+  if (expect.excludes) {
+    const { matchers: ms, problems } = matchers(expect.excludes, result, "excludes");
+    mismatches.push(...problems);
+    for (const m of ms) {
+      const hits = result.rows.filter((row) => matches(row, m));
+      if (m.length === 0 || hits.length === 0) continue;
+      mismatches.push({
+        expected: `no row with ${show(m)}`,
+        actual: `${hits.length} row${hits.length === 1 ? " has" : "s have"} it:`,
+        rows: someRows({ columns: result.columns, rows: hits }, shown, 5),
+      });
+    }
+  }
+  return mismatches;
+}

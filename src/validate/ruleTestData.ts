@@ -1,0 +1,96 @@
+/**
+ * A rule test's sample rows against the table schemas: every table is one the
+ * workspace has, every column is one of its columns, and every value fits its
+ * column's type, read the way the local engine reads it. `validate` reports
+ * these as diagnostics; `sentinel-iac test` refuses to run a test that has them.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic";
+import { InputError, valueFromJson } from "../engine/io/input";
+import { isKqlType, type KqlType } from "../engine/values/types";
+import type { TableSchema } from "../kql/environment";
+import type { RuleTestCase, TestRows } from "../model/types";
+import { didYouMean } from "../util/suggest";
+
+export interface TestDataProblem {
+  code: "tests/unknown-table" | "tests/invalid-row";
+  message: string;
+  hint: string;
+  /** Where the offending row (or the table) was written. */
+  file: string;
+  line?: number;
+}
+
+/** Schema type names as the engine knows them (schemas may write the synonyms double and boolean). */
+function kqlTypeNamed(name: string): KqlType | undefined {
+  const t = name === "double" ? "real" : name === "boolean" ? "bool" : name;
+  return isKqlType(t) ? t : undefined;
+}
+
+export function checkTestData(test: RuleTestCase, tables: readonly TableSchema[]): TestDataProblem[] {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const problems: TestDataProblem[] = [];
+  for (const [name, given] of Object.entries(test.tables)) {
+    const schema = byName.get(name);
+    if (!schema) {
+      problems.push({
+        code: "tests/unknown-table",
+        file: test.origin.file,
+        ...(test.origin.line !== undefined ? { line: test.origin.line } : {}),
+        message: `test '${test.name}': table '${name}' is not known`,
+        hint: `${didYouMean(name, [...byName.keys()])}Tables come from the bundled schemas and the content's schemas/ folder; add a schema there (or run \`sentinel-iac schemas pull\`) for a custom table.`,
+      });
+      continue;
+    }
+    problems.push(...checkRows(test.name, name, schema, given));
+  }
+  return problems;
+}
+
+function checkRows(testName: string, table: string, schema: TableSchema, given: TestRows): TestDataProblem[] {
+  const columns = new Map(schema.columns.map(([column, type]) => [column, type]));
+  const problems: TestDataProblem[] = [];
+  given.rows.forEach((row, i) => {
+    const where = { file: given.file, ...(row.line !== undefined ? { line: row.line } : {}) };
+    const rowName = `test '${testName}', ${table} row ${i + 1}`;
+    for (const [column, value] of Object.entries(row.values)) {
+      const typeName = columns.get(column);
+      if (typeName === undefined) {
+        problems.push({
+          code: "tests/invalid-row",
+          ...where,
+          message: `${rowName}: ${table} has no column '${column}'`,
+          hint: `${didYouMean(column, [...columns.keys()])}Use the table's column names (they are case-sensitive).`,
+        });
+        continue;
+      }
+      const type = kqlTypeNamed(typeName);
+      if (!type) continue;
+      try {
+        valueFromJson(value, type);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        problems.push({
+          code: "tests/invalid-row",
+          ...where,
+          message: `${rowName}, column ${column} (${type}): ${error.message}`,
+          hint: `Write a ${type} value${type === "string" ? "" : `, or quote it as text if the column is text`}.`,
+        });
+      }
+    }
+  });
+  return problems;
+}
+
+/** The same problems as diagnostics, for `validate`. */
+export function testDataDiagnostics(tests: readonly RuleTestCase[], tables: readonly TableSchema[]): Diagnostic[] {
+  return tests.flatMap((test) =>
+    checkTestData(test, tables).map((p) => ({
+      severity: "error" as const,
+      code: p.code,
+      file: p.file,
+      ...(p.line !== undefined ? { position: { line: p.line, column: 1 } } : {}),
+      message: p.message,
+      hint: p.hint,
+    })),
+  );
+}
