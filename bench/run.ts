@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the Pulumi program, then KQL validation (bench/validate.ts), then the
  * live diff against the local stand-in (bench/diff.ts), then large watchlists
- * (bench/watchlist.ts).
+ * (bench/watchlist.ts), then the local KQL engine (bench/engine.ts).
  *
  * The Pulumi program at 100, 1,000 and 3,000 generated rules
  * under the SDK's mock monitor, each sample in its own process. For each size
@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { generateContent } from "./generate";
 import { benchDiff } from "./diff";
 import { programNodeArgs, sampleProgram, type Sample } from "./programSample";
+import { benchEngine } from "./engine";
 import { benchValidate } from "./validate";
 import { benchProgress } from "./progress";
 import { benchWatchlist } from "./watchlist";
@@ -76,7 +77,24 @@ for (const n of sizes.length > 0 ? sizes : [100, 1000, 3000]) {
   }
 }
 
+/** The local KQL engine: seed 000 over 100,000 sign-ins, and the shared corpus on empty tables (bench/engine.ts). */
+function reportEngine(): void {
+  benchProgress.phase("Local KQL engine: seed 000 over 100,000 sign-ins, then the corpus");
+  const { seed000: s, corpus: c } = benchEngine();
+  console.log("\nLocal KQL engine (goals: seed 000 over 100,000 rows <= 2 s and <= 300 MB; corpus on empty tables <= 10 s)");
+  console.log(
+    `  seed 000: ${s.rows.toLocaleString("en-US")} rows -> ${s.resultRows} result rows in ${(s.totalMs / 1000).toFixed(2)} s ` +
+      `(convert ${(s.convertMs / 1000).toFixed(2)}, check ${(s.checkMs / 1000).toFixed(2)}, evaluate ${(s.evaluateMs / 1000).toFixed(2)}; CPU ${(s.cpuMs / 1000).toFixed(2)} s), peak ${s.peakRssMb.toFixed(0)} MB`,
+  );
+  console.log(
+    c
+      ? `  corpus: ${c.ran}/${c.queries} queries ran in ${((c.setupMs + c.runMs) / 1000).toFixed(2)} s (setup ${(c.setupMs / 1000).toFixed(2)}, run ${(c.runMs / 1000).toFixed(2)}; CPU ${(c.cpuMs / 1000).toFixed(2)} s), peak ${c.peakRssMb.toFixed(0)} MB`
+      : "  corpus: skipped (../shared not found)",
+  );
+}
+
 void benchValidate()
   .then(() => benchDiff())
   .then(() => benchWatchlist())
+  .then(() => reportEngine())
   .finally(() => benchProgress.stop());

@@ -9,13 +9,17 @@ import { engineSchema } from "../testing/contentData";
 import { LocalEngineExecutor } from "../testing/executor";
 import { runRuleTests, type TestReport } from "../testing/runner";
 import type { ContentErrors } from "./liveComparison";
+import { NO_PROGRESS, type ProgressReporter } from "../util/progress";
+import { requireContent } from "./contentFolder";
 import { resolveStackContent } from "./stackContent";
 
 export interface RuleTestsOptions {
   content?: string;
   projectDir?: string;
   filter?: string;
-  onTest?: (index: number, total: number, name: string) => void;
+  /** Run on a folder with no content (and so no tests) without failing. */
+  allowEmpty?: boolean;
+  progress?: ProgressReporter;
 }
 
 export interface RuleTestsRun {
@@ -27,7 +31,10 @@ export interface RuleTestsRun {
 
 export async function runContentTests(options: RuleTestsOptions): Promise<RuleTestsRun | ContentErrors> {
   const { contentDir } = resolveStackContent(options);
+  const progress = options.progress ?? NO_PROGRESS;
+  progress.phase("Reading content files");
   const state = buildDesiredState(contentDir);
+  requireContent(contentDir, state.files, options.allowEmpty);
   const diagnostics: Diagnostic[] = [...state.diagnostics];
   const tables = loadTableSchemas(contentDir, diagnostics);
   const errors = diagnostics.filter((d) => d.severity === "error");
@@ -36,7 +43,10 @@ export async function runContentTests(options: RuleTestsOptions): Promise<RuleTe
   const report = await runRuleTests(state, tables, {
     executor,
     ...(options.filter !== undefined ? { filter: options.filter } : {}),
-    ...(options.onTest ? { onTest: options.onTest } : {}),
+    onTest: (index, total) => {
+      if (index === 0) progress.phase("Running rule tests", total);
+      progress.advance(index);
+    },
   });
   return { contentDir, report, available: state.tests.reduce((n, s) => n + s.cases.length, 0) };
 }

@@ -63,7 +63,7 @@ async function withProgress(
   format: string,
   run: (progress: ProgressReporter) => Promise<number>,
 ): Promise<number> {
-  const progress = commandProgress({ forced, machineFormat: ["json", "sarif", "github"].includes(format) });
+  const progress = commandProgress({ forced, machineFormat: ["json", "sarif", "github", "junit"].includes(format) });
   try {
     return await run(progress);
   } finally {
@@ -188,9 +188,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "junit"]).default("text"))
     .option("--filter <text>", "only tests whose name, file or rule name contains this text")
     .option("--output <file>", "also write the report to this file (e.g. JUnit XML for the CI's test report)")
-    .action(async (options: { content?: string; format: TestFormat; filter?: string; output?: string }) => {
-      exitCode = await command.test().runTests(options, process.stdout, process.stderr);
-    });
+    .option("--allow-empty", ALLOW_EMPTY_HELP)
+    .option("--progress", PROGRESS_HELP)
+    .action(
+      async (options: {
+        content?: string;
+        format: TestFormat;
+        filter?: string;
+        output?: string;
+        allowEmpty?: boolean;
+        progress?: boolean;
+      }) => {
+        const { progress: forced, ...rest } = options;
+        exitCode = await withProgress(forced, options.format, (progress) =>
+          command.test().runTests({ ...rest, progress }, process.stdout, process.stderr),
+        );
+      },
+    );
 
   program
     .command("query")

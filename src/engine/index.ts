@@ -20,4 +20,4 @@ export { tableToJson, valueToJson } from "./io/output";
 export type { JsonTable, JsonValue } from "./io/output";
 export type { Column, KqlType, Row, Value, Dyn } from "./values/types";
 export type { Table } from "./values/table";
-export { KQL_TYPES } from "./values/types";
+export { KQL_TYPES, kqlTypeNamed } from "./values/types";

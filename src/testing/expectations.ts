@@ -6,7 +6,7 @@
  * written `2026-11-20T11:30:00.0000000Z`. Arrays compare as multisets, because
  * the order make_set and make_list return is not defined.
  */
-import { InputError, KQL_TYPES, valueFromJson, valueToJson, type JsonValue, type KqlType } from "../engine";
+import { InputError, kqlTypeNamed, valueFromJson, valueToJson, type JsonValue, type KqlType } from "../engine";
 import type { TestExpectation } from "../model/types";
 
 export interface ResultTable {
@@ -25,8 +25,7 @@ export interface Mismatch {
 }
 
 function typeOf(name: string): KqlType {
-  const t = name === "double" ? "real" : name === "boolean" ? "bool" : name;
-  return (KQL_TYPES as readonly string[]).includes(t) ? (t as KqlType) : "dynamic";
+  return kqlTypeNamed(name) ?? "dynamic";
 }
 
 /** The expected value as the column's JSON form, or an explanation of why it cannot be one. */

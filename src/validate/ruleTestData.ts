@@ -5,8 +5,8 @@
  * these as diagnostics; `sentinel-iac test` refuses to run a test that has them.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import { InputError, valueFromJson } from "../engine/io/input";
-import { isKqlType, type KqlType } from "../engine/values/types";
+import { InputError, valueFromJson } from "../engine";
+import { kqlTypeNamed } from "../engine";
 import type { TableSchema } from "../kql/environment";
 import type { RuleTestCase, TestRows } from "../model/types";
 import { didYouMean } from "../util/suggest";
@@ -18,12 +18,6 @@ export interface TestDataProblem {
   /** Where the offending row (or the table) was written. */
   file: string;
   line?: number;
-}
-
-/** Schema type names as the engine knows them (schemas may write the synonyms double and boolean). */
-function kqlTypeNamed(name: string): KqlType | undefined {
-  const t = name === "double" ? "real" : name === "boolean" ? "bool" : name;
-  return isKqlType(t) ? t : undefined;
 }
 
 export function checkTestData(test: RuleTestCase, tables: readonly TableSchema[]): TestDataProblem[] {

@@ -89,11 +89,10 @@ describe("ExcludeAllowlistedIPs_AADNI", () => {
     expect(r.ok && r.rows).toEqual([["b", "8.8.8.8"]]);
   });
 
-  // Known defect (reported, content not changed): parse_ipv6() returns a string and KQL strings are
-  // never null, so `isnotnull(parse_ipv6(Entry))` keeps a malformed IPv6-looking entry in V6Nets;
-  // ipv6_is_in_any_range() is null when one of its ranges does not convert, so every IPv6
-  // single/CIDR entry stops matching. Fix: `isnotempty(parse_ipv6(Entry))`.
-  it.fails("keeps IPv6 single and CIDR entries working next to a malformed IPv6-looking entry", () => {
+  // parse_ipv6() returns an empty string, never null, for text that is not an address, and
+  // ipv6_is_in_any_range() is null when one of its ranges does not convert: the function must
+  // test isnotempty(), or one malformed IPv6-looking entry disables every IPv6 entry.
+  it("keeps IPv6 single and CIDR entries working next to a malformed IPv6-looking entry", () => {
     expect(kept(["2001:db8::zz", "2001:db8:ffff::5"], ["2001:db8:ffff::5", "2001:db8::1"])).toEqual(["2001:db8::1"]);
   });
 });

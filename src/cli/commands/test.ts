@@ -4,27 +4,26 @@
  * and when there is no test to run.
  */
 import { writeFileSync } from "node:fs";
-import { runContentTests } from "../../app/ruleTests";
-import { displayPath, writeContentErrors, type Output } from "../output";
+import { runContentTests, type RuleTestsOptions } from "../../app/ruleTests";
+import { displayPath, requireOutputFolder, writeContentErrors, type Output } from "../output";
 import { renderTestJson, renderTestJunit, renderTestText } from "../render/testReport";
 
 export type TestFormat = "text" | "json" | "junit";
 
-export interface TestOptions {
-  content?: string;
+export interface TestOptions extends RuleTestsOptions {
   format: TestFormat;
-  filter?: string;
   /** Also write the report to this file (e.g. JUnit XML for the CI's test report). */
   output?: string;
 }
 
 export async function runTests(options: TestOptions, out: Output, err: Output): Promise<number> {
+  requireOutputFolder("--output", options.output);
   const run = await runContentTests(options);
   if ("errors" in run) {
     writeContentErrors(run.errors, run.contentDir, err);
     return 1;
   }
-  if (run.report.outcomes.length === 0) {
+  if (run.report.outcomes.length === 0 && !(options.allowEmpty && run.available === 0)) {
     const where = displayPath(run.contentDir) || ".";
     err.write(
       run.available === 0
