@@ -1,5 +1,5 @@
 /**
- * The local KQL engine's benchmark: seed 000 (rules/analytics/ROPC-SignInFromNewCountryOrASN.yaml,
+ * The local KQL engine's benchmark: seed 000 (test/fixtures/seed-project/rules/analytics/ROPC-SignInFromNewCountryOrASN.yaml,
  * which invokes ExcludeAllowlistedIPs_AADNI over the NetworkAllowlist watchlist) over 100,000
  * generated sign-in rows spread over 14 days, then the whole shared corpus on empty tables.
  * Goals: seed 000 in <= 2 s with peak memory <= 300 MB; the corpus in <= 10 s.

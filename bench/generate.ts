@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { v4 as uuidv4 } from "uuid";
 
-const PROJECT = join(__dirname, "..");
+/** The frozen seed project (test/fixtures/seed-project): figures stay comparable whatever content the repository ships. */
+const PROJECT = join(__dirname, "..", "test", "fixtures", "seed-project");
 /** Enabled rules in generated content: under Sentinel's 512 per workspace. */
 const ENABLED_RULES = 500;
 

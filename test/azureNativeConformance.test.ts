@@ -21,7 +21,7 @@ import type { DesiredState } from "../src/model/types";
 import { AZURE_NATIVE_VERSION, TYPE_TOKENS } from "../src/pulumi/naming";
 import { registerDesiredState, registrationFor, type Registration, type ResourceFactory } from "../src/pulumi/register";
 import { azureNativeTypeErrors, type TypedValue } from "./helpers/azureNativeTypes";
-import { copyProjectContent, HAS_SHARED, SHARED_DIR, writeContentInto } from "./helpers/content";
+import { copySeedContent, HAS_SHARED, SHARED_DIR, writeContentInto } from "./helpers/content";
 import { MockDeployment, type Registration as Recorded } from "./helpers/pulumiMocks";
 
 const TARGET = { resourceGroupName: "rg-soc", workspaceName: "law-soc" };
@@ -29,7 +29,7 @@ const NRT_ID = "abcdefab-1234-4abc-8def-0123456789ab";
 
 /** The project's content, plus what it lacks: every optional field the model can emit. */
 function richContent(): string {
-  const dir = copyProjectContent();
+  const dir = copySeedContent();
   const common = `severity: Medium
 tactics:
   - InitialAccess

@@ -2,17 +2,17 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
+import { PROJECT_DIR, SEED_PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
 
 const BIN = join(PROJECT_DIR, "bin", "sentinel-iac.js");
 
-function cli(args: string[], cwd = PROJECT_DIR) {
+function cli(args: string[], cwd = SEED_PROJECT_DIR) {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8" });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe("sentinel-iac plan", () => {
-  it("plans the project's own content (npm start) with exit code 0", () => {
+  it("plans the seed project with exit code 0", () => {
     const { code, stdout } = cli(["plan"]);
     expect(code).toBe(0);
     expect(stdout).toContain("Watchlists (1) - Microsoft.SecurityInsights/watchlists");
@@ -97,7 +97,11 @@ describe("sentinel-iac plan", () => {
       ],
     ];
     for (const [args, env, expected] of cases) {
-      const result = spawnSync(process.execPath, [BIN, ...args], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env } });
+      const result = spawnSync(process.execPath, [BIN, ...args], {
+        cwd: SEED_PROJECT_DIR,
+        encoding: "utf8",
+        env: { ...process.env, ...env },
+      });
       expect(result.status, args.join(" ")).toBe(1);
       expect(result.stderr, args.join(" ")).toMatch(expected);
       expect(result.stderr).not.toMatch(/\n\s+at /);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildDesiredState } from "../src/loader/desiredState";
 import type { DesiredResource, FunctionResource, HuntingQueryResource, ScheduledRuleResource, NrtRuleResource } from "../src/model/types";
 import { watchlistItemId } from "../src/sentinel/watchlistItem";
-import { errorsOf, PROJECT_DIR, writeContent } from "./helpers/content";
+import { errorsOf, PROJECT_DIR, writeContent, SEED_PROJECT_DIR } from "./helpers/content";
 
 const FULL_RULE = `id: 0B8F3C1A-1111-4222-8333-944455556666
 name: Every field
@@ -204,7 +204,7 @@ query: SigninLogs
 });
 
 describe("seed content", () => {
-  const state = buildDesiredState(PROJECT_DIR);
+  const state = buildDesiredState(SEED_PROJECT_DIR);
   const byName = new Map(state.resources.map((r) => [r.name, r]));
 
   it("converts the three seed rules with their ids and canonical durations", () => {

@@ -10,10 +10,10 @@ import { MARKDOWN_LIMIT, renderDriftMarkdown, renderDriftText } from "../src/dif
 import { buildDesiredState } from "../src/loader/desiredState";
 import type { DesiredResource } from "../src/model/types";
 import type { StandInState } from "../stand-in/src/state";
-import { copyProjectContent, corpusContentDir, HAS_SHARED, ruleYaml, writeContent } from "./helpers/content";
+import { copySeedContent, corpusContentDir, HAS_SHARED, ruleYaml, writeContent } from "./helpers/content";
 import { deployedState, liveFromState, TEST_WORKSPACE } from "./helpers/live";
 
-const project = buildDesiredState(copyProjectContent()).resources;
+const project = buildDesiredState(copySeedContent()).resources;
 const TI_RULE = "c8d4e6f7-a2b3-5c9d-0e1f-2a3b4c5d6e7f";
 
 function diffAfter(edit: (state: StandInState) => void, desired: readonly DesiredResource[] = project): DriftReport {

@@ -15,7 +15,7 @@ import { buildDesiredState } from "../src/loader/desiredState";
 import type { DesiredResource, DesiredState } from "../src/model/types";
 import { AZURE_NATIVE_VERSION } from "../src/pulumi/naming";
 import { PER_ROW_WATCHLIST_LIMIT } from "../src/sentinel/limits";
-import { corpusContentDir, copyProjectContent, HAS_SHARED, PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
+import { corpusContentDir, copySeedContent, HAS_SHARED, PROJECT_DIR, ruleYaml, SEED_PROJECT_DIR, writeContent } from "./helpers/content";
 import { deployedState, liveFromState, TEST_WORKSPACE } from "./helpers/live";
 
 const EMPTY: DesiredState = { resources: [], diagnostics: [], files: [], retired: [], tests: [] };
@@ -67,7 +67,7 @@ describe("export round trip", () => {
   });
 
   it("reproduces the project's function (parameters included) and watchlist with its rows", () => {
-    const project = buildDesiredState(copyProjectContent());
+    const project = buildDesiredState(copySeedContent());
     const { result, reloaded } = exportAndReload(project.resources);
     expect(result.mismatches).toEqual([]);
     expect(result.skipped).toEqual([]);
@@ -78,7 +78,7 @@ describe("export round trip", () => {
   });
 
   it("writes files that read like hand-written ones", () => {
-    const project = buildDesiredState(copyProjectContent());
+    const project = buildDesiredState(copySeedContent());
     const { contentDir } = exportAndReload(project.resources);
     const rule = readFileSync(join(contentDir, "rules/analytics/non-interactive-sign-in-from-threat-intelligence-ip.yaml"), "utf8");
     expect(rule).toMatch(
@@ -112,7 +112,7 @@ describe("export round trip", () => {
     const fn = readFileSync(join(contentDir, "functions/ExcludeAllowlistedIPs_AADNI/ExcludeAllowlistedIPs_AADNI.yaml"), "utf8");
     expect(fn).toContain("parameters:\n  - name: T\n    type: table\n    columns:\n      - name: IPAddress\n        type: string\n");
     expect(readFileSync(join(contentDir, "functions/ExcludeAllowlistedIPs_AADNI/ExcludeAllowlistedIPs_AADNI.kql"), "utf8")).toBe(
-      readFileSync(join(PROJECT_DIR, "functions/ExcludeAllowlistedIPs_AADNI/ExcludeAllowlistedIPs_AADNI.kql"), "utf8").replace(
+      readFileSync(join(SEED_PROJECT_DIR, "functions/ExcludeAllowlistedIPs_AADNI/ExcludeAllowlistedIPs_AADNI.kql"), "utf8").replace(
         /\r\n/g,
         "\n",
       ),
@@ -123,7 +123,7 @@ describe("export round trip", () => {
   });
 
   it("writes a pulumi import file naming each resource as the program registers it", () => {
-    const project = buildDesiredState(copyProjectContent());
+    const project = buildDesiredState(copySeedContent());
     const { result } = exportAndReload(project.resources);
     const entries = result.importFile.resources;
     // Functions are the program's own dynamic resource: its first `pulumi up` adopts them in place.
@@ -228,7 +228,7 @@ describe("export round trip", () => {
 
   it(`imports a watchlist over ${PER_ROW_WATCHLIST_LIMIT} rows without its items: the program's rows resource adopts them by key`, () => {
     const rows = Array.from({ length: PER_ROW_WATCHLIST_LIMIT + 1 }, (_, i) => `10.0.${i >> 8}.${i & 255},Row ${i},NetEng`);
-    const content = copyProjectContent();
+    const content = copySeedContent();
     writeFileSync(join(content, "watchlists/NetworkAllowlist/NetworkAllowlist.csv"), `IPOrRange,Description,Owner\n${rows.join("\n")}\n`);
     const lists = buildDesiredState(content).resources.filter((r) => r.content === "watchlist" || r.content === "watchlistItem");
     const entries = exportAndReload(lists).result.importFile.resources;
@@ -273,7 +273,7 @@ describe("export edge cases", () => {
   });
 
   it("skips rule kinds that are not content as code, hunting queries without GUID ids, and functions Git already defines", () => {
-    const git = buildDesiredState(copyProjectContent());
+    const git = buildDesiredState(copySeedContent());
     const result = exportOne(
       {
         alertRules: [liveRule("BuiltInFusion", "Fusion", { displayName: "Advanced Multistage Attack Detection", enabled: true })],

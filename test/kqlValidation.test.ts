@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic";
 import { buildValidatedState, failsValidation } from "../src/loader/validatedState";
-import { copyProjectContent, PROJECT_DIR, writeContent } from "./helpers/content";
+import { copySeedContent, PROJECT_DIR, writeContent, SEED_PROJECT_DIR } from "./helpers/content";
 
 const RULE_FILE = "rules/analytics/case.yaml";
 
@@ -33,7 +33,7 @@ function rule(query: string, extra = ""): string {
 }
 
 async function diagnose(query: string, extra = "", strict = false): Promise<Diagnostic[]> {
-  const dir = copyProjectContent();
+  const dir = copySeedContent();
   writeFileSync(join(dir, RULE_FILE), rule(query, extra));
   const state = await buildValidatedState(dir, { strict, useCache: false });
   return state.diagnostics.filter((d) => d.file === RULE_FILE);
@@ -222,7 +222,7 @@ describe("rule fields against the query's output", () => {
 
 describe("time windows", () => {
   it("flags seed 003: its threat-intel lookback (30d) is longer than its queryPeriod (1h)", async () => {
-    const state = await buildValidatedState(PROJECT_DIR, { useCache: false });
+    const state = await buildValidatedState(SEED_PROJECT_DIR, { useCache: false });
     const d = one(state.diagnostics, "rule/lookback-exceeds-period");
     expect(d).toMatchObject({
       severity: "warning",
@@ -256,7 +256,7 @@ describe("time windows", () => {
   });
 
   it("the project's own content passes: no KQL errors, and the function body validates against its declared parameter", async () => {
-    const state = await buildValidatedState(PROJECT_DIR, { useCache: false });
+    const state = await buildValidatedState(SEED_PROJECT_DIR, { useCache: false });
     expect(state.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(failsValidation(state, false)).toBe(false);
     expect(state.queryStats).toMatchObject({ requested: 6, analyzed: 6 });
@@ -288,7 +288,7 @@ describe("placing findings from the cache", () => {
     const cacheDir = mkdtempSync(join(tmpdir(), "sentinel-iac-placement-"));
     process.env["SENTINEL_IAC_CACHE_DIR"] = cacheDir;
     try {
-      const dir = copyProjectContent();
+      const dir = copySeedContent();
       writeFileSync(join(dir, RULE_FILE), rule("SigninLogs\n| project UserPrincipalNam"));
       const place = async () =>
         (await buildValidatedState(dir, { useCache: true })).diagnostics

@@ -21,7 +21,7 @@ import { buildExampleState, EXAMPLE_NAMES } from "../stand-in/src/exampleState";
 import { standInStateFromDesired } from "../stand-in/src/fromDesired";
 import { startStandIn, type StandIn } from "../stand-in/src/standIn";
 import { standInEnvironment } from "./helpers/azureEnvironment";
-import { copyProjectContent, PROJECT_DIR, writeContent } from "./helpers/content";
+import { copySeedContent, PROJECT_DIR, writeContent, SEED_PROJECT_DIR } from "./helpers/content";
 
 class Collected {
   text = "";
@@ -38,7 +38,7 @@ describe("live commands against the stand-in", () => {
   let connection: LiveReadOptions;
   let target: TargetFlags;
   const outputs: string[] = [];
-  const example = buildExampleState(PROJECT_DIR);
+  const example = buildExampleState(SEED_PROJECT_DIR);
 
   beforeAll(async () => {
     standIn = await startStandIn({ state: example });
@@ -78,7 +78,7 @@ describe("live commands against the stand-in", () => {
   async function diff(extra: Partial<Parameters<typeof runDiff>[0]> = {}) {
     const out = new Collected();
     const err = new Collected();
-    const code = await runDiff({ ...target, content: PROJECT_DIR, format: "text", connection, ...extra }, out, err);
+    const code = await runDiff({ ...target, content: SEED_PROJECT_DIR, format: "text", connection, ...extra }, out, err);
     outputs.push(out.text, err.text);
     return { code, out: out.text, err: err.text };
   }
@@ -100,7 +100,7 @@ describe("live commands against the stand-in", () => {
     });
 
     it("exits 0 when the workspace is exactly what Git deploys", async () => {
-      standIn.setState(standInStateFromDesired(buildDesiredState(PROJECT_DIR), EXAMPLE_NAMES));
+      standIn.setState(standInStateFromDesired(buildDesiredState(SEED_PROJECT_DIR), EXAMPLE_NAMES));
       const { code, out } = await diff();
       expect(code).toBe(0);
       expect(out).toContain("No drift: the workspace matches Git.");
@@ -177,7 +177,7 @@ describe("live commands against the stand-in", () => {
 
   describe("export", () => {
     it("adopts the unmanaged resources: after it, diff finds none left that export can take", async () => {
-      const content = copyProjectContent();
+      const content = copySeedContent();
       const out = new Collected();
       const code = await runExport(
         { ...target, content, format: "text", importFile: join(content, "pulumi-import.json"), connection },
@@ -220,7 +220,7 @@ describe("live commands against the stand-in", () => {
     });
 
     it("--dry-run writes nothing", async () => {
-      const content = copyProjectContent();
+      const content = copySeedContent();
       const out = new Collected();
       await runExport(
         { ...target, content, format: "text", dryRun: true, importFile: join(content, "i.json"), connection },
@@ -353,15 +353,15 @@ describe("live commands against the stand-in", () => {
   describe("plan", () => {
     it("adds the live section when a workspace is given, and not with --offline", async () => {
       const withLive = new Collected();
-      expect(await runPlan({ ...target, content: PROJECT_DIR, format: "text", queries: false, connection }, withLive)).toBe(0);
+      expect(await runPlan({ ...target, content: SEED_PROJECT_DIR, format: "text", queries: false, connection }, withLive)).toBe(0);
       expect(withLive.text).toContain("Summary: 1 watchlist(s)");
       expect(withLive.text).toContain("Live workspace law-sentinel-example");
       expect(withLive.text).toContain("Drift: 8 resource(s) differ.");
       const offline = new Collected();
-      await runPlan({ ...target, content: PROJECT_DIR, format: "text", queries: false, offline: true, connection }, offline);
+      await runPlan({ ...target, content: SEED_PROJECT_DIR, format: "text", queries: false, offline: true, connection }, offline);
       expect(offline.text).not.toContain("Live workspace");
       const json = new Collected();
-      await runPlan({ ...target, content: PROJECT_DIR, format: "json", queries: false, connection }, json);
+      await runPlan({ ...target, content: SEED_PROJECT_DIR, format: "json", queries: false, connection }, json);
       expect((JSON.parse(json.text) as { live: { drift: boolean } }).live.drift).toBe(true);
     });
   });
@@ -381,7 +381,7 @@ describe("live commands against the stand-in", () => {
         }).filter(([, v]) => v !== ""),
       );
       return new Promise((resolve) => {
-        const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_DIR, env: childEnv });
+        const child = spawn(process.execPath, [BIN, ...args], { cwd: SEED_PROJECT_DIR, env: childEnv });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

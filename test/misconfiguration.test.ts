@@ -6,11 +6,11 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
+import { PROJECT_DIR, SEED_PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
 
 const BIN = join(PROJECT_DIR, "bin", "sentinel-iac.js");
 
-function cli(args: string[], cwd = PROJECT_DIR) {
+function cli(args: string[], cwd = SEED_PROJECT_DIR) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, SENTINEL_IAC_CACHE: "off" } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { runValidate } from "../src/cli/commands/validate";
 import { commandProgress } from "../src/cli/progress";
 import type { ProgressReporter } from "../src/util/progress";
-import { copyProjectContent } from "./helpers/content";
+import { copySeedContent } from "./helpers/content";
 
 class Recorder {
   text = "";
@@ -56,7 +56,7 @@ describe("validate reports its phases and counts", () => {
       advance: (done) => events.push(`advance ${done}`),
       wait: (message) => events.push(`wait ${message}`),
     };
-    await runValidate({ content: copyProjectContent(), format: "text", cache: false, progress }, { write: () => true });
+    await runValidate({ content: copySeedContent(), format: "text", cache: false, progress }, { write: () => true });
     expect(events).toEqual([
       "phase Reading content files",
       "phase Analyzing queries (0 from cache) /6",

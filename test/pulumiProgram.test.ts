@@ -11,7 +11,7 @@ import { TYPE_TOKENS } from "../src/pulumi/naming";
 import { unpackRows } from "../src/pulumi/watchlistRows";
 import { PER_ROW_WATCHLIST_LIMIT } from "../src/sentinel/limits";
 import { MockDeployment } from "./helpers/pulumiMocks";
-import { copyProjectContent, ruleYaml, writeContent } from "./helpers/content";
+import { copySeedContent, ruleYaml, writeContent } from "./helpers/content";
 
 const AZURE_NATIVE_VERSION = (createRequire(__filename)("@pulumi/azure-native/package.json") as { version: string }).version;
 const TARGET = { resourceGroupName: "rg-soc", workspaceName: "law-soc" };
@@ -34,7 +34,7 @@ async function run(contentDir: string, extra: Record<string, string> = {}) {
 
 describe("the program on the project's own content", () => {
   it("registers every resource with azure-native's type, a logical name from its Azure name, and the plugin version", async () => {
-    const { mock, deployment } = await run(copyProjectContent());
+    const { mock, deployment } = await run(copySeedContent());
     expect(deployment.summary).toEqual({
       analyticsRules: 3,
       enabledRules: 3,
@@ -55,7 +55,7 @@ describe("the program on the project's own content", () => {
   });
 
   it("passes the rule id as the ARM name and the properties exactly as converted", async () => {
-    const { mock } = await run(copyProjectContent());
+    const { mock } = await run(copySeedContent());
     const rule = mock.byName("f1a7b9c0-d5e6-8f2a-3b4c-5d6e7f8a9b0c");
     expect(rule.inputs).toMatchObject({
       resourceGroupName: "rg-soc",
@@ -75,7 +75,7 @@ describe("the program on the project's own content", () => {
   });
 
   it("orders watchlist -> items -> function -> wait -> rules through dependsOn", async () => {
-    const { mock } = await run(copyProjectContent());
+    const { mock } = await run(copySeedContent());
     const watchlist = mock.urnOf("NetworkAllowlist");
     const fn = mock.byName("ExcludeAllowlistedIPs_AADNI");
     expect(fn.dependencies).toEqual([watchlist]);
@@ -97,7 +97,7 @@ describe("the program on the project's own content", () => {
   });
 
   it("replaces hunting queries on any change, deleting first (azure-native cannot send the etag an update needs)", async () => {
-    const { mock } = await run(copyProjectContent());
+    const { mock } = await run(copySeedContent());
     for (const name of ["9644e2ae-07a2-4086-a85a-6ee2bca45f4e", "6962473c-bcb8-421d-a0db-826078cad280"]) {
       expect(mock.byName(name)).toMatchObject({ replaceOnChanges: ["*"], deleteBeforeReplace: true });
     }
@@ -105,7 +105,7 @@ describe("the program on the project's own content", () => {
   });
 
   it("registers functions as the in-place SavedFunction resource, aliased to azure-native's SavedSearch so existing stacks move in place", async () => {
-    const { mock } = await run(copyProjectContent());
+    const { mock } = await run(copySeedContent());
     const fn = mock.byName("ExcludeAllowlistedIPs_AADNI");
     expect(fn).toMatchObject({
       type: "pulumi-nodejs:dynamic/sentinel-iac:SavedFunction",
@@ -131,7 +131,7 @@ describe("the program on the project's own content", () => {
   });
 
   it("deletes a watchlist's items with it: each item is deletedWith its watchlist, so Pulumi does not delete them one by one", async () => {
-    const { mock } = await run(copyProjectContent());
+    const { mock } = await run(copySeedContent());
     const watchlist = mock.urnOf("NetworkAllowlist");
     const items = mock.registrations.filter((r) => r.type === TYPE_TOKENS.watchlistItem);
     expect(items.map((i) => i.deletedWith)).toEqual(items.map(() => watchlist));
@@ -140,7 +140,7 @@ describe("the program on the project's own content", () => {
 
 /** Content with the project's function and watchlist plus `count` generated rules that call the function. */
 function manyRulesContent(count: number): string {
-  const content = copyProjectContent();
+  const content = copySeedContent();
   for (let i = 0; i < count; i++) {
     const id = `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
     const query = "|\n  SigninLogs\n  | project IPAddress\n  | invoke ExcludeAllowlistedIPs_AADNI()";
@@ -199,24 +199,24 @@ describe("registration at scale", () => {
 
 describe("stack configuration", () => {
   it("protects analytics rules by default (a removed rule file then fails the deploy), and protectRules=false turns it off", async () => {
-    const { mock } = await run(copyProjectContent());
+    const { mock } = await run(copySeedContent());
     const protectedTypes = new Set(mock.registrations.filter((r) => r.protect).map((r) => r.type));
     expect([...protectedTypes]).toEqual(["azure-native:securityinsights:ScheduledAlertRule"]);
     expect(mock.registrations.filter((r) => r.type === "azure-native:securityinsights:ScheduledAlertRule").every((r) => r.protect)).toBe(
       true,
     );
-    const { mock: unprotected } = await run(copyProjectContent(), { "sentinel-iac:protectRules": "false" });
+    const { mock: unprotected } = await run(copySeedContent(), { "sentinel-iac:protectRules": "false" });
     expect(unprotected.registrations.some((r) => r.protect)).toBe(false);
   });
 
   it("rulesEnabled=allDisabled registers every rule disabled", async () => {
-    const { mock } = await run(copyProjectContent(), { "sentinel-iac:rulesEnabled": "allDisabled" });
+    const { mock } = await run(copySeedContent(), { "sentinel-iac:rulesEnabled": "allDisabled" });
     const rules = mock.registrations.filter((r) => r.type === TYPE_TOKENS.scheduledAlertRule);
     expect(rules.map((r) => r.inputs["enabled"])).toEqual([false, false, false]);
   });
 
   it("include selects content and propagationWaitSeconds=0 removes the wait", async () => {
-    const { mock, deployment } = await run(copyProjectContent(), {
+    const { mock, deployment } = await run(copySeedContent(), {
       "sentinel-iac:include": JSON.stringify(["rules/analytics/ROPC-*", "functions/**", "watchlists/**"]),
       "sentinel-iac:propagationWaitSeconds": "0",
     });
@@ -246,7 +246,7 @@ describe("stack configuration", () => {
   });
 
   it("an unknown sentinel-iac setting stops the program with did-you-mean, before anything is registered", async () => {
-    const mock = new MockDeployment(config(copyProjectContent(), { "sentinel-iac:nrtRule": "skip" }));
+    const mock = new MockDeployment(config(copySeedContent(), { "sentinel-iac:nrtRule": "skip" }));
     await expect(deploy("/")).rejects.toThrow(pulumi.RunError);
     await expect(deploy("/")).rejects.toThrow(
       "stack test: sentinel-iac:nrtRule is not a setting of sentinel-iac. Did you mean 'sentinel-iac:nrtRules'? Remove it with `pulumi config rm <key>`",
@@ -351,7 +351,7 @@ describe("NRT rules: azure-native's typed NRT rule at the preview API version, t
   });
 
   it("registers neither package nor provider when the content has no NRT rule", async () => {
-    const { mock } = await run(copyProjectContent(), azureNative);
+    const { mock } = await run(copySeedContent(), azureNative);
     expect(mock.packages).toEqual([]);
     expect(mock.registrations.some((r) => r.type.startsWith("pulumi:providers:"))).toBe(false);
   });
@@ -389,7 +389,7 @@ describe("workspace limits stop the program before anything is registered", () =
 
 /** The project's content with `rows` generated allowlist rows. */
 function largeWatchlistContent(rows: number, mutate: (lines: string[]) => string[] = (l) => l): string {
-  const content = copyProjectContent();
+  const content = copySeedContent();
   const lines = Array.from({ length: rows }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255},Generated row ${i},Bench`);
   writeFileSync(
     join(content, "watchlists/NetworkAllowlist/NetworkAllowlist.csv"),
@@ -450,7 +450,7 @@ describe(`watchlists over ${PER_ROW_WATCHLIST_LIMIT} rows: one resource for all 
 describe("the propagation wait", () => {
   it("waits only when the guarded definitions change, not when watchlist rows change", async () => {
     const triggerFor = async (mutate: (dir: string) => void) => {
-      const dir = copyProjectContent();
+      const dir = copySeedContent();
       mutate(dir);
       const { mock } = await run(dir);
       return mock.byName("content-propagation").inputs["trigger"];

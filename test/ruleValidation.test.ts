@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { buildDesiredState } from "../src/loader/desiredState";
 import type { Diagnostic } from "../src/diagnostics/diagnostic";
-import { errorsOf, PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
+import { errorsOf, PROJECT_DIR, ruleYaml, writeContent, SEED_PROJECT_DIR } from "./helpers/content";
 import { join } from "node:path";
 
 const RULE = "rules/analytics/rule.yaml";
@@ -33,7 +33,7 @@ describe("the seed rule that asks for 30 days", () => {
   });
 
   it("its deployable version (14-day baseline) has no errors", () => {
-    const state = buildDesiredState(PROJECT_DIR);
+    const state = buildDesiredState(SEED_PROJECT_DIR);
     expect(errorsOf(state.diagnostics)).toEqual([]);
   });
 });

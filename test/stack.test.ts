@@ -9,13 +9,13 @@ import { buildDesiredState } from "../src/loader/desiredState";
 import { applyStackSettings, comparisonSettings } from "../src/loader/stackSelection";
 import { DEFAULT_STACK_SETTINGS, type StackSettings } from "../src/model/stack";
 import type { AlertRuleResource } from "../src/model/types";
-import { copyProjectContent, PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
+import { copySeedContent, PROJECT_DIR, ruleYaml, writeContent, SEED_PROJECT_DIR } from "./helpers/content";
 
 const settings = (overrides: Partial<StackSettings>): StackSettings => ({ ...DEFAULT_STACK_SETTINGS, ...overrides });
 const rules = (resources: { content: string }[]) => resources.filter((r): r is AlertRuleResource => r.content === "analyticsRule");
 
 describe("stack settings", () => {
-  const base = buildDesiredState(copyProjectContent());
+  const base = buildDesiredState(copySeedContent());
 
   it("rulesEnabled: allDisabled deploys every rule disabled (staged rollout)", () => {
     const state = applyStackSettings(base, settings({ rulesEnabled: "allDisabled" }));
@@ -168,7 +168,7 @@ describe("reading stack configuration", () => {
   });
 
   it("reads the example dev stack", () => {
-    const stack = readStackFile(PROJECT_DIR, "dev");
+    const stack = readStackFile(SEED_PROJECT_DIR, "dev");
     expect(stack.settings).toMatchObject({
       resourceGroupName: "rg-sentinel-dev",
       workspaceName: "law-sentinel-dev",

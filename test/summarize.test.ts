@@ -15,7 +15,7 @@ import type { StackInfo } from "../src/app/stacksAffected";
 import { runStacks } from "../src/cli/commands/stacks";
 import { runSummarize } from "../src/cli/commands/summarize";
 import type { NavigatorLayer } from "../src/coverage/render";
-import { PROJECT_DIR, writeContent } from "./helpers/content";
+import { PROJECT_DIR, writeContent, SEED_PROJECT_DIR } from "./helpers/content";
 
 class Collected {
   text = "";
@@ -37,7 +37,7 @@ function git(dir: string, ...args: string[]): string {
 function repository(): string {
   const dir = writeContent({});
   for (const path of ["rules", "functions", "watchlists", "Pulumi.yaml", "Pulumi.dev.yaml"])
-    cpSync(join(PROJECT_DIR, path), join(dir, path), { recursive: true });
+    cpSync(join(SEED_PROJECT_DIR, path), join(dir, path), { recursive: true });
   git(dir, "init", "-q", "-b", "main");
   git(dir, "add", "-A");
   git(dir, "commit", "-qm", "base");

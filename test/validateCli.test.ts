@@ -2,18 +2,18 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { copyProjectContent, PROJECT_DIR, ruleYaml, writeContent } from "./helpers/content";
+import { copySeedContent, PROJECT_DIR, ruleYaml, SEED_PROJECT_DIR, writeContent } from "./helpers/content";
 import { writeFileSync } from "node:fs";
 
 const BIN = join(PROJECT_DIR, "bin", "sentinel-iac.js");
-function cli(args: string[], cwd = PROJECT_DIR) {
+function cli(args: string[], cwd = SEED_PROJECT_DIR) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, SENTINEL_IAC_CACHE: "off" } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Content with one KQL error (unknown column) and one unknown-table warning. */
 function brokenContent(): string {
-  const dir = copyProjectContent();
+  const dir = copySeedContent();
   writeFileSync(join(dir, "rules/analytics/broken.yaml"), ruleYaml({ query: "|\n  SigninLogs\n  | project UserPrincipalNam" }));
   writeFileSync(
     join(dir, "rules/hunting/custom.yaml"),
@@ -33,7 +33,7 @@ describe("sentinel-iac validate", () => {
   it("exits 1 on errors, 0 on warnings alone, and 1 on warnings with --strict", () => {
     const dir = brokenContent();
     expect(cli(["validate", "--content", dir]).code).toBe(1);
-    const warningsOnly = copyProjectContent();
+    const warningsOnly = copySeedContent();
     writeFileSync(
       join(warningsOnly, "rules/hunting/custom.yaml"),
       "id: 2b3c4d5e-6f70-4819-8a9b-c0d1e2f3a4b5\nname: custom\ndescription: d\nquery: MyApp_CL | take 10\n",
@@ -120,7 +120,7 @@ describe("plan runs the same validation", () => {
 describe("validate and plan agree on stacks and say why they fail", () => {
   /** Content with an NRT rule, a stack that refuses NRT rules, and a stack that selects a rule without its function. */
   function stackContent(): string {
-    const dir = copyProjectContent();
+    const dir = copySeedContent();
     writeFileSync(
       join(dir, "rules/analytics/nrt.yaml"),
       ruleYaml(
@@ -161,10 +161,10 @@ describe("validate and plan agree on stacks and say why they fail", () => {
   });
 
   it("plan --strict says why it failed when only warnings fail it", () => {
-    const { code, stdout } = cli(["plan", "--strict", "--content", copyProjectContent()]);
+    const { code, stdout } = cli(["plan", "--strict", "--content", copySeedContent()]);
     expect(code).toBe(1);
     expect(stdout).toContain("Failed: 4 warning(s), which --strict counts as failures: fix them, or run without --strict.");
-    const json = JSON.parse(cli(["plan", "--strict", "--format", "json", "--content", copyProjectContent()]).stdout) as {
+    const json = JSON.parse(cli(["plan", "--strict", "--format", "json", "--content", copySeedContent()]).stdout) as {
       failed: boolean;
       failures: string[];
     };

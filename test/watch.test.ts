@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ContentFolderError } from "../src/app/contentFolder";
 import { watchValidate } from "../src/cli/commands/validate";
-import { copyProjectContent, ruleYaml } from "./helpers/content";
+import { copySeedContent, ruleYaml } from "./helpers/content";
 
 const RULE = "rules/analytics/ROPC-AuthenticationDetected.yaml";
 const GOOD = '| where AuthenticationProtocol =~ "ropc"';
@@ -17,7 +17,7 @@ const BAD = '| where AuthProtocol =~ "ropc"';
 
 /** A running watch over a copy of the project's content, with its output so far. */
 function startWatch() {
-  const dir = copyProjectContent();
+  const dir = copySeedContent();
   const controller = new AbortController();
   const state = { output: "" };
   const done = watchValidate(
@@ -122,7 +122,7 @@ describe("validate --watch", () => {
   });
 
   it("exits with an error when its folder does not exist, instead of waiting forever", async () => {
-    const missing = join(copyProjectContent(), "nope");
+    const missing = join(copySeedContent(), "nope");
     let output = "";
     await expect(
       watchValidate({ content: missing, format: "text", cache: false }, { write: (t: string) => (output += t) }),

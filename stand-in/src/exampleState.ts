@@ -27,8 +27,11 @@ export const EXAMPLE_NAMES = {
 /** KQL types -> the Tables API's spelling. */
 const API_TYPES: Record<string, string> = { bool: "boolean", boolean: "boolean", datetime: "dateTime" };
 
-function bundledTable(projectDir: string, name: string): StandInResource {
-  const file = JSON.parse(readFileSync(join(projectDir, "data", "tables", "hand-checked", `${name}.json`), "utf8")) as {
+/** The repository's own data/ folder: the example's tables come from it, whatever content the example is made from. */
+const DATA_DIR = join(__dirname, "..", "..", "data");
+
+function bundledTable(name: string): StandInResource {
+  const file = JSON.parse(readFileSync(join(DATA_DIR, "tables", "hand-checked", `${name}.json`), "utf8")) as {
     columns: Record<string, string>;
   };
   const standardColumns = Object.entries(file.columns).map(([column, type]) => ({ name: column, type: API_TYPES[type] ?? type }));
@@ -204,8 +207,9 @@ const PORTAL_ALLOWLIST_ITEM: StandInResource = {
   },
 };
 
-export function buildExampleState(projectDir: string): StandInState {
-  const desired = buildDesiredState(projectDir);
+/** The example workspace: the content in `contentDir` as deployed, then edited in the portal (see README). */
+export function buildExampleState(contentDir: string): StandInState {
+  const desired = buildDesiredState(contentDir);
   const state = standInStateFromDesired(desired, EXAMPLE_NAMES);
 
   // Portal edits to the threat-intelligence rule: two real changes, two that are not drift.
@@ -225,12 +229,12 @@ export function buildExampleState(projectDir: string): StandInState {
   state.watchlists.find((w) => w.name === "NetworkAllowlist")?.items.push(PORTAL_ALLOWLIST_ITEM);
   state.watchlists.push(VIP_WATCHLIST);
   state.tables = [
-    ...["AADNonInteractiveUserSignInLogs", "OfficeActivity", "SigninLogs", "ThreatIntelIndicators"].map((t) => bundledTable(projectDir, t)),
+    ...["AADNonInteractiveUserSignInLogs", "OfficeActivity", "SigninLogs", "ThreatIntelIndicators"].map((t) => bundledTable(t)),
     CUSTOM_TABLE,
   ];
   return state;
 }
 
-export function exampleStateText(projectDir: string): string {
-  return `${JSON.stringify(buildExampleState(projectDir), null, 2)}\n`;
+export function exampleStateText(contentDir: string): string {
+  return `${JSON.stringify(buildExampleState(contentDir), null, 2)}\n`;
 }

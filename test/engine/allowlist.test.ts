@@ -1,5 +1,5 @@
 /**
- * The project's ExcludeAllowlistedIPs_AADNI() (functions/) run by the engine against
+ * The seed fixture's ExcludeAllowlistedIPs_AADNI() (test/fixtures/seed-project) run by the engine against
  * NetworkAllowlist rows: single addresses, CIDRs and a-b ranges of both families, the
  * addresses just outside them, malformed entries, an empty watchlist and an empty IPAddress.
  */
@@ -89,10 +89,12 @@ describe("ExcludeAllowlistedIPs_AADNI", () => {
     expect(r.ok && r.rows).toEqual([["b", "8.8.8.8"]]);
   });
 
-  // parse_ipv6() returns an empty string, never null, for text that is not an address, and
-  // ipv6_is_in_any_range() is null when one of its ranges does not convert: the function must
-  // test isnotempty(), or one malformed IPv6-looking entry disables every IPv6 entry.
-  it("keeps IPv6 single and CIDR entries working next to a malformed IPv6-looking entry", () => {
-    expect(kept(["2001:db8::zz", "2001:db8:ffff::5"], ["2001:db8:ffff::5", "2001:db8::1"])).toEqual(["2001:db8::1"]);
+  // The seed as first written tested isnotnull(parse_ipv6(Entry)); parse_ipv6() returns an empty
+  // string, never null, for text that is not an address, and ipv6_is_in_any_range() is null when
+  // one of its ranges does not convert: so one malformed IPv6-looking entry disables every IPv6
+  // entry. The shipped function tests isnotempty() (its .tests.yaml shows both).
+  it("reproduces the original function's defect: a malformed IPv6 entry disables the good IPv6 entries", () => {
+    expect(kept(["2001:db8::zz", "2001:db8:ffff::5"], ["2001:db8:ffff::5", "2001:db8::1"])).toEqual(["2001:db8:ffff::5", "2001:db8::1"]);
+    expect(kept(["2001:db8:ffff::5"], ["2001:db8:ffff::5", "2001:db8::1"])).toEqual(["2001:db8::1"]);
   });
 });

@@ -1,4 +1,7 @@
-/** The project's own content (tables, functions, watchlists, rules) as engine inputs, for tests and benchmarks. */
+/**
+ * The seed fixture's content (test/fixtures/seed-project: tables, functions, watchlists, rules) as
+ * engine inputs, for tests and benchmarks: independent of the content the repository ships.
+ */
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
@@ -7,7 +10,7 @@ import { loadTableSchemas } from "../../src/kql/environment";
 import type { FunctionSignature } from "../../src/kql/environment";
 import { KqlEngine, type WatchlistData } from "../../src/engine";
 
-export const REPO = join(__dirname, "..", "..");
+export const REPO = join(__dirname, "..", "fixtures", "seed-project");
 
 interface FunctionYaml {
   alias: string;

@@ -5,6 +5,8 @@ import { dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic";
 
 export const PROJECT_DIR = resolve(__dirname, "..", "..");
+/** A frozen seed project (content, Pulumi.yaml, an example stack): what tests needing realistic content use (see its README). */
+export const SEED_PROJECT_DIR = join(PROJECT_DIR, "test", "fixtures", "seed-project");
 export const SHARED_DIR = resolve(PROJECT_DIR, "..", "shared");
 export const HAS_SHARED = existsSync(join(SHARED_DIR, "corpus")) && existsSync(join(SHARED_DIR, "oracle"));
 
@@ -28,10 +30,10 @@ export function writeContentInto(dir: string, files: Record<string, string>): st
   return dir;
 }
 
-/** A temporary copy of the project's own content (rules, functions, watchlists). */
-export function copyProjectContent(): string {
+/** A temporary copy of the seed fixture's content (rules, functions, watchlists). */
+export function copySeedContent(): string {
   const dir = mkdtempSync(join(tmpdir(), "sentinel-iac-content-"));
-  for (const folder of ["rules", "functions", "watchlists"]) cpSync(join(PROJECT_DIR, folder), join(dir, folder), { recursive: true });
+  for (const folder of ["rules", "functions", "watchlists"]) cpSync(join(SEED_PROJECT_DIR, folder), join(dir, folder), { recursive: true });
   return dir;
 }
 
@@ -45,10 +47,6 @@ export function corpusContentDir(): string {
   cpSync(join(SHARED_DIR, "corpus", "analytics"), join(dir, "rules", "analytics"), { recursive: true });
   cpSync(join(SHARED_DIR, "corpus", "hunting"), join(dir, "rules", "hunting"), { recursive: true });
   return dir;
-}
-
-export function readProjectFile(path: string): string {
-  return readFileSync(join(PROJECT_DIR, path), "utf8");
 }
 
 export function errorsOf(diagnostics: readonly Diagnostic[]): Diagnostic[] {

@@ -16,7 +16,7 @@ import { compareWorkspace } from "../../src/diff/compare";
 import { renderDriftText } from "../../src/diff/render";
 import { startStandIn, type StandIn } from "../../stand-in/src/standIn";
 import type { StandInState } from "../../stand-in/src/state";
-import { PROJECT_DIR } from "../helpers/content";
+import { PROJECT_DIR, SEED_PROJECT_DIR } from "../helpers/content";
 import { liveFromState, TEST_WORKSPACE } from "../helpers/live";
 
 const RULES = 12;
@@ -127,7 +127,7 @@ describe("a hostile server", () => {
           workspace: TEST_WORKSPACE.workspaceName,
           armEndpoint: standIn.armEndpoint,
           authorityHost: standIn.authorityHost,
-          content: PROJECT_DIR,
+          content: SEED_PROJECT_DIR,
           format: "text",
           connection: fast,
         },

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { summarizeChange } from "../../src/app/baseContent";
 import { runPlan } from "../../src/cli/commands/plan";
 import { runRetired } from "../../src/cli/commands/retired";
-import { PROJECT_DIR, writeContent } from "../helpers/content";
+import { PROJECT_DIR, writeContent, SEED_PROJECT_DIR } from "../helpers/content";
 
 class Collected {
   text = "";
@@ -34,7 +34,7 @@ function git(dir: string, ...args: string[]): string {
 function repository(): string {
   const dir = writeContent({ "Pulumi.prod.yaml": PROD });
   for (const path of ["rules", "functions", "watchlists", "Pulumi.yaml", "Pulumi.dev.yaml"])
-    cpSync(join(PROJECT_DIR, path), join(dir, path), { recursive: true });
+    cpSync(join(SEED_PROJECT_DIR, path), join(dir, path), { recursive: true });
   git(dir, "init", "-q", "-b", "main");
   git(dir, "add", "-A");
   git(dir, "commit", "-qm", "base");
