@@ -423,12 +423,21 @@ describe("GitHub workflows", () => {
     }
   });
 
-  it("keeps a marked place for the rule tests, and does not run a command that does not exist yet", () => {
-    for (const file of ["deploy.yml", "deploy-stack.yml", "pull-request.yml"]) {
-      expect(readFileSync(join(WORKFLOW_DIR, file), "utf8"), file).toMatch(/# ---- Rule tests: `npx sentinel-iac test` goes here/);
+  it("runs the rule tests after validate and before pulumi up, and the pull request keeps their JUnit report", () => {
+    for (const { where, job } of pulumiJobs().filter((j) => j.where.startsWith("deploy-stack.yml"))) {
+      const steps = job.steps ?? [];
+      const validate = steps.findIndex((s) => /^npx sentinel-iac validate\s*$/.test(s.run ?? ""));
+      const tests = steps.findIndex((s) => /^npx sentinel-iac test\b/.test(s.run ?? ""));
+      const program = steps.findIndex(runsProgram);
+      expect(tests, where).toBeGreaterThan(validate);
+      expect(tests, where).toBeLessThan(program);
     }
-    const scripts = workflowFiles.flatMap((file) => Object.values(readWorkflow(file).jobs).flatMap(runScripts));
-    expect(scripts.some((s) => /sentinel-iac test\b/.test(s))).toBe(false);
+    const deployGate = readWorkflow("deploy.yml").jobs["validate"]!;
+    expect(runScripts(deployGate)).toContain("npx sentinel-iac test");
+    const pr = readWorkflow("pull-request.yml").jobs["offline"]!.steps ?? [];
+    const tests = pr.findIndex((s) => s.run === "npx sentinel-iac test --junit rule-tests.xml");
+    expect(tests).toBeGreaterThanOrEqual(0);
+    expect(pr[tests + 1]).toMatchObject({ uses: "actions/upload-artifact@v4", with: { path: "rule-tests.xml" } });
   });
 
   it("refreshes from Azure before pulumi up only when asked: a manual run's input or the SENTINEL_IAC_REFRESH variable", () => {
@@ -701,7 +710,7 @@ describe("azure-pipelines.yml", () => {
     expect(artifacts.map((m) => isMapping(m["inputs"]) && m["inputs"]["ArtifactName"])).toEqual(["CodeAnalysisLogs"]);
   });
 
-  it("only transpiles the program, validates before preview and up, and keeps a place for rule tests", () => {
+  it("only transpiles the program, validates and runs the rule tests before preview and up", () => {
     const variables = (pipeline["variables"] as Yaml[]).filter(isMapping);
     expect(variables.find((v) => v["name"] === "PULUMI_NODEJS_TRANSPILE_ONLY")?.["value"]).toBe("true");
     let checked = 0;
@@ -715,9 +724,20 @@ describe("azure-pipelines.yml", () => {
       expect(validate).toBeLessThan(program);
     }
     expect(checked).toBe(3); // the pull request's preview, and one deploy per stack
-    const raw = readFileSync(AZURE_PIPELINE, "utf8");
-    expect(raw.match(/# ---- Rule tests: `npx sentinel-iac test` goes here/g)?.length).toBe(3);
-    expect(raw).not.toMatch(/^\s*- (bash|script): .*sentinel-iac test\b/m);
+    // Rule tests after validate in every job that validates: the pull request (with its JUnit results), the gate, each deploy.
+    const testSteps = [...mappings(pipeline)].filter((m) => /^npx sentinel-iac test\b/.test(String(m["bash"] ?? "")));
+    expect(testSteps).toHaveLength(4); // the pull request, the gate, and one deploy per stack
+    for (const job of [...mappings(pipeline)]) {
+      const steps = Array.isArray(job["steps"]) ? (job["steps"] as Yaml[]).filter(isMapping) : [];
+      const tests = steps.findIndex((s) => /^npx sentinel-iac test\b/.test(String(s["bash"] ?? "")));
+      if (tests < 0) continue;
+      expect(tests).toBeGreaterThan(steps.findIndex((s) => /^npx sentinel-iac validate\s*$/.test(String(s["bash"] ?? ""))));
+    }
+    const results = [...mappings(pipeline)].find((m) => m["task"] === "PublishTestResults@2");
+    expect(results?.["inputs"]).toMatchObject({
+      testResultsFormat: "JUnit",
+      testResultsFiles: "$(Common.TestResultsDirectory)/rule-tests.xml",
+    });
   });
 
   it("refreshes before pulumi up only when the run's refresh parameter or SENTINEL_IAC_REFRESH asks", () => {

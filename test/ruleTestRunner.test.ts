@@ -21,7 +21,7 @@ class Collected {
   }
 }
 
-async function test(dir: string, extra: { format?: "text" | "json" | "junit"; filter?: string; output?: string } = {}) {
+async function test(dir: string, extra: { format?: "text" | "json" | "junit"; filter?: string; output?: string; junit?: string } = {}) {
   const out = new Collected();
   const err = new Collected();
   const code = await runTests({ content: dir, format: extra.format ?? "text", ...extra }, out, err);
@@ -279,6 +279,13 @@ ${signin("2026-11-20T11:31:00Z", "b@contoso.com")}
     expect(cases[1]).toHaveProperty("failure");
     expect(cases[2]).toHaveProperty("error");
     expect(readFileSync(output, "utf8")).toBe(xml);
+    // --junit writes the same XML beside a text report on stdout.
+    const junit = join(dir, "junit.xml");
+    const text = await test(dir, { junit });
+    expect(text.out).toContain("1 passed, 1 failed, 1 broken.");
+    // (Times differ between the runs: durations, and the run time of the test without `now`.)
+    const timeless = (x: string) => x.replace(/time="[^"]*"/g, "").replace(/run at [^\n]*/g, "");
+    expect(timeless(readFileSync(junit, "utf8"))).toBe(timeless(xml));
   });
 
   it("fails when there is nothing to run: no tests, or a filter that matches none", async () => {

@@ -187,7 +187,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--content <dir>", "content directory (holds rules/, functions/, watchlists/)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "junit"]).default("text"))
     .option("--filter <text>", "only tests whose name, file or rule name contains this text")
-    .option("--output <file>", "also write the report to this file (e.g. JUnit XML for the CI's test report)")
+    .option("--output <file>", "also write the report to this file, in the same format")
+    .option("--junit <file>", "also write JUnit XML to this file, whatever the format (for the CI's test report)")
     .option("--allow-empty", ALLOW_EMPTY_HELP)
     .option("--progress", PROGRESS_HELP)
     .action(
@@ -196,6 +197,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         format: TestFormat;
         filter?: string;
         output?: string;
+        junit?: string;
         allowEmpty?: boolean;
         progress?: boolean;
       }) => {

@@ -12,12 +12,15 @@ export type TestFormat = "text" | "json" | "junit";
 
 export interface TestOptions extends RuleTestsOptions {
   format: TestFormat;
-  /** Also write the report to this file (e.g. JUnit XML for the CI's test report). */
+  /** Also write the report to this file, in the same format. */
   output?: string;
+  /** Also write JUnit XML to this file, whatever the format on stdout (for CI test reports). */
+  junit?: string;
 }
 
 export async function runTests(options: TestOptions, out: Output, err: Output): Promise<number> {
   requireOutputFolder("--output", options.output);
+  requireOutputFolder("--junit", options.junit);
   const run = await runContentTests(options);
   if ("errors" in run) {
     writeContentErrors(run.errors, run.contentDir, err);
@@ -40,5 +43,6 @@ export async function runTests(options: TestOptions, out: Output, err: Output): 
         : renderTestText(run.report);
   out.write(text);
   if (options.output) writeFileSync(options.output, text);
+  if (options.junit) writeFileSync(options.junit, options.format === "junit" ? text : renderTestJunit(run.report));
   return run.report.failed > 0 ? 1 : 0;
 }
