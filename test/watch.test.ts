@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ContentFolderError } from "../src/app/contentFolder";
+import { ContentFolderError } from "../src/loader/contentFolder";
 import { watchValidate } from "../src/cli/commands/validate";
 import { copySeedContent, ruleYaml } from "./helpers/content";
 

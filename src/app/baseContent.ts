@@ -15,7 +15,7 @@ import type { DesiredState } from "../model/types";
 import { checkRemovals, type RemovalCheck, type SelectionSides } from "../summary/removals";
 import { summarizeChanges, type ChangeSummary, type SummaryContext } from "../summary/summarize";
 import type { ProgressReporter } from "../util/progress";
-import { requireContent } from "./contentFolder";
+import { requireContent } from "../loader/contentFolder";
 import { checkoutBase, pathInRepository, type BaseCheckout } from "./gitBase";
 import { resolveStackContent } from "./stackContent";
 

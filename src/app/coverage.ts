@@ -2,7 +2,7 @@
 import { coverageOf, type Coverage } from "../coverage/coverage";
 import { buildDesiredState } from "../loader/desiredState";
 import { applyStackSettings } from "../loader/stackSelection";
-import { requireContent } from "./contentFolder";
+import { requireContent } from "../loader/contentFolder";
 import { resolveStackContent } from "./stackContent";
 
 export function coverageForStack(options: { content?: string; stack?: string; projectDir?: string; allowEmpty?: boolean }): Coverage {

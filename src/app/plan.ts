@@ -12,7 +12,7 @@ import { applyStackSettings } from "../loader/stackSelection";
 import { buildValidatedState, failsValidation } from "../loader/validatedState";
 import type { DesiredResource, DesiredState } from "../model/types";
 import { ChangeLoader } from "./baseContent";
-import { requireContent } from "./contentFolder";
+import { requireContent } from "../loader/contentFolder";
 import type { ProgressReporter } from "../util/progress";
 import { removalDiagnostics } from "./removals";
 import { requireTarget, resolveTarget, targetRequested, type ResolvedTarget, type TargetFlags } from "./target";

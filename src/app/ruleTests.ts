@@ -10,7 +10,7 @@ import { LocalEngineExecutor } from "../testing/executor";
 import { runRuleTests, type TestReport } from "../testing/runner";
 import type { ContentErrors } from "./liveComparison";
 import { NO_PROGRESS, type ProgressReporter } from "../util/progress";
-import { requireContent } from "./contentFolder";
+import { requireContent } from "../loader/contentFolder";
 import { resolveStackContent } from "./stackContent";
 
 export interface RuleTestsOptions {

@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { readStackFile, type StackFile } from "../config/stackFile";
 import { DEFAULT_STACK_SETTINGS, type StackSettings } from "../model/stack";
-import { requireContentFolder } from "./contentFolder";
+import { requireContentFolder } from "../loader/contentFolder";
 
 export interface StackContent {
   projectDir: string;

@@ -7,7 +7,7 @@ import { listStacks } from "../config/stackFile";
 import { applyStackSettings } from "../loader/stackSelection";
 import { buildValidatedState, failsValidation, type ValidatedState } from "../loader/validatedState";
 import type { ProgressReporter } from "../util/progress";
-import { requireContent } from "./contentFolder";
+import { requireContent } from "../loader/contentFolder";
 import { resolveStackContent } from "./stackContent";
 
 export interface ValidateOptions {

@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { AzureReadError } from "../azure/readError";
 import { EndpointError } from "../azure/target";
 import { ConfigError } from "../config/settings";
-import { ContentFolderError } from "../app/contentFolder";
+import { ContentFolderError } from "../loader/contentFolder";
 import { GitBaseError } from "../app/gitBase";
 import type { DiffFormat } from "./commands/diff";
 import type { ValidateFormat } from "./commands/validate";

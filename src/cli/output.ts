@@ -1,7 +1,7 @@
 /** What every command shares: where it writes, how paths are shown, and how a failed Azure read ends a run. */
 import { statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import { shownPath } from "../app/contentFolder";
+import { shownPath } from "../loader/contentFolder";
 import { AzureReadError } from "../azure/readError";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { renderDiagnosticsByFile } from "./render/diagnosticsText";

@@ -19,6 +19,8 @@ export interface ProjectSettings {
   propagationWaitSeconds: number;
   /** Run the KQL semantic checks in the program (errors stop the deploy). */
   validateQueries: boolean;
+  /** Deploy a content folder with no rules, functions or watchlists (which removes what the stack deployed). */
+  allowEmptyContent: boolean;
   /** Register analytics rules with Pulumi's `protect`, so removing one needs retired.yaml (docs/safe-deletes.md). */
   protectRules: boolean;
   /**
@@ -47,6 +49,7 @@ export const SETTING_KEYS = [
   "nrtRules",
   "propagationWaitSeconds",
   "validateQueries",
+  "allowEmptyContent",
   "protectRules",
   "maxEnabledScheduledRules",
   "armEndpoint",
@@ -168,6 +171,7 @@ export function readProjectSettings(get: ConfigLookup): ProjectSettings {
     },
     propagationWaitSeconds: asSeconds("propagationWaitSeconds", get("propagationWaitSeconds"), DEFAULT_PROPAGATION_WAIT_SECONDS),
     validateQueries: asBoolean("validateQueries", get("validateQueries"), true),
+    allowEmptyContent: asBoolean("allowEmptyContent", get("allowEmptyContent"), false),
     protectRules: asBoolean("protectRules", get("protectRules"), true),
     deployEndpoints: { ...(armEndpoint ? { armEndpoint } : {}), ...(authorityHost ? { authorityHost } : {}) },
   };

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { countDiagnostics, hasErrors, type Diagnostic } from "../diagnostics/diagnostic";
 import { formatDiagnostic } from "../diagnostics/format";
+import { ContentFolderError, requireContent, requireContentFolder } from "../loader/contentFolder";
 import { buildValidatedState } from "../loader/validatedState";
 import { applyStackSettings } from "../loader/stackSelection";
 import type { DesiredState } from "../model/types";
@@ -50,9 +51,30 @@ export interface Deployment {
   resources: Map<string, pulumi.CustomResource>;
 }
 
+/**
+ * A wrong contentDir (a typo, a pipeline started in the wrong folder) would otherwise be a
+ * program that declares nothing, and `pulumi up` would delete everything the stack deployed.
+ */
+const PROGRAM_FIXES = {
+  pointAt: "set sentinel-iac:contentDir (relative to the project) to",
+  allowEmpty: "set sentinel-iac:allowEmptyContent to true (it removes everything this stack deployed)",
+};
+
+/** Runs a content-folder check, turning its error into the program's own (no stack trace). */
+function asRunError(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (!(error instanceof ContentFolderError)) throw error;
+    throw new pulumi.RunError(`${error.message}; nothing was deployed.`);
+  }
+}
+
 export async function deploy(projectDir: string): Promise<Deployment> {
   const config = readProgramConfig(projectDir);
+  asRunError(() => requireContentFolder(config.contentDir, "sentinel-iac:contentDir", PROGRAM_FIXES));
   const built = await buildValidatedState(config.contentDir, { queries: config.validateQueries });
+  asRunError(() => requireContent(config.contentDir, built.files, config.allowEmptyContent, PROGRAM_FIXES));
   const state = applyStackSettings(built, config.settings);
   report(state.diagnostics, config.contentDir);
   if (hasErrors(state.diagnostics)) {

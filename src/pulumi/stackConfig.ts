@@ -17,6 +17,7 @@ export interface ProgramConfig {
   /** Seconds to wait after a watchlist or function is created or changed before rules that use it are written; 0 disables. */
   propagationWaitSeconds: number;
   validateQueries: boolean;
+  allowEmptyContent: boolean;
   protectRules: boolean;
 }
 
@@ -50,6 +51,7 @@ function readConfig(projectDir: string): ProgramConfig {
     settings: settings.stack,
     propagationWaitSeconds: settings.propagationWaitSeconds,
     validateQueries: settings.validateQueries,
+    allowEmptyContent: settings.allowEmptyContent,
     protectRules: settings.protectRules,
   };
 }

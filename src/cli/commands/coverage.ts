@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { coverageForStack } from "../../app/coverage";
 import { coverageMarkdown, navigatorLayer } from "../../coverage/render";
 import { resolve } from "node:path";
-import { shownPath } from "../../app/contentFolder";
+import { shownPath } from "../../loader/contentFolder";
 import { requireOutputFolder, type Output } from "../output";
 
 export interface CoverageOptions {

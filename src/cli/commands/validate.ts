@@ -7,7 +7,7 @@
 import { watch } from "chokidar";
 import type { Stats } from "node:fs";
 import { basename, extname, relative, resolve, sep } from "node:path";
-import { ContentFolderError } from "../../app/contentFolder";
+import { ContentFolderError } from "../../loader/contentFolder";
 import { validateContent, type ValidateOptions as ValidateUseCaseOptions, type Validation } from "../../app/validate";
 import { countDiagnostics } from "../../diagnostics/diagnostic";
 import { formatCounts } from "../../diagnostics/format";

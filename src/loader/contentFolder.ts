@@ -18,19 +18,29 @@ export function shownPath(dir: string): string {
   return rel.startsWith("..") || isAbsolute(rel) ? dir : rel;
 }
 
+/** How the user points at the content and allows an empty folder: CLI flags, or the Pulumi program's settings. */
+export interface ContentFolderFixes {
+  /** e.g. "pass --content with" or "set sentinel-iac:contentDir to" */
+  pointAt: string;
+  /** e.g. "pass --allow-empty" */
+  allowEmpty: string;
+}
+
+export const CLI_FIXES: ContentFolderFixes = { pointAt: "pass --content with", allowEmpty: "pass --allow-empty" };
+
 /** Throws a ContentFolderError unless `dir` is an existing folder; `source` says where the path came from. */
-export function requireContentFolder(dir: string, source = "--content"): void {
+export function requireContentFolder(dir: string, source = "--content", fixes: ContentFolderFixes = CLI_FIXES): void {
   let isFolder: boolean;
   try {
     isFolder = statSync(dir).isDirectory();
   } catch {
     throw new ContentFolderError(
-      `content folder ${shownPath(dir)} does not exist (from ${source}); pass --content with the folder that holds rules/, functions/ and watchlists/`,
+      `content folder ${shownPath(dir)} does not exist (from ${source}); ${fixes.pointAt} the folder that holds rules/, functions/ and watchlists/`,
     );
   }
   if (!isFolder) {
     throw new ContentFolderError(
-      `${shownPath(dir)} is a file, not a content folder (from ${source}); pass --content with the folder that holds rules/, functions/ and watchlists/`,
+      `${shownPath(dir)} is a file, not a content folder (from ${source}); ${fixes.pointAt} the folder that holds rules/, functions/ and watchlists/`,
     );
   }
 }
@@ -47,9 +57,15 @@ export function hasContent(files: readonly string[]): boolean {
  * Throws a ContentFolderError when nothing was found to check, unless an empty folder is
  * what the user meant (`--allow-empty`).
  */
-export function requireContent(dir: string, files: readonly string[], allowEmpty: boolean | undefined): void {
+export function requireContent(
+  dir: string,
+  files: readonly string[],
+  allowEmpty: boolean | undefined,
+  fixes: ContentFolderFixes = CLI_FIXES,
+): void {
   if (allowEmpty || hasContent(files)) return;
+  const check = fixes === CLI_FIXES ? "check --content (or the stack's sentinel-iac:contentDir)" : "check sentinel-iac:contentDir";
   throw new ContentFolderError(
-    `no rules, functions or watchlists were found under ${shownPath(dir)}; check --content (or the stack's sentinel-iac:contentDir), or pass --allow-empty if an empty folder is meant`,
+    `no rules, functions or watchlists were found under ${shownPath(dir)}; ${check}, or ${fixes.allowEmpty} if an empty folder is meant`,
   );
 }
