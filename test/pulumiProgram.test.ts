@@ -237,12 +237,16 @@ describe("stack configuration", () => {
   it("a contentDir that is missing or holds no content stops the program instead of removing everything, unless allowEmptyContent", async () => {
     const missing = new MockDeployment(config(join(writeContent({}), "nope")));
     await expect(deploy("/")).rejects.toThrow(pulumi.RunError);
-    await expect(deploy("/")).rejects.toThrow(/content folder .*nope does not exist \(from sentinel-iac:contentDir\); set sentinel-iac:contentDir/);
+    await expect(deploy("/")).rejects.toThrow(
+      /content folder .*nope does not exist \(from sentinel-iac:contentDir\); set sentinel-iac:contentDir/,
+    );
     expect(missing.registrations).toEqual([]);
     // A folder with only a retired.yaml and tests deploys nothing: a wrong folder, not an empty workspace.
     const empty = writeContent({ "retired.yaml": "retired: []\n", "README.md": "not content\n" });
     const refused = new MockDeployment(config(empty));
-    await expect(deploy("/")).rejects.toThrow(/no rules, functions or watchlists were found under .*sentinel-iac:allowEmptyContent to true/);
+    await expect(deploy("/")).rejects.toThrow(
+      /no rules, functions or watchlists were found under .*sentinel-iac:allowEmptyContent to true/,
+    );
     expect(refused.registrations).toEqual([]);
     const allowed = new MockDeployment(config(empty, { "sentinel-iac:allowEmptyContent": "true" }));
     const deployment = await deploy("/");

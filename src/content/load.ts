@@ -293,8 +293,10 @@ function attachQuery(root: string, loaded: Loaded<SavedFunctionDoc>, out: Loaded
   if (!body) return undefined;
   const text = readText(body.abs, body.file, out.diagnostics);
   if (text === undefined) return undefined;
-  const query = text.replace(/\r\n?/g, "\n");
-  if (query.trim() === "") {
+  // The file's final newline (and any trailing blank lines) is file formatting, not query text:
+  // the exporter writes it back, and the live diff ignores trailing whitespace.
+  const query = text.replace(/\r\n?/g, "\n").trimEnd();
+  if (query === "") {
     out.diagnostics.push({
       severity: "error",
       code: "function/empty-body",

@@ -10,7 +10,7 @@
  *   SingleAlert, the default incident configuration, saved-search version 2);
  * - read-only and server-side fields (etag, lastModifiedUtc, created,
  *   tenantId, templateVersion when we do not set it, ...) are never compared.
- * Queries compare exactly.
+ * Queries compare exactly, but for trailing whitespace.
  */
 import { parseDuration } from "../sentinel/duration";
 import { renderParameters } from "../sentinel/savedSearch";
@@ -74,6 +74,12 @@ const setKey = (v: unknown, fold = false) =>
 
 function field(out: Canonical, name: string, key: string, shown: unknown, text?: string): void {
   out.set(name, { key, shown, ...(text !== undefined ? { text } : {}) });
+}
+
+/** Queries compare exactly, except for trailing whitespace: a YAML block's or a file's final newline is not part of the query. */
+function queryField(out: Canonical, value: unknown): void {
+  const query = typeof value === "string" ? value : "";
+  field(out, "query", query.trimEnd(), query.length > 60 ? `${query.slice(0, 57)}...` : query, query);
 }
 
 /** Drops null, undefined, empty strings, empty arrays and empty objects, recursively. */
@@ -140,8 +146,7 @@ export function canonicalAlertRule(kind: string | undefined, p: Obj, options: { 
   }
   field(out, "enabled", String(p["enabled"] ?? true), p["enabled"]);
   field(out, "severity", String(lower(p["severity"])), p["severity"]);
-  const query = typeof p["query"] === "string" ? p["query"] : "";
-  field(out, "query", query, query.length > 60 ? `${query.slice(0, 57)}...` : query, query);
+  queryField(out, p["query"]);
   if (String(lower(kind)) !== "nrt") {
     field(out, "queryFrequency", durationKey(p["queryFrequency"]), p["queryFrequency"]);
     field(out, "queryPeriod", durationKey(p["queryPeriod"]), p["queryPeriod"]);
@@ -219,8 +224,7 @@ export function canonicalSavedSearch(p: Obj): Canonical {
   const out: Canonical = new Map();
   field(out, "category", String(p["category"] ?? ""), p["category"]);
   field(out, "displayName", String(p["displayName"] ?? ""), p["displayName"]);
-  const query = typeof p["query"] === "string" ? p["query"] : "";
-  field(out, "query", query, query.length > 60 ? `${query.slice(0, 57)}...` : query, query);
+  queryField(out, p["query"]);
   field(out, "functionAlias", String(p["functionAlias"] ?? ""), p["functionAlias"]);
   const parameters = p["functionParameters"];
   out.set("functionParameters", {

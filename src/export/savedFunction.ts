@@ -45,7 +45,8 @@ export function exportSavedFunction(search: LiveResource, paths: { yaml: string;
     ok: true,
     files: [
       { path: paths.yaml, text: toYamlText(doc, { header }) },
-      { path: paths.kql, text: query },
+      // A text file ends with a newline; the loader drops it again, so the round trip is exact.
+      { path: paths.kql, text: `${query.trimEnd()}\n` },
     ],
     notes,
   };
