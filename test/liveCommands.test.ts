@@ -5,7 +5,7 @@
  */
 import { ClientSecretCredential } from "@azure/identity";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { rootCertificates } from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -170,7 +170,7 @@ describe("live commands against the stand-in", () => {
         otherAlertRules: Record<string, number>;
       };
       expect(json.drift).toBe(true);
-      expect(json.summary.alertRule).toEqual({ create: 0, update: 2, unmanaged: 2, unchanged: 1 });
+      expect(json.summary.alertRule).toEqual({ create: 0, update: 2, retired: 0, unmanaged: 2, elsewhere: 0, unchanged: 1 });
       expect(json.otherAlertRules).toEqual({ Fusion: 1 });
     });
   });
@@ -217,6 +217,54 @@ describe("live commands against the stand-in", () => {
         "update alertRule",
         "update alertRule",
       ]);
+    });
+
+    it("a stack's selection never turns Git content into unmanaged, and export never writes Git's content or a retired rule back", async () => {
+      // A project whose `hunting` stack deploys only the hunting queries; the workspace holds everything, and one retired rule.
+      const project = copySeedContent();
+      cpSync(join(SEED_PROJECT_DIR, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
+      writeFileSync(join(project, "Pulumi.hunting.yaml"), "config:\n  sentinel-iac:include:\n    - rules/hunting/**\n");
+      const retiredId = "0d4e3f2a-1b5c-4d6e-8f7a-9b0c1d2e3f4a";
+      writeFileSync(join(project, "retired.yaml"), `retired:\n  - { id: ${retiredId}, reason: replaced by the ROPC rules }\n`);
+      const state = standInStateFromDesired(buildDesiredState(SEED_PROJECT_DIR), EXAMPLE_NAMES);
+      const [template] = state.alertRules;
+      state.alertRules.push({ ...template!, name: retiredId, properties: { ...template!.properties, displayName: "Old ROPC rule" } });
+      standIn.setState(state);
+      const flags = { projectDir: project, content: project, stack: "hunting" };
+
+      const text = await diff({ ...flags });
+      expect(text.err).toBe("");
+      expect(text.out).toContain(
+        "  Analytics rules  0 to create, 0 to update, 1 retired but live, 0 unmanaged, 3 in Git, not in this stack, 0 unchanged",
+      );
+      expect(text.out).toContain("  Functions        0 to create, 0 to update, 0 unmanaged, 1 in Git, not in this stack, 0 unchanged");
+      expect(text.out).toContain(
+        "5 resource(s) Git defines outside this stack's selection (another stack deploys them; --format json lists them)",
+      );
+      expect(text.out).toContain('- retired   analytics rule "Old ROPC rule"');
+      expect(text.out).toContain("note: retired.yaml: replaced by the ROPC rules");
+      expect(text.out).not.toContain("unmanaged watchlist");
+      // The retired rule still live is drift; what other stacks own is not.
+      expect(text.code).toBe(2);
+      const json = JSON.parse((await diff({ ...flags, format: "json" })).out) as {
+        resources: { classification: string; kind: string; name: string; origin?: { file: string } }[];
+      };
+      expect(json.resources.filter((r) => r.classification === "unmanaged")).toEqual([]);
+      expect(json.resources.find((r) => r.kind === "function")).toMatchObject({
+        classification: "elsewhere",
+        origin: { file: "functions/ExcludeAllowlistedIPs_AADNI/ExcludeAllowlistedIPs_AADNI.yaml" },
+      });
+
+      const out = new Collected();
+      const code = await runExport(
+        { ...target, ...flags, format: "text", importFile: join(project, "i.json"), connection },
+        out,
+        new Collected(),
+      );
+      outputs.push(out.text);
+      expect(code).toBe(0);
+      expect(out.text).toContain("Exported 0 resource(s)");
+      expect(existsSync(join(project, "i.json"))).toBe(false);
     });
 
     it("--dry-run writes nothing", async () => {

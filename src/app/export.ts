@@ -37,6 +37,7 @@ export async function exportWorkspace(options: ExportOptions): Promise<Workspace
     scope: comparison.target,
     contentDir: outDir,
     nrtRules: comparison.nrtRules,
+    gitFunctionAliases: comparison.git.functionAliases,
     ...(options.adoptNrtRules ? { adoptManagedNrtRules: true } : {}),
   });
   if (!options.dryRun && (result.exported.length > 0 || result.importFile.resources.length > 0))

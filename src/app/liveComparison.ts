@@ -7,6 +7,7 @@ import { buildDesiredState } from "../loader/desiredState";
 import { applyStackSettings, comparisonSettings } from "../loader/stackSelection";
 import type { StackSettings } from "../model/stack";
 import type { DesiredState } from "../model/types";
+import { gitDefinitions, type GitDefinitions } from "./gitDefinitions";
 import { requireTarget, resolveTarget, type TargetFlags } from "./target";
 
 /** The content as the stack deploys it, for comparing (see comparisonSettings). */
@@ -20,6 +21,8 @@ export interface LiveComparison {
   desired: DesiredState;
   live: LiveWorkspace;
   report: DriftReport;
+  /** What Git defines beyond the stack's selection (other stacks, retired.yaml). */
+  git: GitDefinitions;
   /** The stack's NRT route, which decides the type an adopted NRT rule is imported as. */
   nrtRules: StackSettings["nrtRules"];
 }
@@ -37,16 +40,19 @@ export async function compareLive(
 ): Promise<LiveComparison | ContentErrors> {
   const resolved = resolveTarget(options);
   const target = requireTarget(resolved, command);
-  const desired = desiredForStack(resolved.contentDir, resolved.settings);
+  const all = buildDesiredState(resolved.contentDir);
+  const desired = applyStackSettings(all, comparisonSettings(resolved.settings));
   const errors = desired.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) return { contentDir: resolved.contentDir, errors };
+  const git = gitDefinitions(resolved.projectDir, resolved.contentDir, all, desired);
   const live = await readLiveWorkspace(target, options.connection ?? {});
   return {
     target,
     contentDir: resolved.contentDir,
     desired,
     live,
-    report: compareWorkspace(desired.resources, live, { ignoreUnmanaged: resolved.settings.ignoreUnmanaged }),
+    report: compareWorkspace(desired.resources, live, { ignoreUnmanaged: resolved.settings.ignoreUnmanaged, gitElsewhere: git }),
+    git,
     nrtRules: resolved.settings.nrtRules,
   };
 }

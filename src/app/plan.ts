@@ -15,6 +15,7 @@ import { ChangeLoader } from "./baseContent";
 import { requireContent } from "../loader/contentFolder";
 import type { ProgressReporter } from "../util/progress";
 import { removalDiagnostics } from "./removals";
+import { gitDefinitions } from "./gitDefinitions";
 import { requireTarget, resolveTarget, targetRequested, type ResolvedTarget, type TargetFlags } from "./target";
 
 export interface PlanOptions extends TargetFlags {
@@ -54,7 +55,12 @@ function failureReasons(state: DesiredState, strict: boolean, live: LiveSection 
   return reasons;
 }
 
-async function liveSection(options: PlanOptions, resolved: ResolvedTarget, resources: DesiredResource[]): Promise<LiveSection | undefined> {
+async function liveSection(
+  options: PlanOptions,
+  resolved: ResolvedTarget,
+  all: DesiredState,
+  selected: DesiredState,
+): Promise<LiveSection | undefined> {
   if (options.offline || !targetRequested(options)) return undefined;
   const explicit = Boolean(options.subscription || options.resourceGroup || options.workspace);
   // Flags ask for the live section outright; a stack only when its config names a whole workspace.
@@ -63,7 +69,11 @@ async function liveSection(options: PlanOptions, resolved: ResolvedTarget, resou
   const target = requireTarget(resolved, "plan");
   try {
     const live = await readLiveWorkspace(target, options.connection ?? {});
-    return { target, report: compareWorkspace(resources, live, { ignoreUnmanaged: resolved.settings.ignoreUnmanaged }) };
+    const gitElsewhere = gitDefinitions(resolved.projectDir, resolved.contentDir, all, selected);
+    return {
+      target,
+      report: compareWorkspace(selected.resources, live, { ignoreUnmanaged: resolved.settings.ignoreUnmanaged, gitElsewhere }),
+    };
   } catch (error) {
     return { target, error: error instanceof Error ? error.message : String(error) };
   }
@@ -78,6 +88,7 @@ export async function buildPlan(options: PlanOptions): Promise<Plan> {
     ...(options.progress ? { progress: options.progress } : {}),
   };
   let state: DesiredState;
+  let all: DesiredState;
   if (options.base) {
     // The base first: a duplicate id is then reported on the file the change added.
     const loader = new ChangeLoader(projectDir, options.base, resolved.contentDir);
@@ -85,6 +96,7 @@ export async function buildPlan(options: PlanOptions): Promise<Plan> {
       const built = await buildValidatedState(resolved.contentDir, { ...validation, established: loader.established(resolved.contentDir) });
       requireContent(resolved.contentDir, built.files, options.allowEmpty);
       const removals = removalDiagnostics(loader, resolved.contentDir, built);
+      all = built;
       state = applyStackSettings({ ...built, diagnostics: [...built.diagnostics, ...removals] }, resolved.settings);
     } finally {
       loader.dispose();
@@ -92,9 +104,10 @@ export async function buildPlan(options: PlanOptions): Promise<Plan> {
   } else {
     const built = await buildValidatedState(resolved.contentDir, validation);
     requireContent(resolved.contentDir, built.files, options.allowEmpty);
+    all = built;
     state = applyStackSettings(built, resolved.settings);
   }
-  const live = hasErrors(state.diagnostics) ? undefined : await liveSection(options, resolved, state.resources);
+  const live = hasErrors(state.diagnostics) ? undefined : await liveSection(options, resolved, all, state);
   return {
     contentDir: resolved.contentDir,
     state,

@@ -34,6 +34,8 @@ export interface TargetFlags {
 export interface ResolvedTarget {
   /** Undefined when neither flags nor the stack name a workspace. */
   target?: AzureTarget;
+  /** Where Pulumi.yaml and the stack files are. */
+  projectDir: string;
   contentDir: string;
   settings: StackSettings;
   /** What is missing for a complete target, for the error message. */
@@ -43,7 +45,7 @@ export interface ResolvedTarget {
 const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
 
 export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): ResolvedTarget {
-  const { contentDir, settings, stackFile: stack } = resolveStackContent(flags);
+  const { projectDir, contentDir, settings, stackFile: stack } = resolveStackContent(flags);
   let fromStack: Partial<AzureTarget> = {};
   if (stack) {
     const environment = str(stack.raw["azure-native:environment"]);
@@ -87,7 +89,7 @@ export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = proce
       throw new ConfigError(error instanceof Error ? error.message : String(error));
     }
   }
-  return { target, contentDir, settings, missing };
+  return { target, projectDir, contentDir, settings, missing };
 }
 
 /** The target, or a ConfigError that says what to pass. */

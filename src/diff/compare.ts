@@ -4,7 +4,10 @@
  * - create: in Git, not live;
  * - update: in both, different;
  * - unchanged: in both, equal after normalisation;
- * - unmanaged: live only (made in the portal, installed from Content Hub, or removed from Git).
+ * - unmanaged: live only (made in the portal, installed from Content Hub, or removed from Git);
+ * - elsewhere: live, and in Git, but outside this comparison's selection (another stack deploys
+ *   it, or this stack's include/exclude leaves it out): not drift here, and never exported;
+ * - retired: live, and listed in retired.yaml: Git removed it on purpose; never exported back.
  */
 import { createTwoFilesPatch } from "diff";
 import picomatch from "picomatch";
@@ -15,7 +18,15 @@ import { HUNTING_CATEGORY } from "../sentinel/savedSearch";
 import { searchKeyIdentity } from "../sentinel/watchlistItem";
 import { canonicalAlertRule, canonicalSavedSearch, canonicalWatchlist, canonicalWatchlistItem, type Canonical } from "./normalize";
 
-export type Classification = "create" | "update" | "unchanged" | "unmanaged";
+export type Classification = "create" | "update" | "unchanged" | "unmanaged" | "elsewhere" | "retired";
+
+/** What Git defines outside the resources being compared, so a live copy is not called unmanaged. */
+export interface GitElsewhere {
+  /** `<kind>/<lower-case name>` (kinds alertRule, huntingQuery, function, watchlist) -> where Git defines it. */
+  resources: ReadonlyMap<string, ResourceOrigin>;
+  /** Lower-case ids retired.yaml lists -> its reason. */
+  retired: ReadonlyMap<string, string>;
+}
 
 export interface FieldChange {
   field: string;
@@ -64,7 +75,9 @@ export interface DriftReport {
 export const CONTENT_RULE_KINDS = new Set(["scheduled", "nrt"]);
 
 const KIND_ORDER: DriftKind[] = ["watchlist", "watchlistItem", "function", "alertRule", "huntingQuery"];
-const CLASS_ORDER: Classification[] = ["update", "create", "unmanaged", "unchanged"];
+const CLASS_ORDER: Classification[] = ["update", "create", "retired", "unmanaged", "elsewhere", "unchanged"];
+/** Classifications that are not drift: the workspace already matches, or another selection owns the resource. */
+const NOT_DRIFT = new Set<Classification>(["unchanged", "elsewhere"]);
 
 /** Names for the two sides in query diffs: `diff` compares live with Git, `summarize` base with head. */
 export interface SideLabels {
@@ -108,6 +121,8 @@ export interface CompareOptions {
   labels?: SideLabels;
   /** Globs (case-insensitive) of live-only resources to leave out, by name or display name (a stack's ignoreUnmanaged). */
   ignoreUnmanaged?: readonly string[];
+  /** What Git defines beyond `desired` (other stacks' selections, retired.yaml): reported as such, not as unmanaged. */
+  gitElsewhere?: GitElsewhere;
 }
 
 export function compareWorkspace(desired: readonly DesiredResource[], live: LiveWorkspace, options: CompareOptions = {}): DriftReport {
@@ -116,10 +131,18 @@ export function compareWorkspace(desired: readonly DesiredResource[], live: Live
     options.ignoreUnmanaged && options.ignoreUnmanaged.length > 0 ? picomatch([...options.ignoreUnmanaged], { nocase: true }) : undefined;
   let ignoredUnmanaged = 0;
   const resources: ResourceDrift[] = [];
-  /** Records a live-only resource, unless the stack leaves it alone. */
+  const elsewhere = options.gitElsewhere;
+  /** Records a live-only resource: Git's elsewhere, Git's retired, left alone by the stack, or unmanaged. */
   const addUnmanaged = (drift: ResourceDrift) => {
-    if (ignored && (ignored(drift.name) || (drift.displayName !== undefined && ignored(drift.displayName)))) ignoredUnmanaged++;
-    else resources.push(drift);
+    const origin = drift.kind === "watchlistItem" ? undefined : elsewhere?.resources.get(`${drift.kind}/${key(drift.name)}`);
+    const retired = drift.kind === "watchlistItem" ? undefined : elsewhere?.retired.get(key(drift.name));
+    if (origin) {
+      resources.push({ ...drift, classification: "elsewhere", origin });
+    } else if (retired !== undefined) {
+      resources.push({ ...drift, classification: "retired", notes: [...drift.notes, `retired.yaml: ${retired}`] });
+    } else if (ignored && (ignored(drift.name) || (drift.displayName !== undefined && ignored(drift.displayName)))) {
+      ignoredUnmanaged++;
+    } else resources.push(drift);
   };
   const liveRules = new Map(live.alertRules.map((r) => [key(r.name), r]));
   const liveSearches = new Map(live.savedSearches.map((r) => [key(r.name), r]));
@@ -256,7 +279,7 @@ export function compareWorkspace(desired: readonly DesiredResource[], live: Live
     otherSavedSearches,
     otherAlertRules,
     ignoredUnmanaged,
-    drift: resources.some((r) => r.classification !== "unchanged"),
+    drift: resources.some((r) => !NOT_DRIFT.has(r.classification)),
   };
 }
 

@@ -12,14 +12,23 @@ const KIND_LABEL: Record<DriftKind, [string, string]> = {
   huntingQuery: ["hunting query", "Hunting queries"],
 };
 const KINDS = Object.keys(KIND_LABEL) as DriftKind[];
-const SIGN: Record<Classification, string> = { create: "+", update: "~", unmanaged: "?", unchanged: "=" };
-const CLASSES: Classification[] = ["create", "update", "unmanaged", "unchanged"];
+const SIGN: Record<Classification, string> = { create: "+", update: "~", unmanaged: "?", unchanged: "=", elsewhere: "·", retired: "-" };
+const CLASSES: Classification[] = ["create", "update", "retired", "unmanaged", "elsewhere", "unchanged"];
+/** How each classification reads in the per-kind counts. */
+const COUNT_WORDS: Record<Classification, string> = {
+  create: "to create",
+  update: "to update",
+  retired: "retired but live",
+  unmanaged: "unmanaged",
+  elsewhere: "in Git, not in this stack",
+  unchanged: "unchanged",
+};
 
 /** GitHub rejects comments over 65,536 characters; stay clear of it. */
 export const MARKDOWN_LIMIT = 65_000;
 
 export function countsByKind(report: DriftReport): Record<DriftKind, Record<Classification, number>> {
-  const counts = Object.fromEntries(KINDS.map((k) => [k, { create: 0, update: 0, unmanaged: 0, unchanged: 0 }])) as Record<
+  const counts = Object.fromEntries(KINDS.map((k) => [k, Object.fromEntries(CLASSES.map((c) => [c, 0]))])) as Record<
     DriftKind,
     Record<Classification, number>
   >;
@@ -48,6 +57,10 @@ function advice(r: ResourceDrift): string | undefined {
         : "only in the workspace: bring it under code with `sentinel-iac export`, or delete it";
     case "update":
       return "differs: the next deploy sets the Git values";
+    case "elsewhere":
+      return "in Git, not in this stack: another stack deploys it, or this stack's include/exclude leaves it out; not drift here";
+    case "retired":
+      return "retired in Git (retired.yaml), still in the workspace: the deploy of the stack that deployed it deletes it; it is never exported back";
     default:
       return undefined;
   }
@@ -68,6 +81,11 @@ export function otherResourcesNote(report: DriftReport): string | undefined {
   if (report.otherSavedSearches > 0)
     parts.push(`${report.otherSavedSearches} saved search(es) that are neither hunting queries nor functions`);
   if (report.ignoredUnmanaged > 0) parts.push(`${report.ignoredUnmanaged} live-only resource(s) the stack's ignoreUnmanaged leaves alone`);
+  const elsewhere = report.resources.filter((r) => r.classification === "elsewhere").length;
+  if (elsewhere > 0)
+    parts.push(
+      `${elsewhere} resource(s) Git defines outside this stack's selection (another stack deploys them; --format json lists them)`,
+    );
   return parts.length > 0 ? `Not compared: ${parts.join("; ")}.` : undefined;
 }
 
@@ -76,21 +94,22 @@ export function renderDriftText(report: DriftReport, target: AzureTarget, conten
   const counts = countsByKind(report);
   for (const kind of KINDS) {
     const c = counts[kind];
-    if (c.create + c.update + c.unmanaged + c.unchanged === 0) continue;
-    lines.push(
-      `  ${KIND_LABEL[kind][1].padEnd(16)} ${c.create} to create, ${c.update} to update, ${c.unmanaged} unmanaged, ${c.unchanged} unchanged`,
-    );
+    if (CLASSES.every((cls) => c[cls] === 0)) continue;
+    // The four usual counts always; "retired" and "elsewhere" only when there are some.
+    const shown = CLASSES.filter((cls) => c[cls] > 0 || !(cls === "retired" || cls === "elsewhere"));
+    lines.push(`  ${KIND_LABEL[kind][1].padEnd(16)} ${shown.map((cls) => `${c[cls]} ${COUNT_WORDS[cls]}`).join(", ")}`);
   }
   lines.push("");
   for (const r of report.resources) {
-    if (r.classification === "unchanged") continue;
+    // Listed in --format json; here they are counts: a stack that deploys a tenth of the content would list the rest.
+    if (r.classification === "unchanged" || r.classification === "elsewhere") continue;
     lines.push(`${SIGN[r.classification]} ${r.classification.padEnd(9)} ${title(r)}${r.origin ? `  [${r.origin.file}]` : ""}`);
     const why = advice(r);
     if (why) lines.push(`      ${why}`);
     for (const change of r.changes) lines.push(...fieldLines(change, "      "));
     for (const note of r.notes) lines.push(`      note: ${note}`);
   }
-  const changed = report.resources.filter((r) => r.classification !== "unchanged");
+  const changed = report.resources.filter((r) => r.classification !== "unchanged" && r.classification !== "elsewhere");
   const others = otherResourcesNote(report);
   if (others) lines.push("", `(${others})`);
   lines.push("", changed.length === 0 ? "No drift: the workspace matches Git." : `Drift: ${changed.length} resource(s) differ.`);
@@ -149,15 +168,16 @@ function markdownSection(r: ResourceDrift): string {
 
 export function renderDriftMarkdown(report: DriftReport, target: AzureTarget, limit = MARKDOWN_LIMIT): string {
   const counts = countsByKind(report);
+  const columns = CLASSES.filter((c) => KINDS.some((k) => counts[k][c] > 0) || !(c === "retired" || c === "elsewhere"));
   const head = [
     `### Sentinel drift: ${codeSpan(target.workspaceName)}`,
     "",
     `Live ${markdownText(targetLine(target))} compared with Git.`,
     "",
-    "| | create | update | unmanaged | unchanged |",
-    "| --- | ---: | ---: | ---: | ---: |",
+    `| | ${columns.map((c) => COUNT_WORDS[c]).join(" | ")} |`,
+    `| --- | ${columns.map(() => "---:").join(" | ")} |`,
     ...KINDS.filter((k) => CLASSES.some((c) => counts[k][c] > 0)).map(
-      (k) => `| ${KIND_LABEL[k][1]} | ${counts[k].create} | ${counts[k].update} | ${counts[k].unmanaged} | ${counts[k].unchanged} |`,
+      (k) => `| ${KIND_LABEL[k][1]} | ${columns.map((c) => counts[k][c]).join(" | ")} |`,
     ),
     "",
     ...(report.drift ? [] : ["**No drift**: the workspace matches Git."]),
@@ -166,7 +186,7 @@ export function renderDriftMarkdown(report: DriftReport, target: AzureTarget, li
     .join("\n")
     .trimEnd();
   let body = "";
-  const changed = report.resources.filter((r) => r.classification !== "unchanged");
+  const changed = report.resources.filter((r) => r.classification !== "unchanged" && r.classification !== "elsewhere");
   let shown = 0;
   const reserve = 400;
   for (const r of changed) {

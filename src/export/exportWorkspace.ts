@@ -90,6 +90,8 @@ export interface ExportOptions {
    * from `nrtRules: genericResource` to the typed NRT rule (docs/azure-behaviours.md §3).
    */
   adoptManagedNrtRules?: boolean;
+  /** Every function alias Git defines, in any stack -> its file (the stack's own are in `desired`). */
+  gitFunctionAliases?: ReadonlyMap<string, string>;
 }
 
 const SCHEMA_FILES: Record<string, string> = {
@@ -188,9 +190,10 @@ export function planExport(desired: DesiredState, live: LiveWorkspace, report: D
   const rules = byName(live.alertRules);
   const searches = byName(live.savedSearches);
   const lists = byName<LiveWatchlist>(live.watchlists);
-  const gitAliases = new Map(
-    desired.resources.filter((r) => r.content === "function").map((r) => [String(r.properties.functionAlias), r.origin.file]),
-  );
+  const gitAliases = new Map([
+    ...(options.gitFunctionAliases ?? []),
+    ...desired.resources.filter((r) => r.content === "function").map((r) => [String(r.properties.functionAlias), r.origin.file] as const),
+  ]);
 
   for (const drift of report.resources) {
     if (drift.classification !== "unmanaged") continue;
