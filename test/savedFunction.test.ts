@@ -168,7 +168,7 @@ describe("updating a function never leaves the workspace without it", () => {
   });
 
   it("a write by someone else between the read and the write (409) is read again and retried", async () => {
-    const writer = new SavedSearchWriter(connection, { maxRetries: 0 });
+    const writer = new SavedSearchWriter(connection, { limits: { maxRetries: 0 } });
     // Arm a conflict for the next request once the writer has read the etag: its PUT gets the 409.
     let injected = false;
     const read = writer.get.bind(writer);

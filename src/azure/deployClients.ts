@@ -1,25 +1,29 @@
 /**
  * The SDK clients the deploy's own writes use (functions, large watchlists),
- * built from a DeployConnection, and the one error those writes throw.
+ * built from a DeployConnection with the same guards as every reader
+ * (guardedClients.ts), and the one error those writes throw.
  *
- * The clients retry 408, 429 (following Retry-After) and 5xx, as the SDKs do
- * by default; AzureWriteError names the operation, the HTTP status and ARM's
- * error code and message, never the request (which holds the bearer token),
- * and its message is redacted.
+ * The clients retry 408, 429 and 5xx, honouring Retry-After within the caps of
+ * DEPLOY_CLIENT_LIMITS; the Retry-After total is shared by every client of the
+ * provider process, that is one `pulumi up`. AzureWriteError names the
+ * operation, the HTTP status and ARM's error code and message, never the
+ * request (which holds the bearer token), and its message is redacted.
  */
-import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
-import { SecurityInsights } from "@azure/arm-securityinsight";
+import type { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
+import type { SecurityInsights } from "@azure/arm-securityinsight";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { API_VERSIONS } from "../sentinel/arm";
 import type { DeployConnection } from "./deployConnection";
+import { DEPLOY_CLIENT_LIMITS, logAnalyticsClient, retryBudget, sentinelClient, type GuardLimits } from "./guardedClients";
+import type { RetryWaitBudget } from "./pipeline";
+import { ReadGuardError } from "./readGuard";
 import { redactSecrets } from "./redact";
-import { extraCaTrust } from "./trust";
 
 export interface WriteClientOptions {
-  /** Retries after the first attempt, for 408 / 429 / 5xx and connection errors. Default 6. */
-  maxRetries?: number;
-  /** First backoff without Retry-After, doubled per retry. Default 2,000 ms. */
-  retryDelayMs?: number;
+  /** Limits other than DEPLOY_CLIENT_LIMITS (tests make them short). */
+  limits?: Partial<GuardLimits>;
+  /** The Retry-After budget; default the provider process's one. */
+  budget?: RetryWaitBudget;
 }
 
 export interface DeployClients {
@@ -32,26 +36,15 @@ export interface DeployClients {
 /** The newest stable Log Analytics version; saved searches have the same schema since 2025-02-01. */
 export const SAVED_SEARCH_WRITE_API_VERSION = "2025-07-01";
 
+/** One Retry-After budget for every write of this process: the provider process lives for one `pulumi up`. */
+const processBudget = retryBudget(DEPLOY_CLIENT_LIMITS);
+
 export function deployClients(connection: DeployConnection, options: WriteClientOptions = {}): DeployClients {
-  const common = {
-    retryOptions: { maxRetries: options.maxRetries ?? 6, retryDelayInMs: options.retryDelayMs ?? 2_000, maxRetryDelayInMs: 60_000 },
-    userAgentOptions: { userAgentPrefix: "sentinel-iac" },
-    ...extraCaTrust(connection.caPem),
-  };
+  const limits = { ...DEPLOY_CLIENT_LIMITS, ...options.limits };
+  const guard = { limits, budget: options.budget ?? (options.limits ? retryBudget(limits) : processBudget) };
   return {
-    logAnalytics: new OperationalInsightsManagementClient(connection.credential, connection.subscriptionId, {
-      ...common,
-      endpoint: connection.armEndpoint,
-      credentials: { scopes: [connection.armScope] },
-      apiVersion: SAVED_SEARCH_WRITE_API_VERSION,
-    }),
-    sentinel: new SecurityInsights(connection.credential, connection.subscriptionId, {
-      ...common,
-      endpoint: connection.armEndpoint,
-      $host: connection.armEndpoint,
-      credentialScopes: [connection.armScope],
-      apiVersion: API_VERSIONS.securityInsights,
-    }),
+    logAnalytics: logAnalyticsClient(connection, SAVED_SEARCH_WRITE_API_VERSION, guard),
+    sentinel: sentinelClient(connection, API_VERSIONS.securityInsights, guard),
   };
 }
 
@@ -74,6 +67,9 @@ export function statusOf(error: unknown): number | undefined {
 /** `operation failed: 409 Conflict: <ARM's message>`, from whatever the SDK threw. */
 export function writeError(operation: string, error: unknown): AzureWriteError {
   if (error instanceof AzureWriteError) return error;
+  // What the guards refused to do for the server (guardedClients.ts): it says why itself.
+  if (error instanceof ReadGuardError)
+    return new AzureWriteError(`${operation} failed: ${error.message}; nothing more was sent`, undefined, error.refusal);
   if (isRestError(error)) {
     let code = error.code;
     let message = error.message;

@@ -19,7 +19,10 @@
  * A configured method that cannot be used is an error, never a fall-through.
  *
  * Nothing here is stored: the dynamic providers call this when they start, so
- * no secret ends up in their serialized code or in the stack's state.
+ * no secret ends up in their serialized code or in the stack's state. Every
+ * secret read here (client secret, certificate password, OIDC token, GitHub's
+ * request token, the assertion an OIDC source hands out) and every token the
+ * credential obtains is redacted by value from then on (redact.ts).
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -33,6 +36,8 @@ import {
   ManagedIdentityCredential,
 } from "@azure/identity";
 import forge from "node-forge";
+import { guardedCredential } from "./guardedClients";
+import { rememberSecret } from "./redact";
 import { AZURE_CLOUDS, checkUrl, type AzureCloud } from "./target";
 import { extraCaTrust } from "./trust";
 
@@ -81,6 +86,23 @@ export interface ConnectionOptions {
 }
 
 const GITHUB_OIDC_AUDIENCE = "api://AzureADTokenExchange";
+
+/** Settings that hold secrets, with their environment variables: each is redacted by value, configured or not used. */
+const SECRET_SETTINGS: ReadonlyArray<[string, string]> = [
+  ["clientSecret", "ARM_CLIENT_SECRET"],
+  ["clientCertificatePassword", "ARM_CLIENT_CERTIFICATE_PASSWORD"],
+  ["oidcToken", "ARM_OIDC_TOKEN"],
+  ["oidcRequestToken", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"],
+];
+
+/** An assertion source whose every assertion is redacted by value (a federated token is a credential too). */
+function remembered(assertion: () => Promise<string>): () => Promise<string> {
+  return async () => {
+    const value = await assertion();
+    rememberSecret(value);
+    return value;
+  };
+}
 
 function required(value: string | undefined, what: string, method: string): string {
   if (value === undefined || value === "") {
@@ -153,6 +175,8 @@ function defaultAzAccountShow(): Promise<{ id: string; environmentName?: string 
 
 /** The connection azure-native would use with these settings. */
 export async function deployConnection(get: SettingLookup, options: ConnectionOptions = {}): Promise<DeployConnection> {
+  // Before anything can fail: a secret of a method that is not used can still be echoed back.
+  for (const [key, envName] of SECRET_SETTINGS) rememberSecret(get(key, envName));
   const environment = get("environment", "ARM_ENVIRONMENT") ?? get("environment", "AZURE_ENVIRONMENT");
   let cloud: AzureCloud = "AzureCloud";
   if (environment) {
@@ -224,7 +248,7 @@ export async function deployConnection(get: SettingLookup, options: ConnectionOp
     credential = new ClientAssertionCredential(
       required(tenantId, "tenant id", how),
       required(clientId, "client id", how),
-      assertion,
+      remembered(assertion),
       clientOptions,
     );
   } else if (flag("useMsi", "ARM_USE_MSI")) {
@@ -238,7 +262,8 @@ export async function deployConnection(get: SettingLookup, options: ConnectionOp
     if (!subscriptionId) subscriptionId = (await (options.azAccountShow ?? defaultAzAccountShow)()).id;
   }
   return {
-    credential,
+    // Every token it hands out is remembered, so no error or log of the deploy can print one.
+    credential: guardedCredential(credential),
     method,
     subscriptionId: subscriptionId!,
     cloud,

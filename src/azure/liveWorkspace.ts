@@ -11,29 +11,26 @@
  *
  * A read either returns everything or throws an AzureReadError: never a partial result.
  */
-import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
-import { SecurityInsights } from "@azure/arm-securityinsight";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import type { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
+import type { SecurityInsights } from "@azure/arm-securityinsight";
 import type { TokenCredential } from "@azure/identity";
 import { API_VERSIONS } from "../sentinel/arm";
 import { createCredential, effectiveAuthorityHost } from "./credential";
 import { NO_PROGRESS, type ProgressReporter } from "../util/progress";
 import {
-  attemptPolicy,
-  pagingGuardPolicy,
-  rawCapturePolicy,
-  recordRead,
-  retryWatchPolicy,
-  type CapturedResponse,
-  type RetryWait,
-  type RetryWaitBudget,
-} from "./pipeline";
-import { READ_LIMITS } from "./readGuard";
-import { redactAzureLogs, rememberingTokens } from "./redact";
+  guardedCredential,
+  logAnalyticsClient,
+  READ_CLIENT_LIMITS,
+  retryBudget,
+  sentinelClient,
+  type ClientTarget,
+  type GuardLimits,
+  type GuardOptions,
+} from "./guardedClients";
+import { recordRead, type CapturedResponse, type RetryWait } from "./pipeline";
 import { AzureReadError, malformedBody, tlsReadError, toAzureReadError, type FailureContext } from "./readError";
 import { describeTlsFailure, probeTls } from "./tlsFailure";
 import { describeTarget, resolveEndpoints, type AzureTarget } from "./target";
-import { extraCaTrust } from "./trust";
 
 export interface LiveResource {
   id: string;
@@ -89,15 +86,7 @@ export const ALERT_RULES_API_VERSION = API_VERSIONS.securityInsightsNrt;
 /** The newest stable Log Analytics version; saved searches have the same schema since 2025-02-01. */
 export const OPERATIONAL_INSIGHTS_API_VERSION = "2025-07-01";
 
-const DEFAULTS = {
-  timeoutMs: 30_000,
-  maxRetries: 4,
-  retryDelayMs: 1_000,
-  maxRetryDelayMs: 30_000,
-  maxRetryAfterMs: READ_LIMITS.maxRetryAfterMs,
-  maxTotalRetryWaitMs: READ_LIMITS.maxTotalRetryWaitMs,
-  maxPages: READ_LIMITS.maxPages,
-};
+const DEFAULTS: GuardLimits = { ...READ_CLIENT_LIMITS };
 /** Watchlists whose items are read at the same time. */
 const ITEM_READ_CONCURRENCY = 4;
 
@@ -148,57 +137,33 @@ function createClients(target: AzureTarget, options: LiveReadOptions): Clients {
     }
   }
   // Every token it hands out is remembered, so no message or log can print one (redact.ts).
-  const credential = rememberingTokens(
+  const credential = guardedCredential(
     createCredential(target, {
       ...(options.credential ? { credential: options.credential } : {}),
       ...(options.caPem ? { caPem: options.caPem } : {}),
     }),
   );
-  redactAzureLogs();
-  const armOrigin = new URL(endpoints.armEndpoint).origin;
   const progress = options.progress ?? NO_PROGRESS;
-  const budget: RetryWaitBudget = { maxWaitMs: settings.maxRetryAfterMs, maxTotalMs: settings.maxTotalRetryWaitMs, spentMs: 0 };
-  const additionalPolicies: { policy: PipelinePolicy; position: "perCall" | "perRetry" }[] = [
-    { policy: rawCapturePolicy, position: "perCall" },
-    { policy: pagingGuardPolicy(armOrigin, settings.maxPages), position: "perCall" },
-    ...(options.progress
-      ? [
-          {
-            policy: retryWatchPolicy({ ...settings, onWait: (wait) => progress.wait(describeRetryWait(wait)) }),
-            position: "perRetry" as const,
-          },
-        ]
-      : []),
-    { policy: attemptPolicy(settings.timeoutMs, armOrigin, settings.maxRetries, budget), position: "perRetry" },
-  ];
-  const common = {
-    additionalPolicies,
-    retryOptions: { maxRetries: settings.maxRetries, retryDelayInMs: settings.retryDelayMs, maxRetryDelayInMs: settings.maxRetryDelayMs },
-    userAgentOptions: { userAgentPrefix: "sentinel-iac" },
-    ...extraCaTrust(options.caPem),
+  const guard: GuardOptions = {
+    limits: settings,
+    // One budget for the command's clients: the total cap is per command.
+    budget: retryBudget(settings),
+    captureRaw: true,
+    ...(options.progress ? { onRetryWait: (wait: RetryWait) => progress.wait(describeRetryWait(wait)) } : {}),
   };
-  // One client per api-version: the package applies its apiVersion option to every request.
-  const sentinelClient = (apiVersion: string) =>
-    new SecurityInsights(credential, target.subscriptionId, {
-      ...common,
-      endpoint: endpoints.armEndpoint,
-      $host: endpoints.armEndpoint,
-      // Without this the client asks for `${endpoint}/.default`, which is wrong for a stand-in or proxy.
-      credentialScopes: [endpoints.armScope],
-      apiVersion,
-    });
+  const clientTarget: ClientTarget = {
+    credential,
+    subscriptionId: target.subscriptionId,
+    armEndpoint: endpoints.armEndpoint,
+    armScope: endpoints.armScope,
+    ...(options.caPem ? { caPem: options.caPem } : {}),
+  };
   return {
     credential,
     scope: endpoints.armScope,
-    sentinel: sentinelClient(SECURITY_INSIGHTS_API_VERSION),
-    alertRules: sentinelClient(ALERT_RULES_API_VERSION),
-    logAnalytics: new OperationalInsightsManagementClient(credential, target.subscriptionId, {
-      ...common,
-      endpoint: endpoints.armEndpoint,
-      // This client always asks for the public cloud's scope unless told otherwise.
-      credentials: { scopes: [endpoints.armScope] },
-      apiVersion: OPERATIONAL_INSIGHTS_API_VERSION,
-    }),
+    sentinel: sentinelClient(clientTarget, SECURITY_INSIGHTS_API_VERSION, guard),
+    alertRules: sentinelClient(clientTarget, ALERT_RULES_API_VERSION, guard),
+    logAnalytics: logAnalyticsClient(clientTarget, OPERATIONAL_INSIGHTS_API_VERSION, guard),
     context: { armEndpoint: endpoints.armEndpoint, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries },
     authorityHost: effectiveAuthorityHost(target),
     ...(options.caPem ? { caPem: options.caPem } : {}),

@@ -12,8 +12,24 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/ident
 import { AzureLogger } from "@azure/logger";
 import { format } from "node:util";
 
-const SECRET_ENV_VARS = ["AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD", "ARM_CLIENT_SECRET"];
+/**
+ * Secrets in the environment: those the SDK's credentials and azure-native's sign-in read, and
+ * Azure DevOps' job token. The deploy also registers each secret it read from stack config
+ * (rememberSecret).
+ */
+export const SECRET_ENV_VARS = [
+  "AZURE_CLIENT_SECRET",
+  "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+  "AZURE_PASSWORD",
+  "ARM_CLIENT_SECRET",
+  "ARM_CLIENT_CERTIFICATE_PASSWORD",
+  "ARM_OIDC_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "SYSTEM_ACCESSTOKEN",
+];
 const REDACTED = "[REDACTED]";
+/** Very short values would redact ordinary words; real secrets are long. */
+const MIN_SECRET_LENGTH = 6;
 
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // Authorization: Bearer <token>
@@ -29,8 +45,13 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   ],
 ];
 
-/** Every token a credential of this process handed out: redacted wherever it appears. */
+/** Every token a credential of this process handed out, and every secret it was configured with: redacted wherever it appears. */
 const issuedTokens = new Set<string>();
+
+/** Redacts `secret` by value from now on in this process (a client secret, a password, an OIDC token). */
+export function rememberSecret(secret: string | undefined): void {
+  if (secret !== undefined && secret.length >= MIN_SECRET_LENGTH) issuedTokens.add(secret);
+}
 
 /** A credential that remembers each token it returns, so redactSecrets removes it by value. */
 export function rememberingTokens(credential: TokenCredential): TokenCredential {
@@ -58,8 +79,7 @@ export function redactAzureLogs(): void {
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = [], env: NodeJS.ProcessEnv = process.env): string {
   let result = text;
   const known = [...secrets, ...issuedTokens, ...SECRET_ENV_VARS.map((name) => env[name])]
-    // Very short values would redact ordinary words; real secrets are long.
-    .filter((s): s is string => typeof s === "string" && s.length >= 6)
+    .filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH)
     .sort((a, b) => b.length - a.length);
   for (const secret of known) result = result.split(secret).join(REDACTED);
   for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);

@@ -29,6 +29,7 @@ import type { WatchlistProperties } from "../model/types";
 import { searchKeyIdentity, watchlistItemId } from "../sentinel/watchlistItem";
 import { AzureWriteError, deployClients, statusOf, writeError, type DeployClients, type WriteClientOptions } from "./deployClients";
 import type { DeployConnection } from "./deployConnection";
+import { recordRead } from "./pipeline";
 
 export interface WatchlistRowsScope {
   resourceGroupName: string;
@@ -144,11 +145,15 @@ export class WatchlistRowsWriter {
     this.settings = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([k, v]) => k in DEFAULTS && v !== undefined)) };
   }
 
-  /** The live items, split into this route's (by key) and the per-row route's. */
+  /**
+   * The live items, split into this route's (by key) and the per-row route's. The pages are read
+   * under their own recording, so the paging guard follows each link once, stops on a page that
+   * repeats items, and stops at the page cap (guardedClients.ts).
+   */
   async readItems(scope: WatchlistRowsScope): Promise<{ ours: LiveItem[]; perRow: LiveItem[] } | undefined> {
     const ours: LiveItem[] = [];
     const perRow: LiveItem[] = [];
-    try {
+    const { error } = await recordRead(async () => {
       for await (const item of this.clients.sentinel.watchlistItems.list(
         scope.resourceGroupName,
         scope.workspaceName,
@@ -159,7 +164,8 @@ export class WatchlistRowsWriter {
         const key = values[scope.itemsSearchKey] ?? "";
         (id.toLowerCase() === watchlistItemId(scope.watchlistAlias, key) ? perRow : ours).push({ id, values });
       }
-    } catch (error) {
+    });
+    if (error !== undefined) {
       if (statusOf(error) === 404) return undefined;
       throw writeError(`reading the items of ${describe(scope)}`, error);
     }
