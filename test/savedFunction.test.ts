@@ -240,4 +240,65 @@ describe("the SavedFunction dynamic provider, against the stand-in", () => {
     expect(await p.diff!("id", outs, { ...inputs(), savedSearchId: "Other" })).toMatchObject({ replaces: ["savedSearchId"] });
     expect(await p.diff!("id", outs, { ...inputs(), workspaceName: "law-other" })).toMatchObject({ replaces: ["savedSearchId"] });
   });
+
+  it("create refuses a different saved search under its id, and overwrites nothing (a Content Hub parser, another team's function)", async () => {
+    const p = provider();
+    const theirs = { ...FUNCTION, query: "SigninLogs | take 5", displayName: "Their parser" };
+    standIn.setState({ ...workspace(), savedSearches: [{ name: "ExcludeAllowlistedIPs", properties: theirs }] });
+    await expect(p.create(inputs())).rejects.toThrow(
+      /^saved search 'ExcludeAllowlistedIPs' of workspace 'law-soc' \(resource group 'rg-soc'\) already exists and holds function 'ExcludeAllowlistedIPs', which differs from function 'ExcludeAllowlistedIPs' of this stack; it was not overwritten\./,
+    );
+    expect(standIn.writes()).toEqual([]);
+    expect(standIn.currentState().savedSearches[0]?.properties["query"]).toBe(theirs.query);
+  });
+
+  it("create adopts a live search equal to the content, trailing whitespace of the query aside (what export writes)", async () => {
+    standIn.setState({
+      ...workspace(),
+      savedSearches: [{ name: "ExcludeAllowlistedIPs", properties: { ...FUNCTION, query: `${FUNCTION.query}\n` } }],
+    });
+    const created = await provider().create(inputs());
+    expect(created.id).toMatch(/\/savedSearches\/ExcludeAllowlistedIPs$/);
+    expect(standIn.writes().map((w) => `${w.method} ${w.status}`)).toEqual(["PUT 200"]);
+  });
+
+  describe("a change of the alias's case only (a new URN for the same Azure search)", () => {
+    const renamed = (): SavedFunctionInputs => ({
+      ...SCOPE,
+      savedSearchId: "excludeAllowlistedIPs",
+      properties: { ...FUNCTION, functionAlias: "excludeAllowlistedIPs" },
+    });
+
+    it("the engine's order (create the new, then delete the old) never deletes the function", async () => {
+      const p = provider();
+      const old = await p.create(inputs());
+      // The new URN's create refuses to take the search over, so the deploy stops there.
+      await expect(p.create(renamed())).rejects.toThrow(
+        "function 'excludeAllowlistedIPs' would take over saved search 'ExcludeAllowlistedIPs' of workspace 'law-soc', which this stack deployed under that spelling",
+      );
+      expect(standIn.currentState().savedSearches).toHaveLength(1);
+      // Had the search already been rewritten to the new spelling (a person, or an older deploy), the
+      // create adopts it and the old URN's delete leaves it, since it is no longer what it wrote.
+      await new SavedSearchWriter(connection).put(SCOPE, "ExcludeAllowlistedIPs", renamed().properties);
+      const created = await p.create(renamed());
+      await p.delete!(old.id, old.outs!);
+      expect(standIn.currentState().savedSearches.map((s) => s.properties["functionAlias"])).toEqual(["excludeAllowlistedIPs"]);
+      expect(standIn.writes().filter((w) => w.method === "DELETE")).toEqual([]);
+      // The new resource still deletes what it wrote.
+      await p.delete!(created.id, created.outs!);
+      expect(standIn.currentState().savedSearches).toEqual([]);
+    });
+
+    it("delete leaves a search someone edited since this resource wrote it", async () => {
+      const p = provider();
+      const created = await p.create(inputs());
+      await new SavedSearchWriter(connection).put(SCOPE, "ExcludeAllowlistedIPs", { ...FUNCTION, query: "T | take 1" });
+      await p.delete!(created.id, created.outs!);
+      expect(standIn.currentState().savedSearches).toHaveLength(1);
+      // After a refresh the state holds the live etag, and the delete goes ahead.
+      const refreshed = await p.read!(created.id, created.outs!);
+      await p.delete!(created.id, refreshed.props!);
+      expect(standIn.currentState().savedSearches).toEqual([]);
+    });
+  });
 });

@@ -12,19 +12,25 @@
  * - It signs in as azure-native does, from the same `azure-native:*` config
  *   and environment, when the dynamic provider starts (`configure`); nothing
  *   about the connection is captured in the provider's code or the state.
- * - Create adopts a saved search that already has this id (Azure keeps one
- *   per id), so an exported function needs no `pulumi import`.
+ * - Create adopts a saved search that already has this id only when it is
+ *   exactly this function (as `sentinel-iac export` writes it), so an exported
+ *   function needs no `pulumi import`; any other search with the id (a Content
+ *   Hub parser, another team's function, a typo) is refused, never overwritten.
  * - It carries an alias of azure-native's SavedSearch type: a stack that
  *   deployed the function with azure-native moves to this resource with one
  *   in-place update, never a delete.
  * - `pulumi refresh` reads the live function, so an edit in the portal shows
  *   in the next preview and is written back.
+ * - Delete removes only what this resource last wrote: a search whose etag
+ *   moved on since (another resource of the stack wrote it, as after a change
+ *   of the alias's case, which is a new URN for the same Azure search; or
+ *   someone edited it) is left in place with a warning.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { SavedSearchProperties } from "../model/types";
 import { deployConnection, type DeployConnection, type SettingLookup } from "../azure/deployConnection";
 import { CONFIG_NAMESPACE, readProjectSettings } from "../config/settings";
-import { SavedSearchWriter, type SavedSearchScope } from "../azure/savedSearchWriter";
+import { SavedSearchWriter, type LiveSavedSearch, type SavedSearchScope } from "../azure/savedSearchWriter";
 import { dynamicProviderShim } from "./dynamicProviderShim";
 import { AZURE_NATIVE_PLUGIN } from "./parameterizedPackage";
 
@@ -61,19 +67,47 @@ export function connectionFromConfig(config: ProviderConfig, env: NodeJS.Process
   return deployConnection(get, deployEndpoints);
 }
 
-/** Stable text of the properties a PUT sends, for comparing. */
+/**
+ * Stable text of the properties a PUT sends, for comparing. The query's trailing whitespace is
+ * not part of it: content drops it as it loads, as the live diff does.
+ */
 export function savedSearchText(properties: SavedSearchProperties | undefined): string {
   if (!properties) return "";
   const p = properties;
   return JSON.stringify([
     p.category,
     p.displayName,
-    p.query,
+    (p.query ?? "").trimEnd(),
     p.functionAlias ?? null,
     p.functionParameters ?? null,
     p.version ?? 2,
     (p.tags ?? []).map((t) => [t.name, t.value]),
   ]);
+}
+
+/** The error of a create that finds another saved search under its id. */
+function takeOverRefused(inputs: SavedFunctionInputs, live: LiveSavedSearch): Error {
+  const theirs = live.properties.functionAlias ? `function '${live.properties.functionAlias}'` : `'${live.properties.displayName}'`;
+  const ours = inputs.properties.functionAlias ?? inputs.savedSearchId;
+  const liveName = live.id.split("/").at(-1) ?? "";
+  // Azure names ignore case: a new spelling of the same name is a new Pulumi resource over the same search.
+  if (liveName !== inputs.savedSearchId && liveName.toLowerCase() === inputs.savedSearchId.toLowerCase()) {
+    return new Error(
+      `function '${ours}' would take over saved search '${liveName}' of workspace '${inputs.workspaceName}', which this stack deployed under that spelling: a change of case only is a new Pulumi resource for the same Azure search, and the old one's delete would remove the function. Keep the spelling '${liveName}', or rename the resource in the state first (\`pulumi state rename\`, docs/safe-deletes.md).`,
+    );
+  }
+  return new Error(
+    `saved search '${inputs.savedSearchId}' of workspace '${inputs.workspaceName}' (resource group '${inputs.resourceGroupName}') already exists and holds ${theirs}, which differs from function '${ours}' of this stack; it was not overwritten. If it is this function, make the content equal the live one (\`sentinel-iac export\` writes it), deploy, then change it; if it is someone else's (a Content Hub parser, another repository's function), give this function another savedSearchId.`,
+  );
+}
+
+/** Why the live search is no longer what this resource last wrote (`props`, its state), or undefined when it is. */
+export function writtenSince(props: SavedFunctionOutputs, live: LiveSavedSearch): string | undefined {
+  // The etag changes with every write, and refresh records the live one: the surest sign.
+  if (props.etag !== undefined && live.etag !== undefined) return props.etag === live.etag ? undefined : "it was written again";
+  // A state without an etag (written before etags were kept): compare what was written.
+  if (props.properties !== undefined && savedSearchText(props.properties) !== savedSearchText(live.properties)) return "it was changed";
+  return undefined;
 }
 
 /** A writer per connection promise; the provider creates one when the engine configures it. */
@@ -88,10 +122,6 @@ export function savedFunctionProvider(
   const write = async (inputs: SavedFunctionInputs): Promise<SavedFunctionOutputs> => {
     const written = await (await writerOf()).put(inputs, inputs.savedSearchId, inputs.properties);
     return { ...inputs, ...(written.etag !== undefined ? { etag: written.etag } : {}) };
-  };
-  const armId = async (inputs: SavedFunctionInputs): Promise<string> => {
-    const found = await (await writerOf()).get(inputs, inputs.savedSearchId);
-    return found?.id ?? inputs.savedSearchId;
   };
   return {
     connectWith(config: ProviderConfig) {
@@ -116,8 +146,14 @@ export function savedFunctionProvider(
       return { changes: moved || changed, replaces: moved ? ["savedSearchId"] : [], deleteBeforeReplace: false };
     },
     async create(inputs) {
-      const outs = await write(inputs);
-      return { id: await armId(inputs), outs };
+      const writer = await writerOf();
+      const live = await writer.get(inputs, inputs.savedSearchId);
+      if (live && savedSearchText(live.properties) !== savedSearchText(inputs.properties)) throw takeOverRefused(inputs, live);
+      const written = await writer.put(inputs, inputs.savedSearchId, inputs.properties);
+      return {
+        id: written.id || inputs.savedSearchId,
+        outs: { ...inputs, ...(written.etag !== undefined ? { etag: written.etag } : {}) },
+      };
     },
     async update(_id, _olds, news) {
       return { outs: await write(news) };
@@ -130,7 +166,17 @@ export function savedFunctionProvider(
       return { id, props: { ...props, properties: found.properties, ...(found.etag !== undefined ? { etag: found.etag } : {}) } };
     },
     async delete(_id, props) {
-      await (await writerOf()).delete(props, props.savedSearchId);
+      const writer = await writerOf();
+      const live = await writer.get(props, props.savedSearchId);
+      if (!live) return;
+      const why = writtenSince(props, live);
+      if (why) {
+        await pulumi.log.warn(
+          `function '${props.properties?.functionAlias ?? props.savedSearchId}' (saved search '${props.savedSearchId}' of workspace '${props.workspaceName}') was not deleted: ${why} since this resource last wrote it, so it is someone else's now (another resource of this stack, as after a change of the alias's case, or a person). It stays in the workspace; delete it by hand if it should go.`,
+        );
+        return;
+      }
+      await writer.delete(props, props.savedSearchId);
     },
   };
 }
