@@ -193,14 +193,19 @@ describe("summarize --base", () => {
     ]);
   });
 
-  it("warns that changing a rule's kind deletes and re-creates it", async () => {
+  it("a rule's kind change is an error: the new type's create is refused while the old rule exists", async () => {
     const dir = repository();
     edit(dir, ROPC_RULE, /^kind: Scheduled$/m, "kind: NRT");
     for (const key of ["queryFrequency", "queryPeriod", "triggerOperator", "triggerThreshold"])
       edit(dir, ROPC_RULE, new RegExp(`^${key}: .*\n`, "m"), "");
     const findings = (await summarize({ base: "main", projectDir: dir })).findings.filter((f) => f.subject?.name === ROPC_ID);
-    expect(findings.map((f) => f.code)).toEqual(["kind-changed"]);
-    expect(findings[0]?.message).toContain("kind changes from Scheduled to NRT");
+    expect(findings.map((f) => [f.severity, f.code])).toEqual([["error", "kind-changed"]]);
+    expect(findings[0]?.message).toContain(
+      "kind changes from Scheduled to NRT, which is another Pulumi resource type at the same ARM id: the deploy creates the new one first, and Azure refuses that create while the old rule exists",
+    );
+    const out = new Collected();
+    expect(await runPlan({ projectDir: dir, content: dir, base: "main", format: "text", queries: false }, out)).toBe(1);
+    expect(out.text).toContain("[plan/kind-changed]");
   });
 
   it("reads the base through a symlinked path to the repository as well", async () => {

@@ -17,7 +17,7 @@ import { FieldReporter } from "../diagnostics/fieldReporter";
 import { orderByDependencies } from "./order";
 import { ruleTestSuites } from "./ruleTests";
 import { withoutDuplicates, type EstablishedIdentities } from "./uniqueNames";
-import { detectionNames } from "../model/detections";
+import { detectionKey } from "../model/detections";
 import type { DesiredResource, DesiredState, FunctionResource, RetiredDetection, WatchlistResource } from "../model/types";
 
 export interface BuildOptions {
@@ -69,7 +69,12 @@ function retiredDetections(content: LoadedContent, resources: readonly DesiredRe
   if (!retired) return [];
   const report = new FieldReporter(retired.source, diagnostics);
   const defined = new Map<string, string>();
-  for (const r of resources) for (const id of detectionNames(r)) if (!defined.has(id)) defined.set(id, r.origin.file);
+  // By the name the detection deploys to: a function whose saved search moved under the same
+  // alias retires the old saved-search id, which the alias may still spell.
+  for (const r of resources) {
+    const id = detectionKey(r);
+    if (id !== undefined && !defined.has(id)) defined.set(id, r.origin.file);
+  }
   const seen = new Set<string>();
   const out: RetiredDetection[] = [];
   retired.doc.retired.forEach((entry, i) => {

@@ -22,7 +22,11 @@ export function detectionNames(r: DesiredResource): string[] {
   }
 }
 
-/** The one name a detection is reported and compared by. */
+/**
+ * The one name a detection is compared by for safe deletes: the name of its Pulumi resource and
+ * of its Azure resource, so a function by its saved-search id (a new id is a new saved search,
+ * and the old one is deleted; a new alias under the same id is updated in place).
+ */
 export function detectionKey(r: DesiredResource): string | undefined {
-  return detectionNames(r)[0];
+  return TRACKED_CONTENT.includes(r.content as (typeof TRACKED_CONTENT)[number]) ? r.name.toLowerCase() : undefined;
 }

@@ -9,9 +9,18 @@
  *   an entry retiring it from that stack (`stacks: [...]`).
  * Every stack is checked, whichever one a command was asked about, and a retired entry whose
  * stack still selects the detection is an error too (it would be unprotected while deployed).
+ *
+ * Two changes keep a detection in the content but cannot deploy safely, and are errors too:
+ * - a name that changes only in case (a rule or hunting query id, a function's saved-search id
+ *   or alias, a watchlist alias): Azure ignores case, Pulumi does not, so the deploy creates a
+ *   "new" resource over the same Azure one and then deletes the "old" one;
+ * - a rule's kind (Scheduled, NRT): another Pulumi type at the same ARM id, which the create
+ *   refuses while the old rule exists.
+ * A function's alias changed under the same saved-search id is updated in place: a warning that
+ * its callers must change (KQL validation finds those that did not).
  */
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import { detectionKey } from "../model/detections";
+import { detectionKey, detectionNames } from "../model/detections";
 import type { DesiredResource, DesiredState, RetiredDetection } from "../model/types";
 import type { Finding } from "./finding";
 
@@ -24,6 +33,22 @@ export interface SelectionSides {
 }
 
 const WHAT: Record<string, string> = { analyticsRule: "analytics rule", huntingQuery: "hunting query", function: "function" };
+
+/** The retired.yaml entry for a detection, by any name it may be retired by. */
+function entryFor(retired: ReadonlyMap<string, RetiredDetection>, r: DesiredResource): RetiredDetection | undefined {
+  for (const name of detectionNames(r)) {
+    const entry = retired.get(name);
+    if (entry) return entry;
+  }
+  return undefined;
+}
+
+/** Each detection by every name retired.yaml may give it. */
+function byEveryName(state: DesiredState): Map<string, DesiredResource> {
+  const out = new Map<string, DesiredResource>();
+  for (const r of state.resources) for (const name of detectionNames(r)) if (!out.has(name)) out.set(name, r);
+  return out;
+}
 
 function detections(state: DesiredState): Map<string, DesiredResource> {
   const out = new Map<string, DesiredResource>();
@@ -69,7 +94,7 @@ export function checkRemovals(whole: SelectionSides, stacks: readonly SelectionS
   // Gone from the repository: needs an entry that retires it everywhere.
   for (const [key, r] of detections(whole.base)) {
     if (inRepository.has(key) || failedToLoad(r.origin.file, whole.head)) continue;
-    const entry = retired.get(key);
+    const entry = entryFor(retired, r);
     if (entry && entry.stacks === undefined) {
       acknowledged.push({ entry, resource: r });
       continue;
@@ -91,9 +116,10 @@ export function checkRemovals(whole: SelectionSides, stacks: readonly SelectionS
   for (const sides of stacks) {
     const stack = sides.stack ?? "(default)";
     const head = detections(sides.head);
+    const headNames = byEveryName(sides.head);
     for (const [key, r] of detections(sides.base)) {
       if (head.has(key) || !inRepository.has(key)) continue;
-      const entry = retired.get(key);
+      const entry = entryFor(retired, r);
       if (entry?.stacks?.includes(stack)) {
         acknowledged.push({ entry, resource: r, stack });
         continue;
@@ -109,7 +135,7 @@ export function checkRemovals(whole: SelectionSides, stacks: readonly SelectionS
     }
     // A detection retired from this stack that the stack still deploys would be unprotected while deployed.
     for (const entry of whole.head.retired) {
-      const r = entry.stacks?.includes(stack) ? head.get(entry.id) : undefined;
+      const r = entry.stacks?.includes(stack) ? headNames.get(entry.id) : undefined;
       if (!r) continue;
       findings.push({
         severity: "error",
@@ -119,7 +145,61 @@ export function checkRemovals(whole: SelectionSides, stacks: readonly SelectionS
       });
     }
   }
+  findings.push(...routeFindings(whole, subject));
   return { findings, acknowledged };
+}
+
+/** The spelling each name had, by content kind and lower-cased name. */
+function spellings(state: DesiredState): Map<string, DesiredResource> {
+  const out = new Map<string, DesiredResource>();
+  for (const r of state.resources) if (r.content !== "watchlistItem") out.set(`${r.content}/${r.name.toLowerCase()}`, r);
+  return out;
+}
+
+const NAME_OF: Record<string, string> = {
+  analyticsRule: "its id",
+  huntingQuery: "its id",
+  function: "its saved-search id (its alias unless savedSearchId is set)",
+  watchlist: "its alias",
+};
+
+/** Changes that keep a detection in the content but cannot deploy safely (see the header), and alias changes. */
+function routeFindings(whole: SelectionSides, subject: (r: DesiredResource) => NonNullable<Finding["subject"]>): Finding[] {
+  const findings: Finding[] = [];
+  const head = spellings(whole.head);
+  for (const [key, was] of spellings(whole.base)) {
+    const now = head.get(key);
+    if (!now) continue;
+    const what = WHAT[was.content] ?? was.content;
+    if (now.name !== was.name) {
+      findings.push({
+        severity: "error",
+        code: "case-only-rename",
+        message: `${what} "${nameOf(now)}": ${NAME_OF[was.content] ?? "its name"} changes only in case, from ${was.name} to ${now.name}. Azure ignores case but Pulumi does not: the deploy would create a new resource over the same Azure one, then delete the old one, and with it the ${what}. Keep the spelling ${was.name}${was.content === "function" ? " (set savedSearchId: " + was.name + " to change only the alias's case)" : ""}, or rename the resource in each stack's state first (\`pulumi state rename\`, docs/safe-deletes.md)`,
+        subject: subject(now),
+      });
+      continue;
+    }
+    if (was.content === "analyticsRule" && now.content === "analyticsRule" && was.kind !== now.kind) {
+      findings.push({
+        severity: "error",
+        code: "kind-changed",
+        message: `"${nameOf(now)}": kind changes from ${was.kind} to ${now.kind}, which is another Pulumi resource type at the same ARM id: the deploy creates the new one first, and Azure refuses that create while the old rule exists (and the old one is protected), so every deploy fails until the change is undone. Give the ${now.kind} rule a new id and retire the old one in retired.yaml (docs/safe-deletes.md)`,
+        subject: subject(now),
+      });
+    }
+    if (was.content === "function" && now.content === "function") {
+      const [before, after] = [was.properties.functionAlias ?? was.name, now.properties.functionAlias ?? now.name];
+      if (before !== after)
+        findings.push({
+          severity: before.toLowerCase() === after.toLowerCase() ? "notice" : "warning",
+          code: "function-alias-changed",
+          message: `function ${before} is now called ${after} (saved search ${now.name} is updated in place): every query that calls ${before} must call ${after}, in this repository (validation checks those) and anywhere else (workbooks, other repositories, Content Hub rules)`,
+          subject: subject(now),
+        });
+    }
+  }
+  return findings;
 }
 
 /** The check's errors as diagnostics, for `plan --base` and the CLI's content error output. */
@@ -134,10 +214,14 @@ export function removalDiagnostics(check: RemovalCheck, retiredFile: string): Di
       hint:
         f.code === "retired-still-selected"
           ? `Fix the entry in ${retiredFile}, or the stack's selection.`
-          : `Add { id: ${f.subject ? detectionKeyOf(f.subject) : "<id>"}, reason: ... }${f.code === "leaves-stack" ? " with the stacks it leaves" : ""} to ${retiredFile} to retire it, or restore it.`,
+          : f.code === "case-only-rename"
+            ? "Keep the old spelling, or rename the resource in the state first (pulumi state rename)."
+            : f.code === "kind-changed"
+              ? `Give the rule a new id and retire the old one in ${retiredFile}.`
+              : `Add { id: ${f.subject ? detectionKeyOf(f.subject) : "<id>"}, reason: ... }${f.code === "leaves-stack" ? " with the stacks it leaves" : ""} to ${retiredFile} to retire it, or restore it.`,
     }));
 }
 
 function detectionKeyOf(subject: NonNullable<Finding["subject"]>): string {
-  return subject.kind === "function" ? (subject.displayName ?? subject.name).toLowerCase() : subject.name.toLowerCase();
+  return subject.name.toLowerCase();
 }

@@ -81,15 +81,8 @@ const label = (c: ResourceChange) => `"${c.displayName ?? c.name}"`;
 /** The changes to one rule that make it detect less, or less loudly. */
 function ruleFindings(c: ResourceChange, headOperator: string, out: Finding[]): void {
   const push = (severity: FindingSeverity, code: string, message: string) => out.push({ severity, code, message, subject: subject(c) });
-  const kind = field(c, "kind");
-  if (kind) {
-    push(
-      "warning",
-      "kind-changed",
-      `${label(c)}: kind changes from ${String(kind.live)} to ${String(kind.git)}, which changes its Pulumi resource type: the deploy deletes the rule and creates it again under the same id (refused while the rule is protected). Give the new rule a new id and retire the old one (docs/safe-deletes.md)`,
-    );
-    return;
-  }
+  // A kind change is an error of the safe-delete check (removals.ts); the rest of the rule's fields do not matter then.
+  if (field(c, "kind")) return;
   const enabled = field(c, "enabled");
   if (enabled && enabled.git === false) push("warning", "rule-disabled", `${label(c)} is disabled: it stops raising alerts`);
   if (enabled && enabled.git === true) push("notice", "rule-enabled", `${label(c)} is enabled`);

@@ -105,6 +105,74 @@ describe("every route out of a deployment needs retired.yaml", () => {
   });
 });
 
+/** Replaces `from` with `to` in every content file (definitions and callers alike). */
+function renameEverywhere(dir: string, from: string, to: string): void {
+  const files = execFileSync("git", ["ls-files", "rules", "functions", "watchlists"], { cwd: dir, encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
+  for (const file of files) {
+    const text = readFileSync(join(dir, file), "utf8");
+    if (text.includes(from)) writeFileSync(join(dir, file), text.split(from).join(to));
+  }
+}
+
+describe("names that change only in case (Azure ignores case, Pulumi does not)", () => {
+  it("a function's alias, with its callers: an error in summarize and plan --base, which names the ways out", async () => {
+    const dir = repository();
+    renameEverywhere(dir, "ExcludeAllowlistedIPs_AADNI", "excludeAllowlistedIPs_AADNI");
+    expect(await errors(dir)).toEqual([["case-only-rename", "excludeAllowlistedIPs_AADNI"]]);
+    const summary = await summarizeChange({ base: "main", projectDir: dir });
+    expect(summary.findings.find((f) => f.code === "case-only-rename")?.message).toContain(
+      "changes only in case, from ExcludeAllowlistedIPs_AADNI to excludeAllowlistedIPs_AADNI. Azure ignores case but Pulumi does not",
+    );
+    const { code, out } = await plan(dir);
+    expect(code).toBe(1);
+    expect(out).toContain("[plan/case-only-rename]");
+    // Keeping the saved-search id's spelling changes only the alias: updated in place, callers told.
+    const yaml = join(dir, FUNCTION, "ExcludeAllowlistedIPs_AADNI.yaml");
+    writeFileSync(yaml, readFileSync(yaml, "utf8").replace(/^alias: .*$/m, "$&\nsavedSearchId: ExcludeAllowlistedIPs_AADNI"));
+    expect(await errors(dir)).toEqual([]);
+    expect((await summarizeChange({ base: "main", projectDir: dir })).findings.map((f) => f.code)).toContain("function-alias-changed");
+  });
+
+  it("a watchlist's alias", async () => {
+    const dir = repository();
+    renameEverywhere(dir, "NetworkAllowlist", "networkAllowlist");
+    expect(await errors(dir)).toEqual([["case-only-rename", "networkAllowlist"]]);
+  });
+});
+
+describe("a function is the saved search it deploys to (its savedSearchId), not its alias", () => {
+  it("a new savedSearchId under the same alias is a removal of the old saved search", async () => {
+    const dir = repository();
+    const yaml = join(dir, FUNCTION, "ExcludeAllowlistedIPs_AADNI.yaml");
+    writeFileSync(yaml, readFileSync(yaml, "utf8").replace(/^alias: .*$/m, "$&\nsavedSearchId: exclude-allowlisted-ips"));
+    expect(await errors(dir)).toEqual([["unacknowledged-removal", "ExcludeAllowlistedIPs_AADNI"]]);
+    // The entry names the old saved-search id, though the new function keeps that spelling as its alias.
+    retire(dir, "  - id: ExcludeAllowlistedIPs_AADNI\n    reason: Moved to a new saved search.\n");
+    expect(await errors(dir)).toEqual([]);
+    expect((await plan(dir)).code).toBe(0);
+  });
+
+  it("a new alias under the same savedSearchId is an in-place update: a warning that callers must change, no removal", async () => {
+    const dir = repository();
+    const yaml = join(dir, FUNCTION, "ExcludeAllowlistedIPs_AADNI.yaml");
+    writeFileSync(
+      yaml,
+      readFileSync(yaml, "utf8").replace(/^alias: .*$/m, "alias: DropAllowlistedIPs\nsavedSearchId: ExcludeAllowlistedIPs_AADNI"),
+    );
+    renameEverywhere(dir, "ExcludeAllowlistedIPs_AADNI()", "DropAllowlistedIPs()");
+    const summary = await summarizeChange({ base: "main", projectDir: dir });
+    expect(summary.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(summary.findings.find((f) => f.code === "function-alias-changed")).toMatchObject({
+      severity: "warning",
+      message: expect.stringContaining(
+        "function ExcludeAllowlistedIPs_AADNI is now called DropAllowlistedIPs (saved search ExcludeAllowlistedIPs_AADNI is updated in place)",
+      ),
+    });
+  });
+});
+
 describe("retired.yaml cannot unprotect a deployed detection", () => {
   it("an id retired everywhere that a file defines again is an error, and retired --urns refuses", async () => {
     const dir = repository();
