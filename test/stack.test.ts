@@ -173,10 +173,23 @@ describe("reading stack configuration", () => {
       resourceGroupName: "rg-sentinel-dev",
       workspaceName: "law-sentinel-dev",
       contentDir: ".",
-      stack: { rulesEnabled: "asDeclared", nrtRules: "deploy", include: [], exclude: [] },
+      // Unset in the stack file: Pulumi.yaml's default, as `pulumi up` would use it. The frozen
+      // fixture's Pulumi.yaml predates NRT deploys and declares `error`.
+      stack: { rulesEnabled: "asDeclared", nrtRules: "error", include: [], exclude: [] },
       propagationWaitSeconds: 60,
     });
     expect(stack.raw["azure-native:subscriptionId"]).toBe("00000000-0000-0000-0000-000000000000");
+  });
+
+  it("a key the stack file leaves out takes Pulumi.yaml's default, in either spelling", () => {
+    const dir = writeContent({
+      "Pulumi.yaml":
+        "name: p\nruntime: nodejs\nconfig:\n  contentDir:\n    type: string\n    default: content\n  sentinel-iac:nrtRules: skip\n",
+      "Pulumi.prod.yaml": "config:\n  sentinel-iac:workspaceName: ws\n",
+      "Pulumi.dev.yaml": "config:\n  sentinel-iac:contentDir: other\n",
+    });
+    expect(readStackFile(dir, "prod").settings).toMatchObject({ contentDir: "content", stack: { nrtRules: "skip" } });
+    expect(readStackFile(dir, "dev").settings.contentDir).toBe("other");
   });
 
   it("reads lists written by `pulumi config set --path` and as JSON text", () => {

@@ -4,7 +4,7 @@
  * every stack (summary/removals.ts), whichever stack a command was asked about.
  */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { listStacks, readStackFile } from "../config/stackFile";
 import { buildDesiredState } from "../loader/desiredState";
 import { buildValidatedState } from "../loader/validatedState";
@@ -88,19 +88,31 @@ export class ChangeLoader {
     return state;
   }
 
-  /** A stack's settings at the base: its own Pulumi.<stack>.yaml there, or undefined for a stack the change creates. */
-  baseSettings(stack: string): StackSettings | undefined {
+  /**
+   * A stack at the base: its selection, and its content folder (as the working tree's path, so
+   * base() finds it in the checkout), from its own Pulumi.<stack>.yaml and Pulumi.yaml there;
+   * undefined for a stack the change creates.
+   */
+  baseStack(stack: string): { settings: StackSettings; contentDir: string } | undefined {
     const baseProjectDir = join(this.checkout.root, pathInRepository(this.checkout.repositoryRoot, this.projectDir));
-    return existsSync(join(baseProjectDir, `Pulumi.${stack}.yaml`)) ? readStackFile(baseProjectDir, stack).settings.stack : undefined;
+    if (!existsSync(join(baseProjectDir, `Pulumi.${stack}.yaml`))) return undefined;
+    const { settings } = readStackFile(baseProjectDir, stack);
+    return { settings: settings.stack, contentDir: resolve(this.projectDir, settings.contentDir) };
   }
 
-  /** One selection at both ends; a stack the change creates is compared with its own selection at both. */
+  /**
+   * One selection at both ends; a stack the change creates is compared with its own selection at
+   * both. A stack's base side is read from its content folder at the base, so a change of
+   * `contentDir` (in the stack file or Pulumi.yaml's default) is a change of its content too.
+   */
   sides(contentDir: string, stack: string | undefined, headSettings: StackSettings): SelectionSides {
-    const baseSettings = (stack !== undefined ? this.baseSettings(stack) : undefined) ?? headSettings;
+    const atBase = stack !== undefined ? this.baseStack(stack) : undefined;
+    const baseDir = atBase?.contentDir ?? resolve(contentDir);
     return {
       ...(stack !== undefined ? { stack } : {}),
-      base: applyStackSettings(this.base(contentDir), comparisonSettings(baseSettings)),
+      base: applyStackSettings(this.base(baseDir), comparisonSettings(atBase?.settings ?? headSettings)),
       head: applyStackSettings(this.head(contentDir), comparisonSettings(headSettings)),
+      ...(baseDir !== resolve(contentDir) ? { movedFrom: relative(this.projectDir, baseDir) || "." } : {}),
     };
   }
 

@@ -32,8 +32,38 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
     if (typeof value === "object" && value !== null && "secure" in value) raw[key] = undefined;
   }
   checkSettingKeys(Object.keys(raw), path, "Rename or remove it in that file.");
-  const settings = readProjectSettings((key) => raw[`${CONFIG_NAMESPACE}:${key}`]);
+  // A key the stack leaves out takes Pulumi.yaml's default, as `pulumi up` does.
+  const defaults = projectDefaults(projectDir);
+  const settings = readProjectSettings((key) => raw[`${CONFIG_NAMESPACE}:${key}`] ?? defaults.get(key));
   return { stack, path, settings, raw };
+}
+
+/**
+ * The defaults Pulumi.yaml declares for this project's settings (`config: <key>: default:`), which
+ * the engine gives a stack that does not set the key. Empty when there is no Pulumi.yaml.
+ */
+export function projectDefaults(projectDir: string): Map<string, unknown> {
+  const path = join(projectDir, "Pulumi.yaml");
+  const defaults = new Map<string, unknown>();
+  if (!existsSync(path)) return defaults;
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const config = typeof doc === "object" && doc !== null ? (doc as { config?: unknown }).config : undefined;
+  if (typeof config !== "object" || config === null || Array.isArray(config)) return defaults;
+  for (const [name, declared] of Object.entries(config as Record<string, unknown>)) {
+    // `key` and `sentinel-iac:key` both name the project's own setting.
+    const key = name.startsWith(`${CONFIG_NAMESPACE}:`) ? name.slice(CONFIG_NAMESPACE.length + 1) : name.includes(":") ? undefined : name;
+    if (key === undefined) continue;
+    // A declaration with a type holds its value under `default`; a bare value is the value.
+    const isDeclaration = typeof declared === "object" && declared !== null && !Array.isArray(declared);
+    const value = isDeclaration ? (declared as { default?: unknown }).default : declared;
+    if (value !== undefined) defaults.set(key, value);
+  }
+  return defaults;
 }
 
 /** The Pulumi project's name (Pulumi.yaml `name`), part of every resource URN. */

@@ -30,6 +30,8 @@ export interface SelectionSides {
   stack?: string;
   base: DesiredState;
   head: DesiredState;
+  /** The stack's content folder at the base (relative to the project), when the change moved it: the base side is that folder's. */
+  movedFrom?: string;
 }
 
 const WHAT: Record<string, string> = { analyticsRule: "analytics rule", huntingQuery: "hunting query", function: "function" };
@@ -118,7 +120,9 @@ export function checkRemovals(whole: SelectionSides, stacks: readonly SelectionS
     const head = detections(sides.head);
     const headNames = byEveryName(sides.head);
     for (const [key, r] of detections(sides.base)) {
-      if (head.has(key) || !inRepository.has(key)) continue;
+      // Gone from the repository is the whole-content check's, unless the stack's folder moved:
+      // then what the old folder held and the new one lacks leaves this stack, and only it.
+      if (head.has(key) || (!inRepository.has(key) && sides.movedFrom === undefined)) continue;
       const entry = entryFor(retired, r);
       if (entry?.stacks?.includes(stack)) {
         acknowledged.push({ entry, resource: r, stack });
@@ -129,7 +133,7 @@ export function checkRemovals(whole: SelectionSides, stacks: readonly SelectionS
       findings.push({
         severity: "error",
         code: "leaves-stack",
-        message: `${what} "${nameOf(r)}" (${key}) leaves stack ${stack}: Pulumi.${stack}.yaml's include/exclude no longer select ${file}, so its next deploy deletes it from that workspace${r.content === "analyticsRule" ? " (a protected rule fails the deploy)" : ""}. If that is intended, add { id: ${key}, stacks: [${stack}], reason: ... } to retired.yaml; otherwise select it again`,
+        message: `${what} "${nameOf(r)}" (${key}) leaves stack ${stack}: ${sides.movedFrom !== undefined && !inRepository.has(key) ? `its contentDir moves away from ${sides.movedFrom}, and the new folder has no ${file}` : `Pulumi.${stack}.yaml's include/exclude no longer select ${file}`}, so its next deploy deletes it from that workspace${r.content === "analyticsRule" ? " (a protected rule fails the deploy)" : ""}. If that is intended, add { id: ${key}, stacks: [${stack}], reason: ... } to retired.yaml; otherwise select it again`,
         subject: subject(r),
       });
     }

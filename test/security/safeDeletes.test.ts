@@ -105,6 +105,42 @@ describe("every route out of a deployment needs retired.yaml", () => {
   });
 });
 
+describe("a stack's content folder moved (contentDir)", () => {
+  const inProd = (found: unknown[][]) => found.filter(([code]) => code === "leaves-stack").map(([, name]) => name);
+
+  it("in the stack file: every detection the new folder lacks leaves that stack: an error in summarize and plan --base", async () => {
+    const dir = repository();
+    cpSync(join(dir, "watchlists"), join(dir, "elsewhere", "watchlists"), { recursive: true });
+    appendFileSync(join(dir, "Pulumi.prod.yaml"), "  sentinel-iac:contentDir: elsewhere\n");
+    const found = await errors(dir);
+    const base = (await summarizeChange({ base: "main", projectDir: join(dir) })).findings;
+    expect(inProd(found)).toHaveLength(found.length);
+    expect(found.length).toBeGreaterThanOrEqual(4);
+    expect(inProd(found)).toContain(ROPC_ID);
+    expect(inProd(found)).toContain("ExcludeAllowlistedIPs_AADNI");
+    expect(base.find((f) => f.subject?.name === ROPC_ID)?.message).toContain(
+      "leaves stack prod: its contentDir moves away from ., and the new folder has no rules/analytics/ROPC-AuthenticationDetected.yaml",
+    );
+    const { code, out } = await plan(dir, "dev");
+    expect(code).toBe(1);
+    expect(out).toContain("[plan/leaves-stack]");
+  });
+
+  it("in Pulumi.yaml's default: every stack that does not set it moves", async () => {
+    const dir = repository();
+    cpSync(join(dir, "watchlists"), join(dir, "elsewhere", "watchlists"), { recursive: true });
+    const project = join(dir, "Pulumi.yaml");
+    writeFileSync(project, readFileSync(project, "utf8").replace(/(contentDir:\n\s+type: string\n\s+default: )"\."/, '$1"elsewhere"'));
+    expect(readFileSync(project, "utf8")).toContain('default: "elsewhere"');
+    const stacks = new Set(
+      (await summarizeChange({ base: "main", projectDir: dir })).findings
+        .filter((f) => f.code === "leaves-stack")
+        .map((f) => /leaves stack (\w+)/.exec(f.message)?.[1]),
+    );
+    expect(stacks).toEqual(new Set(["dev", "prod"]));
+  });
+});
+
 /** Replaces `from` with `to` in every content file (definitions and callers alike). */
 function renameEverywhere(dir: string, from: string, to: string): void {
   const files = execFileSync("git", ["ls-files", "rules", "functions", "watchlists"], { cwd: dir, encoding: "utf8" })
