@@ -22,6 +22,13 @@ describe("watchlist items", () => {
     expect(a?.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it("warns on a cell with leading or trailing whitespace, which a service that trims would turn into a change on every deploy", () => {
+    const state = build('IPOrRange,Owner\n192.0.2.1,"Alice "\n192.0.2.2,Bob\n');
+    expect(
+      state.diagnostics.filter((d) => d.code === "watchlist/padded-cell").map((d) => [d.severity, d.position?.line, d.message]),
+    ).toEqual([["warning", 2, expect.stringContaining("Owner 'Alice ' has leading or trailing whitespace")]]);
+  });
+
   it("a row removed from the CSV is no longer in the desired state", () => {
     const before = build("IPOrRange\n192.0.2.1\n192.0.2.2\n").resources.filter((r) => r.content === "watchlistItem");
     const after = build("IPOrRange\n192.0.2.2\n").resources.filter((r) => r.content === "watchlistItem");

@@ -5,6 +5,7 @@
  * moves between the per-row route and this one keep every row present.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { deployClients } from "../src/azure/deployClients";
 import { deployConnection, type DeployConnection } from "../src/azure/deployConnection";
 import { bulkItemId, csvUploads, WatchlistRowsWriter, type Row } from "../src/azure/watchlistRowsWriter";
 import type { WatchlistProperties } from "../src/model/types";
@@ -162,11 +163,72 @@ describe("the rows route against the stand-in", () => {
     );
   });
 
+  it("an upload still processing from an interrupted deploy is waited for before the items are read", async () => {
+    // The last run's upload was accepted, then the run stopped: Sentinel is still adding its rows.
+    const rows = rowsOf(30);
+    await deployClients(connection).sentinel.watchlists.createOrUpdate(SCOPE.resourceGroupName, SCOPE.workspaceName, "BigList", {
+      ...WATCHLIST,
+      rawContent: csvUploads(COLUMNS, rows, 1_000_000)[0]!,
+      contentType: "text/csv",
+      numberOfLinesToSkip: 0,
+    });
+    expect(standIn.currentState().watchlists[0]!.properties["uploadStatus"]).toBe("InProgress");
+    standIn.clearRequests();
+    // Fewer than bulkFrom missing rows would be PUT one by one under new ids, duplicating the upload's.
+    expect(await writer({ bulkFrom: 1_000 }).reconcile(SCOPE, WATCHLIST, COLUMNS, rows)).toMatchObject({ added: 0, unchanged: 30 });
+    expect(writes()).toEqual([]);
+    expect(liveItems()).toHaveLength(30);
+  });
+
+  it("release waits for an upload still processing, so it deletes every item the route wrote", async () => {
+    await deployClients(connection).sentinel.watchlists.createOrUpdate(SCOPE.resourceGroupName, SCOPE.workspaceName, "BigList", {
+      ...WATCHLIST,
+      rawContent: csvUploads(COLUMNS, rowsOf(30), 1_000_000)[0]!,
+      contentType: "text/csv",
+      numberOfLinesToSkip: 0,
+    });
+    expect(await writer().release(SCOPE)).toBe(30);
+    expect(liveItems()).toEqual([]);
+  });
+
   it("fails clearly when the watchlist is gone", async () => {
     standIn.setState({ ...workspace(), watchlists: [] });
     await expect(writer().reconcile(SCOPE, WATCHLIST, COLUMNS, rowsOf(3))).rejects.toThrow(
       /watchlist 'BigList' of workspace 'law-soc' .* does not exist/,
     );
+  });
+});
+
+describe("a service that normalises cells (Sentinel's behaviour is unknown; the stand-in stores them verbatim)", () => {
+  it("verify says which value came back different, so a permanent failure can be diagnosed", async () => {
+    // This stand-in trims every item's cells after each write, as a normalising service would.
+    const trimming: StandIn = await startStandIn({
+      state: workspace(),
+      onRequest: (request) => {
+        if (request.method !== "PUT" || request.route !== "watchlistItem") return;
+        const state = trimming.currentState();
+        for (const item of state.watchlists[0]!.items) {
+          const values = item.properties["itemsKeyValue"] as Row;
+          for (const k of Object.keys(values)) values[k] = values[k]!.trim();
+        }
+        trimming.setState(state);
+      },
+    });
+    try {
+      const { tenantId, clientId, clientSecret } = trimming.credentials;
+      const settings: Record<string, string> = { tenantId, clientId, clientSecret, subscriptionId: SUB };
+      const c = await deployConnection((key) => settings[key], {
+        armEndpoint: trimming.armEndpoint,
+        authorityHost: trimming.authorityHost,
+        caPem: trimming.caPem,
+      });
+      const rows = [{ IPOrRange: "10.0.0.1", Description: "Padded ", Owner: "NetEng" }];
+      await expect(new WatchlistRowsWriter(c, { pollMs: 10 }).reconcile(SCOPE, WATCHLIST, COLUMNS, rows)).rejects.toThrow(
+        `row '10.0.0.1' column Description reads back as "Padded", not "Padded "; run \`pulumi up\` again`,
+      );
+    } finally {
+      await trimming.close();
+    }
   });
 });
 

@@ -184,6 +184,8 @@ export class WatchlistRowsWriter {
     columns: readonly string[],
     rows: readonly Row[],
   ): Promise<ReconcileResult> {
+    // An upload of an interrupted run may still be adding items: read them once it is done.
+    await this.waitForUpload(scope, `writing the rows of ${describe(scope)}`);
     const live = await this.readItems(scope);
     if (!live)
       throw new AzureWriteError(
@@ -244,6 +246,7 @@ export class WatchlistRowsWriter {
 
   /** Deletes this route's items, keeping the per-row route's: when a list goes back below the limit. */
   async release(scope: WatchlistRowsScope): Promise<number> {
+    await this.waitForUpload(scope, `removing the rows of ${describe(scope)}`);
     const live = await this.readItems(scope);
     if (!live) return 0;
     const { resourceGroupName: rg, workspaceName: ws, watchlistAlias: alias } = scope;
@@ -281,6 +284,8 @@ export class WatchlistRowsWriter {
         status = (await this.clients.sentinel.watchlists.get(scope.resourceGroupName, scope.workspaceName, scope.watchlistAlias))
           .uploadStatus;
       } catch (error) {
+        // No watchlist, no upload: the caller says what a missing watchlist means for it.
+        if (statusOf(error) === 404) return;
         throw writeError(operation, error);
       }
       if (status === undefined || status === "Complete") return;
@@ -303,8 +308,15 @@ export class WatchlistRowsWriter {
     const extra = (live?.ours.length ?? 0) - (rows.length - wrong.length);
     if (wrong.length > 0 || extra > 0) {
       const sample = wrong.slice(0, 3).map((r) => `'${r[scope.itemsSearchKey]}'`);
+      // The first value that came back different, so a service-side normalisation is visible.
+      const differs = wrong.map((r) => ({ r, got: have.get(key(r)) })).find((d) => d.got !== undefined);
+      const column = differs && Object.keys({ ...differs.r, ...differs.got }).find((c) => (differs.r[c] ?? "") !== (differs.got![c] ?? ""));
+      const detail =
+        differs && column
+          ? `; row '${differs.r[scope.itemsSearchKey]}' column ${column} reads back as ${JSON.stringify(differs.got![column] ?? "")}, not ${JSON.stringify(differs.r[column] ?? "")}`
+          : "";
       throw new AzureWriteError(
-        `writing the rows of ${describe(scope)} failed: after the writes, ${wrong.length} row(s) are missing or differ${sample.length ? ` (e.g. ${sample.join(", ")})` : ""} and ${Math.max(extra, 0)} item(s) are extra; run \`pulumi up\` again`,
+        `writing the rows of ${describe(scope)} failed: after the writes, ${wrong.length} row(s) are missing or differ${sample.length ? ` (e.g. ${sample.join(", ")})` : ""} and ${Math.max(extra, 0)} item(s) are extra${detail}; run \`pulumi up\` again`,
       );
     }
   }

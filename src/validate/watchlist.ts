@@ -108,6 +108,16 @@ export function checkWatchlist(watchlist: LoadedWatchlist, sink: Diagnostic[]): 
       seen.set(identity, { line: row.line, key });
     }
     for (const [column, value] of Object.entries(row.values)) {
+      if (value === value.trim()) continue;
+      rowError(
+        row.line,
+        "watchlist/padded-cell",
+        `${column} '${visible(value)}' has leading or trailing whitespace, which Sentinel may not keep: the deploy compares cells exactly, so a value the service trims would show as a change on every deploy`,
+        "Remove the surrounding whitespace.",
+        "warning",
+      );
+    }
+    for (const [column, value] of Object.entries(row.values)) {
       if (!startsLikeFormula(value)) continue;
       rowError(
         row.line,
