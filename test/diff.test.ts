@@ -3,7 +3,10 @@
  * what Azure echoes back), real changes show field by field, and the Markdown fits a
  * pull-request comment.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { PER_ROW_WATCHLIST_LIMIT } from "../src/sentinel/limits";
 import type { LiveWorkspace } from "../src/azure/liveWorkspace";
 import { compareWorkspace, type DriftReport } from "../src/diff/compare";
 import { MARKDOWN_LIMIT, renderDriftMarkdown, renderDriftText } from "../src/diff/render";
@@ -175,6 +178,23 @@ describe("drift", () => {
     });
     expect(drift!.notes[0]).toContain("matched by its search key");
     expect(changed(report)).toHaveLength(1);
+  });
+
+  it("says nothing of re-created ids for a list managed as a whole, which keeps the live items' ids", () => {
+    const dir = copySeedContent();
+    const csv = "watchlists/NetworkAllowlist/NetworkAllowlist.csv";
+    const rows = Array.from({ length: PER_ROW_WATCHLIST_LIMIT + 1 }, (_, i) => `10.0.${i >> 8}.${i & 255},Row ${i},NetEng`);
+    writeFileSync(join(dir, csv), `IPOrRange,Description,Owner\n${rows.join("\n")}\n`);
+    const desired = buildDesiredState(dir).resources;
+    const report = diffAfter((state) => {
+      // The rows route gives ids of its own; the first item differs too, so it is reported.
+      for (const [i, item] of state.watchlists[0]!.items.entries()) item.name = `b0000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+      (state.watchlists[0]!.items[0]!.properties["itemsKeyValue"] as Record<string, string>)["Owner"] = "Someone else";
+    }, desired);
+    const items = report.resources.filter((r) => r.kind === "watchlistItem");
+    expect(items).toHaveLength(PER_ROW_WATCHLIST_LIMIT + 1);
+    expect(changed(report).map((r) => r.kind)).toEqual(["watchlistItem"]);
+    expect(items.flatMap((r) => r.notes)).toEqual([]);
   });
 
   it("warns that a function alias is taken by a saved search under another id", () => {

@@ -9,7 +9,7 @@ import { propagationWaitProvider } from "../src/pulumi/propagationWait";
 import { REGISTRATION_BATCH } from "../src/pulumi/register";
 import { TYPE_TOKENS } from "../src/pulumi/naming";
 import { unpackRows } from "../src/pulumi/watchlistRows";
-import { PER_ROW_WATCHLIST_LIMIT } from "../src/sentinel/limits";
+import { PER_ROW_STACK_LIMIT, PER_ROW_WATCHLIST_LIMIT } from "../src/sentinel/limits";
 import { MockDeployment } from "./helpers/pulumiMocks";
 import { copySeedContent, ruleYaml, writeContent } from "./helpers/content";
 
@@ -464,6 +464,35 @@ describe(`watchlists over ${PER_ROW_WATCHLIST_LIMIT} rows: one resource for all 
     expect(await hashOf((l) => [...l].reverse())).toBe(base);
     expect(await hashOf((l) => l.slice(1))).not.toBe(base);
     expect(await hashOf((l) => [l[0]!.replace("Generated row 0", "Changed"), ...l.slice(1)])).not.toBe(base);
+  });
+});
+
+describe(`per-row watchlists share a stack budget of ${PER_ROW_STACK_LIMIT} rows`, () => {
+  it("past it, the largest lists are managed as a whole until the rest fit; the wait depends on the rest's rows", async () => {
+    const dir = copySeedContent();
+    const list = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => `10.${from}.${(i >> 8) & 255}.${i & 255},Row ${i},NetEng`).join("\n");
+    writeFileSync(join(dir, "watchlists/NetworkAllowlist/NetworkAllowlist.csv"), `IPOrRange,Description,Owner\n${list(900, 1)}\n`);
+    for (const [alias, rows] of [
+      ["PartnerRanges", 950],
+      ["LabRanges", 700],
+    ] as const) {
+      mkdirSync(join(dir, `watchlists/${alias}`));
+      writeFileSync(
+        join(dir, `watchlists/${alias}/${alias}.yaml`),
+        `alias: ${alias}\ndisplayName: ${alias}\nprovider: SOC\nitemsSearchKey: IPOrRange\n`,
+      );
+      writeFileSync(join(dir, `watchlists/${alias}/${alias}.csv`), `IPOrRange,Description,Owner\n${list(rows, rows)}\n`);
+    }
+    const { mock } = await run(dir, { "sentinel-iac:validateQueries": "false" });
+    // 2,550 rows: PartnerRanges (the largest) goes whole, leaving 1,600 row by row.
+    expect(mock.registrations.filter((r) => r.type === TYPE_TOKENS.watchlistRows).map((r) => r.name)).toEqual(["PartnerRanges-rows"]);
+    expect(mock.registrations.filter((r) => r.type === TYPE_TOKENS.watchlistItem)).toHaveLength(1_600);
+    // The wait guards only what rules use: the function and NetworkAllowlist with its 900 rows.
+    const items = new Set(mock.registrations.filter((r) => r.name.startsWith("NetworkAllowlist-")).map((r) => r.urn));
+    const dependencies = mock.byName("content-propagation").dependencies;
+    expect(dependencies).toHaveLength(902);
+    expect(dependencies.filter((d) => items.has(d))).toHaveLength(900);
   });
 });
 

@@ -16,6 +16,7 @@ import type { DesiredResource, ResourceOrigin } from "../model/types";
 import { ARM_TYPES, type ArmType } from "../sentinel/arm";
 import { HUNTING_CATEGORY } from "../sentinel/savedSearch";
 import { searchKeyIdentity } from "../sentinel/watchlistItem";
+import { watchlistRoutes } from "../model/watchlistRoutes";
 import { canonicalAlertRule, canonicalSavedSearch, canonicalWatchlist, canonicalWatchlistItem, type Canonical } from "./normalize";
 
 export type Classification = "create" | "update" | "unchanged" | "unmanaged" | "elsewhere" | "retired";
@@ -148,6 +149,8 @@ export function compareWorkspace(desired: readonly DesiredResource[], live: Live
   const liveSearches = new Map(live.savedSearches.map((r) => [key(r.name), r]));
   const liveLists = new Map(live.watchlists.map((w) => [key(w.name), w]));
   const matched = new Set<LiveResource>();
+  // Lists managed as a whole keep their live item ids: the note below is for per-row lists only.
+  const bulkLists = new Set([...watchlistRoutes(desired).bulk.values()].map((items) => key(items[0]?.watchlistAlias ?? "")));
   const desiredSearchKeys = new Map(
     desired.flatMap((r) => (r.content === "watchlist" ? [[key(r.name), r.properties.itemsSearchKey] as const] : [])),
   );
@@ -227,7 +230,7 @@ export function compareWorkspace(desired: readonly DesiredResource[], live: Live
           matched,
           labels,
         );
-        if (current && key(current.name) !== key(r.name)) {
+        if (current && key(current.name) !== key(r.name) && !bulkLists.has(key(r.watchlistAlias))) {
           drift.notes.push(
             `matched by its search key: the live item's id is ${current.name}; the next deploy re-creates it as ${r.name} (ids derive from the search key)`,
           );

@@ -21,7 +21,7 @@ import type { DesiredState } from "../model/types";
 import type { NrtMode } from "../model/stack";
 import { AZURE_NATIVE_VERSION, logicalName, NRT_PACKAGE, TYPE_TOKENS, typeTokenFor } from "../pulumi/naming";
 import { AZURE_NATIVE_PLUGIN } from "../pulumi/parameterizedPackage";
-import { PER_ROW_WATCHLIST_LIMIT } from "../sentinel/limits";
+import { watchlistRoutes } from "../model/watchlistRoutes";
 import { searchKeyIdentity } from "../sentinel/watchlistItem";
 import { exportAnalyticsRule } from "./analyticsRule";
 import { exportHuntingQuery } from "./huntingQuery";
@@ -383,12 +383,9 @@ function buildImportFile(
     }
     liveItems.set(r.name.toLowerCase(), { searchKey: r.properties.itemsSearchKey, byKey });
   }
-  // Rows of a list over the per-row limit are one resource of the program's own, which adopts the
+  // Rows of a list managed as a whole are one resource of the program's own, which adopts the
   // live items by search key: importing them one by one would have the next deploy delete them.
-  const rowCounts = new Map<string, number>();
-  for (const r of state.resources) {
-    if (r.content === "watchlistItem") rowCounts.set(r.watchlistKey, (rowCounts.get(r.watchlistKey) ?? 0) + 1);
-  }
+  const bulk = watchlistRoutes(state.resources).bulk;
   let rekeyed = 0;
   // Entry names must be unique in the file; logical names are unique per type only (a function and a watchlist may share one).
   const entryNames = new Map<string, string>();
@@ -399,7 +396,7 @@ function buildImportFile(
     if (r.content === "function") continue;
     let itemId: string | undefined;
     if (r.content === "watchlistItem") {
-      if ((rowCounts.get(r.watchlistKey) ?? 0) > PER_ROW_WATCHLIST_LIMIT) continue;
+      if (bulk.has(r.watchlistKey)) continue;
       const list = liveItems.get(r.watchlistAlias.toLowerCase());
       itemId = list?.byKey.get(searchKeyIdentity(r.properties.itemsKeyValue[list.searchKey] ?? ""));
       if (itemId === undefined) continue;

@@ -24,7 +24,7 @@ import { hasErrors } from "../diagnostics/diagnostic";
 import type { NrtMode } from "../model/stack";
 import type { DesiredResource, DesiredState, NrtAlertRuleProperties, WatchlistItemResource, WatchlistResource } from "../model/types";
 import { API_VERSIONS } from "../sentinel/arm";
-import { PER_ROW_WATCHLIST_LIMIT } from "../sentinel/limits";
+import { watchlistRoutes, type PerRowLimits } from "../model/watchlistRoutes";
 import { AZURE_NATIVE_VERSION, logicalName, TYPE_TOKENS, typeTokenFor } from "./naming";
 import { nrtRegistration, type NrtRegistration } from "./nrtProvider";
 import { PropagationWait } from "./propagationWait";
@@ -127,8 +127,8 @@ export interface RegisterOptions {
   nrtRules?: NrtMode;
   /** Builds each azure-native resource; the conformance test passes one that builds azure-native's own classes. */
   resourceFactory?: ResourceFactory;
-  /** Rows above which a watchlist's items are managed as a whole. Default PER_ROW_WATCHLIST_LIMIT. */
-  perRowWatchlistLimit?: number;
+  /** Rows above which watchlists' items are managed as a whole. Default DEFAULT_PER_ROW_LIMITS. */
+  perRowLimits?: PerRowLimits;
 }
 
 /** Builds the Pulumi resource for one registration, with the options the program chose. */
@@ -157,19 +157,6 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The model key of a bulk watchlist's rows resource, in the map registerDesiredState returns. */
 export const rowsKey = (watchlistKey: string) => `${watchlistKey}#rows`;
-
-/** Watchlists whose rows are managed as a whole, with those rows. */
-function bulkWatchlists(state: DesiredState, limit: number): Map<string, WatchlistItemResource[]> {
-  const items = new Map<string, WatchlistItemResource[]>();
-  for (const r of state.resources) {
-    if (r.content !== "watchlistItem") continue;
-    const list = items.get(r.watchlistKey);
-    if (list) list.push(r);
-    else items.set(r.watchlistKey, [r]);
-  }
-  for (const [key, rows] of items) if (rows.length <= limit) items.delete(key);
-  return items;
-}
 
 /** The one resource holding the rows of a bulk watchlist: a child of it, deleted with it. */
 function registerRows(
@@ -203,8 +190,9 @@ export async function registerDesiredState(state: DesiredState, options: Registe
     throw new Error("refusing to register resources: the desired state has errors");
   }
   const registered = new Map<string, pulumi.CustomResource>();
-  const bulk = bulkWatchlists(state, options.perRowWatchlistLimit ?? PER_ROW_WATCHLIST_LIMIT);
-  const wait = propagationGate(state, registered, options, bulk);
+  const routes = watchlistRoutes(state.resources, options.perRowLimits);
+  const bulk = routes.bulk;
+  const wait = propagationGate(state, registered, options, routes.items);
   const limit = Error.stackTraceLimit;
   // The SDK records a stack trace for every input property's promises, used only to report
   // leaked promises when PULUMI_DEBUG_PROMISE_LEAKS is set. At thousands of resources that
@@ -259,14 +247,14 @@ export async function registerDesiredState(state: DesiredState, options: Registe
  * trigger hashes their definitions (and watchlist columns, not rows), so
  * changing an allowlist row never delays a deploy. It comes after a list's
  * rows are written, so a new rule never runs against a half-filled allowlist:
- * after each row for a list managed per row (at most PER_ROW_WATCHLIST_LIMIT),
- * after the one rows resource for a larger list.
+ * after each row for a list managed per row (at most PER_ROW_STACK_LIMIT rows
+ * in all), after the one rows resource for a list managed as a whole.
  */
 function propagationGate(
   state: DesiredState,
   registered: Map<string, pulumi.CustomResource>,
   options: RegisterOptions,
-  bulk: Map<string, WatchlistItemResource[]>,
+  itemsByList: Map<string, WatchlistItemResource[]>,
 ) {
   if (options.propagationWaitSeconds <= 0) return undefined;
   const byKey = new Map(state.resources.map((r) => [r.key, r]));
@@ -298,12 +286,11 @@ function propagationGate(
           const columns = new Set<string>();
           const rows = registered.get(rowsKey(key));
           if (rows) dependsOn.push(rows);
-          for (const item of bulk.get(key) ?? state.resources) {
-            if (item.content === "watchlistItem" && item.watchlistKey === key) {
-              Object.keys(item.properties.itemsKeyValue).forEach((c) => columns.add(c));
-              const itemResource = registered.get(item.key);
-              if (itemResource) dependsOn.push(itemResource);
-            }
+          for (const item of itemsByList.get(key) ?? []) {
+            Object.keys(item.properties.itemsKeyValue).forEach((c) => columns.add(c));
+            // Only a per-row list's items are registered; a bulk list's rows resource stands for them.
+            const itemResource = registered.get(item.key);
+            if (itemResource) dependsOn.push(itemResource);
           }
           hash.update(JSON.stringify([...columns].sort()));
         }

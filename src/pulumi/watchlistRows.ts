@@ -6,7 +6,9 @@
  *
  * - Its inputs are the rows (compressed, and passed as a secret so previews
  *   show `[secret]` rather than a blob) and their hash; a preview shows one
- *   change when any row changes, and nothing otherwise.
+ *   change when any row changes, and nothing otherwise. Pulumi keeps inputs
+ *   in the state, so the state holds the rows too, compressed and encrypted;
+ *   only the outputs leave them out.
  * - It signs in as azure-native does, when the dynamic provider starts.
  * - `pulumi refresh` reads the live rows: an item added or edited in the
  *   portal changes the hash, and the next `pulumi up` writes Git's rows back.
@@ -37,7 +39,7 @@ export interface WatchlistRowsInputs extends WatchlistRowsScope {
   rows: string;
 }
 
-/** What the state keeps: everything but the rows themselves. */
+/** The outputs: everything but the rows themselves (which the state still holds among the inputs). */
 export type WatchlistRowsOutputs = Omit<WatchlistRowsInputs, "rows"> & { added?: number; updated?: number; deleted?: number };
 
 /** Identifies a set of rows regardless of their order, the case of their keys, or empty cells. */

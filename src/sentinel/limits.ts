@@ -42,3 +42,12 @@ export const WORKSPACE_RULE_LIMITS = {
  * per 3.8 MB of CSV.
  */
 export const PER_ROW_WATCHLIST_LIMIT = 1000;
+
+/**
+ * The most rows of all per-row watchlists of one stack together; past it, the largest lists are
+ * managed as a whole too (model/watchlistRoutes.ts). The reasons above add up per stack: twenty
+ * lists of 900 rows would be 18,000 Pulumi resources, about 27 MB of state and 54,000 ARM calls
+ * on a first deploy. At 2,000 rows the per-row route stays under 3 MB of state and about 4
+ * minutes of ARM writes on a first deploy.
+ */
+export const PER_ROW_STACK_LIMIT = 2000;
