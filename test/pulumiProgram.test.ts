@@ -5,6 +5,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { deploy } from "../src/pulumi/program";
+import { checkSubscriptionAgreement } from "../src/pulumi/nrtProvider";
 import { propagationWaitProvider } from "../src/pulumi/propagationWait";
 import { REGISTRATION_BATCH } from "../src/pulumi/register";
 import { TYPE_TOKENS } from "../src/pulumi/naming";
@@ -303,6 +304,26 @@ describe("NRT rules: azure-native's typed NRT rule at the preview API version, t
     "azure-native:useOidc": "true",
     "azure-native:clientSecret": "not-a-real-secret",
   };
+
+  it("refuses ARM_SUBSCRIPTION_ID naming another subscription than azure-native:subscriptionId (a plugin without azure-native#4755 would use it)", () => {
+    const config = { subscriptionId: azureNative["azure-native:subscriptionId"] };
+    expect(() => checkSubscriptionAgreement(config, { ARM_SUBSCRIPTION_ID: "99999999-2222-3333-4444-555555555555" })).toThrow(
+      "azure-native:subscriptionId is 11111111-2222-3333-4444-555555555555 but ARM_SUBSCRIPTION_ID is 99999999-2222-3333-4444-555555555555",
+    );
+    expect(() => checkSubscriptionAgreement(config, { ARM_SUBSCRIPTION_ID: config.subscriptionId.toUpperCase() })).not.toThrow();
+    expect(() => checkSubscriptionAgreement(config, {})).not.toThrow();
+  });
+
+  it("the program stops before registering the NRT provider when the two subscriptions differ", async () => {
+    const saved = process.env["ARM_SUBSCRIPTION_ID"];
+    process.env["ARM_SUBSCRIPTION_ID"] = "99999999-2222-3333-4444-555555555555";
+    try {
+      await expect(run(nrtContent(), azureNative)).rejects.toThrow("but ARM_SUBSCRIPTION_ID is 99999999-2222-3333-4444-555555555555");
+    } finally {
+      if (saved === undefined) delete process.env["ARM_SUBSCRIPTION_ID"];
+      else process.env["ARM_SUBSCRIPTION_ID"] = saved;
+    }
+  });
 
   it("registers the package once, as a generated SDK would: base plugin, package name and version, and its parameter", async () => {
     const { mock } = await run(nrtContent(), azureNative);

@@ -49,6 +49,24 @@ class NrtPackageProvider extends pulumi.ProviderResource {
   }
 }
 
+/**
+ * azure-native reads an explicit provider's settings from the engine's `variables`, keyed
+ * `<package>:config:<key>`. Before pulumi-azure-native PR #4755 it stripped only the
+ * `azure-native:config:` prefix, so a parameterized provider lost every setting and signed in
+ * from the ARM_* variables instead (docs/azure-behaviours.md §3). Whether the pinned plugin has
+ * the fix could not be verified from here, so the one case where the two readings would send NRT
+ * rules to different subscriptions is refused: ARM_SUBSCRIPTION_ID set to another subscription
+ * than azure-native:subscriptionId.
+ */
+export function checkSubscriptionAgreement(config: Record<string, string>, env: NodeJS.ProcessEnv): void {
+  const configured = config["subscriptionId"];
+  const fromEnv = env["ARM_SUBSCRIPTION_ID"];
+  if (!configured || !fromEnv || configured.toLowerCase() === fromEnv.toLowerCase()) return;
+  throw new Error(
+    `azure-native:subscriptionId is ${configured} but ARM_SUBSCRIPTION_ID is ${fromEnv}: NRT rules go through a parameterized azure-native provider, and an azure-native plugin without pulumi-azure-native#4755 would sign that provider in from ARM_SUBSCRIPTION_ID, writing NRT rules to another subscription than the rest of the stack. Make them the same, or unset ARM_SUBSCRIPTION_ID (docs/azure-behaviours.md §3).`,
+  );
+}
+
 /** Logical name of the provider resource in the stack. */
 export const NRT_PROVIDER_NAME = `${NRT_PACKAGE.module}-${NRT_PACKAGE.apiVersion}`;
 
@@ -62,10 +80,12 @@ export interface NrtRegistration {
  * secret: the stack may hold credentials under azure-native:* (clientSecret, oidcToken, ...),
  * and the provider's inputs are stored in the state.
  */
-export function nrtRegistration(): NrtRegistration {
+export function nrtRegistration(env: NodeJS.ProcessEnv = process.env): NrtRegistration {
+  const config = azureNativeConfig();
+  checkSubscriptionAgreement(config, env);
   const packageRef = registerNrtPackage();
   const inputs: pulumi.Inputs = {};
-  for (const [key, value] of Object.entries(azureNativeConfig())) inputs[key] = pulumi.secret(value);
+  for (const [key, value] of Object.entries(config)) inputs[key] = pulumi.secret(value);
   const provider = new NrtPackageProvider(NRT_PROVIDER_NAME, inputs, packageRef);
   return { packageRef, provider };
 }
