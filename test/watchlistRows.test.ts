@@ -247,6 +247,14 @@ describe("the WatchlistRows dynamic provider against the stand-in", () => {
     return p;
   };
 
+  it("a state without the fields this version writes is a replacement, not a crash; a refresh without outputs reads nothing", async () => {
+    const p = provider();
+    const olds = { rowsHash: "x", itemsSearchKey: "IPOrRange" } as never;
+    expect(await p.diff!("BigList/rows", olds, inputs(rowsOf(3)))).toMatchObject({ changes: true, replaces: ["watchlistAlias"] });
+    expect(await p.read!("BigList/rows")).toEqual({});
+    expect(standIn.requests).toEqual([]);
+  });
+
   it("creates, diffs by hash, updates, refreshes a portal edit, and deletes only its own items", async () => {
     const p = provider();
     const rows = rowsOf(1_200);

@@ -8,6 +8,8 @@ import type { DynamicProviderKind } from "./dynamicProviderShim";
 import { savedFunctionProvider } from "./savedFunction";
 import { watchlistRowsProvider } from "./watchlistRows";
 
+// The engine's side is untyped (`ResourceProvider<any, any>`): each provider checks what it reads
+// from the state itself (providerConnection.ts's movedTo), so widening the typed ones is safe here.
 const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
 
 /** One provider per kind in the provider's process: the engine configures it once, then calls it. */

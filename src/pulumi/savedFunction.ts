@@ -28,11 +28,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { SavedSearchProperties } from "../model/types";
-import { deployConnection, type DeployConnection, type SettingLookup } from "../azure/deployConnection";
-import { CONFIG_NAMESPACE, readProjectSettings } from "../config/settings";
+import type { DeployConnection } from "../azure/deployConnection";
 import { SavedSearchWriter, type LiveSavedSearch, type SavedSearchScope } from "../azure/savedSearchWriter";
 import { dynamicProviderShim } from "./dynamicProviderShim";
-import { AZURE_NATIVE_PLUGIN } from "./parameterizedPackage";
+import { connectionFromConfig, movedTo, writerSlot, type ProviderConfig } from "./providerConnection";
 
 export interface SavedFunctionInputs extends SavedSearchScope {
   savedSearchId: string;
@@ -41,30 +40,6 @@ export interface SavedFunctionInputs extends SavedSearchScope {
 
 export interface SavedFunctionOutputs extends SavedFunctionInputs {
   etag?: string;
-}
-
-/** The stack config the dynamic provider receives (`pulumi.dynamic.Config`). */
-export interface ProviderConfig {
-  get(key: string): string | undefined;
-}
-
-/**
- * How the dynamic providers find Azure: azure-native's settings, plus two overrides of
- * `sentinel-iac:` config for endpoints that are not the cloud's (a private endpoint, the local
- * stand-in). A CA for such an endpoint is given to the Pulumi CLI with NODE_EXTRA_CA_CERTS.
- */
-export function connectionFromConfig(config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): Promise<DeployConnection> {
-  const get: SettingLookup = (key, envName) => {
-    const fromConfig = config.get(`${AZURE_NATIVE_PLUGIN}:${key}`);
-    if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
-    const fromEnv = env[envName];
-    return fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined;
-  };
-  // The same checks the program applies to these settings (https, no credentials in the URL).
-  const { deployEndpoints } = readProjectSettings((key) =>
-    key === "armEndpoint" || key === "authorityHost" ? config.get(`${CONFIG_NAMESPACE}:${key}`) : undefined,
-  );
-  return deployConnection(get, deployEndpoints);
 }
 
 /**
@@ -114,34 +89,21 @@ export function writtenSince(props: SavedFunctionOutputs, live: LiveSavedSearch)
 export function savedFunctionProvider(
   connect: (config: ProviderConfig) => Promise<DeployConnection> = connectionFromConfig,
 ): pulumi.dynamic.ResourceProvider<SavedFunctionInputs, SavedFunctionOutputs> & { connectWith(config: ProviderConfig): void } {
-  let writer: Promise<SavedSearchWriter> | undefined;
-  const writerOf = (): Promise<SavedSearchWriter> => {
-    if (!writer) throw new Error("the saved-function provider was used before the engine configured it");
-    return writer;
-  };
+  const slot = writerSlot("saved-function", connect, (connection) => new SavedSearchWriter(connection));
+  const writerOf = slot.writer;
   const write = async (inputs: SavedFunctionInputs): Promise<SavedFunctionOutputs> => {
     const written = await (await writerOf()).put(inputs, inputs.savedSearchId, inputs.properties);
     return { ...inputs, ...(written.etag !== undefined ? { etag: written.etag } : {}) };
   };
   return {
-    connectWith(config: ProviderConfig) {
-      writer = connect(config).then((connection) => new SavedSearchWriter(connection));
-      // A sign-in problem surfaces on first use, with its message; never as an unhandled rejection.
-      writer.catch(() => undefined);
-    },
-    async configure(req) {
-      this.connectWith(req.config);
-    },
+    connectWith: slot.connectWith,
+    configure: slot.configure,
     async diff(_id, olds, news) {
       // A stack that deployed this function with azure-native's SavedSearch has its outputs
       // here (no `properties`): update in place, never replace, or the old provider would
       // delete the function after the new one wrote it.
       const ours = typeof olds.savedSearchId === "string" && olds.properties !== undefined;
-      const moved =
-        ours &&
-        (olds.savedSearchId.toLowerCase() !== news.savedSearchId.toLowerCase() ||
-          olds.resourceGroupName.toLowerCase() !== news.resourceGroupName.toLowerCase() ||
-          olds.workspaceName.toLowerCase() !== news.workspaceName.toLowerCase());
+      const moved = ours && movedTo(olds as unknown as Record<string, unknown>, news as unknown as Record<string, string>, "savedSearchId");
       const changed = !ours || savedSearchText(olds.properties) !== savedSearchText(news.properties);
       return { changes: moved || changed, replaces: moved ? ["savedSearchId"] : [], deleteBeforeReplace: false };
     },
@@ -159,7 +121,8 @@ export function savedFunctionProvider(
       return { outs: await write(news) };
     },
     async read(id, props) {
-      if (!props) return { id, props: props as unknown as SavedFunctionOutputs };
+      // The engine passes the state's outputs on refresh; without them there is nothing to read.
+      if (!props) return {};
       const found = await (await writerOf()).get(props, props.savedSearchId);
       // Gone from Azure: an empty id tells the engine so.
       if (!found) return {};

@@ -25,7 +25,7 @@ import { rowValues, WatchlistRowsWriter, type Row, type WatchlistRowsScope } fro
 import type { WatchlistProperties } from "../model/types";
 import { searchKeyIdentity } from "../sentinel/watchlistItem";
 import { dynamicProviderShim } from "./dynamicProviderShim";
-import { connectionFromConfig, type ProviderConfig } from "./savedFunction";
+import { connectionFromConfig, movedTo, writerSlot, type ProviderConfig } from "./providerConnection";
 
 export interface WatchlistRowsInputs extends WatchlistRowsScope {
   /** The watchlist as the program declares it: a bulk upload PUTs it whole. */
@@ -71,11 +71,8 @@ const scopeOf = (i: WatchlistRowsScope): WatchlistRowsScope => ({
 export function watchlistRowsProvider(
   connect: (config: ProviderConfig) => Promise<DeployConnection> = connectionFromConfig,
 ): pulumi.dynamic.ResourceProvider<WatchlistRowsInputs, WatchlistRowsOutputs> & { connectWith(config: ProviderConfig): void } {
-  let writer: Promise<WatchlistRowsWriter> | undefined;
-  const writerOf = (): Promise<WatchlistRowsWriter> => {
-    if (!writer) throw new Error("the watchlist-rows provider was used before the engine configured it");
-    return writer;
-  };
+  const slot = writerSlot("watchlist-rows", connect, (connection) => new WatchlistRowsWriter(connection));
+  const writerOf = slot.writer;
   const write = async (inputs: WatchlistRowsInputs): Promise<WatchlistRowsOutputs> => {
     const rows = unpackRows(inputs.columns, inputs.rows);
     const result = await (await writerOf()).reconcile(scopeOf(inputs), inputs.watchlist, inputs.columns, rows);
@@ -83,18 +80,10 @@ export function watchlistRowsProvider(
     return { ...outs, added: result.added, updated: result.updated, deleted: result.deleted };
   };
   return {
-    connectWith(config: ProviderConfig) {
-      writer = connect(config).then((connection) => new WatchlistRowsWriter(connection));
-      writer.catch(() => undefined);
-    },
-    async configure(req) {
-      this.connectWith(req.config);
-    },
+    connectWith: slot.connectWith,
+    configure: slot.configure,
     async diff(_id, olds, news) {
-      const moved =
-        olds.watchlistAlias.toLowerCase() !== news.watchlistAlias.toLowerCase() ||
-        olds.resourceGroupName.toLowerCase() !== news.resourceGroupName.toLowerCase() ||
-        olds.workspaceName.toLowerCase() !== news.workspaceName.toLowerCase();
+      const moved = movedTo(olds as unknown as Record<string, unknown>, news as unknown as Record<string, string>, "watchlistAlias");
       const changed = olds.rowsHash !== news.rowsHash || olds.itemsSearchKey !== news.itemsSearchKey;
       return { changes: moved || changed, replaces: moved ? ["watchlistAlias"] : [], deleteBeforeReplace: false };
     },
@@ -106,7 +95,8 @@ export function watchlistRowsProvider(
       return { outs: await write(news) };
     },
     async read(id, props) {
-      if (!props) return { id, props: props as unknown as WatchlistRowsOutputs };
+      // The engine passes the state's outputs on refresh; without them there is nothing to read.
+      if (!props) return {};
       const rows = await (await writerOf()).readRows(scopeOf(props));
       if (!rows) return {};
       return { id, props: { ...props, rowCount: rows.length, rowsHash: rowsHash(props.itemsSearchKey, rows) } };

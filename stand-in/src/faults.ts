@@ -4,7 +4,7 @@
  * fault that matches its route and still has uses left.
  */
 
-/** Every ARM GET the stand-in serves, by name. */
+/** Every ARM route the stand-in serves, by name: GETs, and the writes (PUT, DELETE) of the same paths. */
 export const ARM_ROUTES = [
   "alertRules",
   "alertRule",
