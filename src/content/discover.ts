@@ -10,6 +10,7 @@ import { existsSync, readdirSync, realpathSync, statSync, type Stats } from "nod
 import { join, relative, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { isWithin } from "../util/paths";
+import { hiddenPart, hiddenReason } from "./hiddenPath";
 import { CONTENT_FOLDERS, isTestsFile, YAML_EXTENSIONS, type ContentFolderKind } from "./layout";
 
 export interface ContentFile {
@@ -116,6 +117,17 @@ class Walker {
         file,
         message: `'${file}' is a symbolic link to ${real}, outside the content folder; it was not loaded`,
         hint: "Content must live inside the content folder: copy the file in, or link only to files inside the folder.",
+      });
+      return undefined;
+    }
+    const hidden = hiddenPart(this.realRoot, real);
+    if (hidden !== undefined) {
+      this.diagnostics.push({
+        severity: "error",
+        code: "content/path-hidden",
+        file,
+        message: `'${file}' is a symbolic link to ${toContentPath(this.realRoot, real)} and ${hiddenReason(hidden)}; it was not loaded`,
+        hint: "Link only to visible files of the content folder, or copy the content in.",
       });
       return undefined;
     }

@@ -25,6 +25,7 @@ import { discoverContent, toContentPath, type ContentFile } from "./discover";
 import type { SourceDocument } from "../diagnostics/source";
 import { parseYamlSource } from "./yamlSource";
 import { containedPath } from "../util/paths";
+import { hiddenPart, hiddenReason } from "./hiddenPath";
 import { describeInvalidUtf8, readUtf8File } from "../util/utf8";
 
 export interface Loaded<T> {
@@ -107,6 +108,14 @@ export function loadContent(contentDir: string): LoadedContent {
       code: "content/link-outside",
       file: RETIRED_FILE,
       message: `${RETIRED_FILE} ${retiredInside.reason}; it was not loaded`,
+      hint: `Keep ${RETIRED_FILE} as a file in the content folder.`,
+    });
+  } else if (hiddenPart(root, retiredPath) !== undefined) {
+    out.diagnostics.push({
+      severity: "error",
+      code: "content/path-hidden",
+      file: RETIRED_FILE,
+      message: `${RETIRED_FILE} is a symbolic link that ${hiddenReason(hiddenPart(root, retiredPath) ?? "")}; it was not loaded`,
       hint: `Keep ${RETIRED_FILE} as a file in the content folder.`,
     });
   } else if (existsSync(retiredPath)) {
@@ -271,6 +280,19 @@ function companionFile(
     return undefined;
   }
   const abs = contained.path;
+  const hidden = hiddenPart(root, abs);
+  if (hidden !== undefined) {
+    out.diagnostics.push({
+      severity: "error",
+      code: "content/path-hidden",
+      file: loaded.file,
+      ...where(),
+      ...(named !== undefined ? { field } : {}),
+      message: `${what} '${written}' ${hiddenReason(hidden)}; it was not read`,
+      hint: `Keep the ${what} beside its YAML (or in another content folder) and set '${field}' to its path relative to this YAML file.`,
+    });
+    return undefined;
+  }
   const file = toContentPath(root, abs);
   if (!existsSync(abs)) {
     out.diagnostics.push({

@@ -6,6 +6,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { containedPath } from "../util/paths";
+import { hiddenPart, hiddenReason } from "./hiddenPath";
 import { describeInvalidUtf8, readUtf8File } from "../util/utf8";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { FieldReporter } from "../diagnostics/fieldReporter";
@@ -68,6 +69,16 @@ function sampleRows(root: string, source: SourceDocument, path: FieldPath, rows:
     return empty;
   }
   const absolute = inside.path;
+  const hidden = hiddenPart(resolve(root), absolute);
+  if (hidden !== undefined) {
+    report.error(
+      filePath,
+      "content/path-hidden",
+      `sample file '${rows.file}' ${hiddenReason(hidden)}; it was not read`,
+      "Keep sample events in a visible folder of the content, e.g. samples/ beside the tests file.",
+    );
+    return empty;
+  }
   if (!existsSync(absolute)) {
     report.error(filePath, "tests/missing-sample", `sample file '${rows.file}' does not exist`, "Give a path relative to this tests file.");
     return empty;

@@ -81,6 +81,64 @@ describe("paths in content stay inside the content folder", () => {
   });
 });
 
+describe("content at the repository root cannot reach its hidden files", () => {
+  // The default contentDir is the repository root, which also holds .git/config (where
+  // actions/checkout stores its auth header) and any .env file: inside the folder, never content.
+  const GIT_CONFIG = `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${SECRET}\n`;
+  const repo = (files: Record<string, string>) => writeContent({ ".git/config": GIT_CONFIG, ".env": `TOKEN=${SECRET}\n`, ...files });
+
+  it.each([
+    ["a queryFile into .git", "functions/Fn/Fn.yaml", `${FUNCTION_YAML}queryFile: ../../.git/config\n`, "queryFile", 3, ".git"],
+    ["an itemsFile naming .env", "watchlists/Allow/Allow.yaml", `${WATCHLIST_YAML}itemsFile: ../../.env\n`, "itemsFile", 5, ".env"],
+  ])("refuses %s, naming file, line and field, and never prints it", async (_what, file, yaml, field, line, hidden) => {
+    const content = repo({ [file]: yaml });
+    expect(errorsOf(buildDesiredState(content).diagnostics)).toEqual([
+      expect.objectContaining({ code: "content/path-hidden", file, field, position: expect.objectContaining({ line }) }),
+    ]);
+    const { code, out } = await plan(content);
+    expect(code).toBe(1);
+    expect(out).toContain(`'${hidden}'`);
+    expect(out).not.toContain(SECRET);
+  });
+
+  it("refuses a companion file that is a symbolic link into .git", () => {
+    const content = repo({ "functions/Fn/Fn.yaml": FUNCTION_YAML });
+    symlinkSync(join(content, ".git", "config"), join(content, "functions", "Fn", "Fn.kql"));
+    const errors = errorsOf(buildDesiredState(content).diagnostics);
+    expect(errors).toEqual([expect.objectContaining({ code: "content/path-hidden", file: "functions/Fn/Fn.yaml" })]);
+    expect(JSON.stringify(errors)).not.toContain(SECRET);
+  });
+
+  it("refuses, never loads, a content file that is a symbolic link into .git", async () => {
+    const content = repo({ "rules/analytics/kept.yaml": ruleYaml() });
+    mkdirSync(join(content, "rules", "hunting"), { recursive: true });
+    symlinkSync(join(content, ".git", "config"), join(content, "rules", "hunting", "config.yaml"));
+    const state = buildDesiredState(content);
+    expect(errorsOf(state.diagnostics).map((d) => [d.code, d.file])).toEqual([["content/path-hidden", "rules/hunting/config.yaml"]]);
+    const { out } = await plan(content);
+    expect(out).not.toContain(SECRET);
+  });
+
+  it("refuses a retired.yaml that is a symbolic link into .git", () => {
+    const content = repo({ "rules/analytics/kept.yaml": ruleYaml() });
+    symlinkSync(join(content, ".git", "config"), join(content, "retired.yaml"));
+    const errors = errorsOf(buildDesiredState(content).diagnostics);
+    expect(errors).toEqual([expect.objectContaining({ code: "content/path-hidden", file: "retired.yaml" })]);
+    expect(JSON.stringify(errors)).not.toContain(SECRET);
+  });
+
+  it("refuses a rule test's sample file in .git", () => {
+    const content = repo({
+      "rules/analytics/r.yaml": ruleYaml(),
+      "rules/analytics/r.tests.yaml":
+        "tests:\n  - name: t\n    tables:\n      T:\n        file: ../../.git/config\n    expect: { alert: false }\n",
+    });
+    const errors = errorsOf(buildDesiredState(content).diagnostics);
+    expect(errors).toEqual([expect.objectContaining({ code: "content/path-hidden", file: "rules/analytics/r.tests.yaml" })]);
+    expect(JSON.stringify(errors)).not.toContain(SECRET);
+  });
+});
+
 describe("symbolic links among content files", () => {
   it("loads a linked rule file that resolves inside the content folder", () => {
     const { content } = project({ "library/rule.yaml": ruleYaml() });
