@@ -60,6 +60,18 @@ async function run(dir: string, format: "markdown" | "json" = "markdown") {
 }
 
 describe("summarize --base", () => {
+  it("reports a broken CSV row as that row's error only: the watchlist is not removed, nor unknown to the function", async () => {
+    const dir = repository();
+    appendFileSync(join(dir, "watchlists/NetworkAllowlist/NetworkAllowlist.csv"), "198.51.100.0/28,Example partner,Identity Team,extra\n");
+    git(dir, "commit", "-qam", "broken row");
+    const { code, out } = await run(dir);
+    expect(code).toBe(1);
+    const attention = out.slice(out.indexOf("### Needs attention"), out.indexOf("\n###", out.indexOf("### Needs attention") + 1));
+    expect(attention).toContain("watchlists/NetworkAllowlist/NetworkAllowlist.csv:7: CSV could not be read");
+    expect(attention).not.toContain("no watchlist with alias");
+    expect(out).not.toMatch(/Watchlists: 0 added, 1 removed/);
+  });
+
   it("calls out what weakens detection first: lowered severity, raised threshold, a disabled rule, a widened allowlist, lost coverage", async () => {
     const dir = repository();
     edit(dir, TI_RULE, /^severity: High$/m, "severity: Low");

@@ -134,6 +134,16 @@ describe("watchlist validation", () => {
     const state = build("IPOrRange,Owner\n192.0.2.1,a,extra\n");
     expect(state.diagnostics[0]).toMatchObject({ code: "csv/syntax", file: "watchlists/Allow.csv", position: { line: 2 } });
   });
+
+  it("keeps the watchlist and its readable rows when one row is broken, so nothing else reports it missing", () => {
+    const state = build("IPOrRange,Owner\n192.0.2.1,a\n192.0.2.2,b,extra\n192.0.2.3,c\n");
+    expect(errorsOf(state.diagnostics).map((d) => [d.code, d.file, d.position?.line])).toEqual([["csv/syntax", "watchlists/Allow.csv", 3]]);
+    const items = state.resources.filter((r) => r.content === "watchlistItem");
+    expect(items.map((r) => (r.properties as { itemsKeyValue: Record<string, string> }).itemsKeyValue.IPOrRange)).toEqual([
+      "192.0.2.1",
+      "192.0.2.3",
+    ]);
+  });
 });
 
 describe("IP entries", () => {

@@ -19,8 +19,31 @@ interface InfoRow {
   info: { lines: number };
 }
 
+/** A csv-parse error, as thrown or as passed to `on_skip`. */
+interface CsvParseError {
+  message?: string;
+  lines?: number;
+}
+
+function syntaxError(file: string, e: CsvParseError): Diagnostic {
+  return {
+    severity: "error",
+    code: "csv/syntax",
+    file,
+    ...(e.lines ? { position: { line: e.lines, column: 1 } } : {}),
+    message: `CSV could not be read: ${e.message ?? String(e)}`,
+    hint: "Every row needs the same number of fields as the header; quote fields that contain commas or quotes.",
+  };
+}
+
+/**
+ * A row csv-parse cannot read is an error on that row, and the other rows are kept: dropping
+ * the whole table would also make the watchlist look removed in the change summary and unknown
+ * to every query that reads it, hiding the one real cause.
+ */
 export function readCsvTable(file: string, text: string): { table?: CsvTable; diagnostics: Diagnostic[] } {
   let records: InfoRow[];
+  const skipped: CsvParseError[] = [];
   try {
     // csv-parse's typings do not model `info: true` (each record becomes {record, info}).
     records = parse(text, {
@@ -29,22 +52,19 @@ export function readCsvTable(file: string, text: string): { table?: CsvTable; di
       skip_empty_lines: true,
       trim: true,
       relax_column_count: false,
+      skip_records_with_error: true,
+      on_skip: (error) => {
+        skipped.push(error ?? {});
+        return undefined;
+      },
     }) as unknown as InfoRow[];
   } catch (error) {
-    const e = error as { message?: string; lines?: number; code?: string };
-    return {
-      diagnostics: [
-        {
-          severity: "error",
-          code: "csv/syntax",
-          file,
-          ...(e.lines ? { position: { line: e.lines, column: 1 } } : {}),
-          message: `CSV could not be read: ${e.message ?? String(error)}`,
-          hint: "Every row needs the same number of fields as the header; quote fields that contain commas or quotes.",
-        },
-      ],
-    };
+    return { diagnostics: [syntaxError(file, error as CsvParseError)] };
   }
+  // A broken header cannot be skipped: the next row would silently become the header.
+  const headerLine = records[0]?.info.lines;
+  if (skipped.some((e) => headerLine === undefined || (e.lines ?? 0) <= headerLine))
+    return { diagnostics: skipped.map((e) => syntaxError(file, e)) };
   const [header, ...body] = records;
   if (!header) {
     return {
@@ -61,7 +81,7 @@ export function readCsvTable(file: string, text: string): { table?: CsvTable; di
     };
   }
   const columns = header.record;
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = skipped.map((e) => syntaxError(file, e));
   const seen = new Set<string>();
   columns.forEach((c, i) => {
     if (c === "") {
