@@ -267,6 +267,37 @@ describe("live commands against the stand-in", () => {
       expect(existsSync(join(project, "i.json"))).toBe(false);
     });
 
+    it("with a stack, adopts only what that stack's selection would deploy: anything else would be deleted by its next pulumi up", async () => {
+      const project = copySeedContent();
+      cpSync(join(SEED_PROJECT_DIR, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
+      writeFileSync(join(project, "Pulumi.hunting.yaml"), "config:\n  sentinel-iac:include:\n    - rules/hunting/**\n");
+      const out = new Collected();
+      const code = await runExport(
+        {
+          ...target,
+          projectDir: project,
+          content: project,
+          stack: "hunting",
+          format: "text",
+          importFile: join(project, "i.json"),
+          connection,
+        },
+        out,
+        new Collected(),
+      );
+      outputs.push(out.text);
+      expect(code).toBe(0);
+      // The example workspace's portal-made hunting query lands where the stack deploys from; its rules, function and watchlist do not.
+      expect(out.text).toContain("Exported 1 resource(s)");
+      expect(out.text).toContain(
+        'analytics rule "Mass download by a single user" (5d1c3a4b-8e7f-4a2b-9c6d-0e1f2a3b4c5d): stack hunting\'s include/exclude would not select rules/analytics/mass-download-by-a-single-user.yaml',
+      );
+      expect(existsSync(join(project, "rules/analytics/mass-download-by-a-single-user.yaml"))).toBe(false);
+      expect(existsSync(join(project, "watchlists/VIPUsers"))).toBe(false);
+      const imports = JSON.parse(readFileSync(join(project, "i.json"), "utf8")) as { resources: { type: string }[] };
+      expect(imports.resources.map((r) => r.type)).toEqual(["azure-native:operationalinsights:SavedSearch"]);
+    });
+
     it("--dry-run writes nothing", async () => {
       const content = copySeedContent();
       const out = new Collected();

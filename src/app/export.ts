@@ -38,6 +38,7 @@ export async function exportWorkspace(options: ExportOptions): Promise<Workspace
     contentDir: outDir,
     nrtRules: comparison.nrtRules,
     gitFunctionAliases: comparison.git.functionAliases,
+    ...(comparison.selection ? { selection: comparison.selection } : {}),
     ...(options.adoptNrtRules ? { adoptManagedNrtRules: true } : {}),
   });
   if (!options.dryRun && (result.exported.length > 0 || result.importFile.resources.length > 0))

@@ -4,7 +4,7 @@ import type { AzureTarget } from "../azure/target";
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import { compareWorkspace, type DriftReport } from "../diff/compare";
 import { buildDesiredState } from "../loader/desiredState";
-import { applyStackSettings, comparisonSettings } from "../loader/stackSelection";
+import { applyStackSettings, comparisonSettings, stackSelects } from "../loader/stackSelection";
 import type { StackSettings } from "../model/stack";
 import type { DesiredState } from "../model/types";
 import { gitDefinitions, type GitDefinitions } from "./gitDefinitions";
@@ -25,6 +25,8 @@ export interface LiveComparison {
   git: GitDefinitions;
   /** The stack's NRT route, which decides the type an adopted NRT rule is imported as. */
   nrtRules: StackSettings["nrtRules"];
+  /** The stack named, when its include/exclude leave some content files out. */
+  selection?: { stack: string; selects: (file: string) => boolean };
 }
 
 /** Content errors stop a comparison: a diff of partly loaded content would report the rest as unmanaged. */
@@ -54,5 +56,8 @@ export async function compareLive(
     report: compareWorkspace(desired.resources, live, { ignoreUnmanaged: resolved.settings.ignoreUnmanaged, gitElsewhere: git }),
     git,
     nrtRules: resolved.settings.nrtRules,
+    ...(options.stack && resolved.settings.include.length + resolved.settings.exclude.length > 0
+      ? { selection: { stack: options.stack, selects: stackSelects(resolved.settings) } }
+      : {}),
   };
 }

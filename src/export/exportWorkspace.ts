@@ -92,6 +92,12 @@ export interface ExportOptions {
   adoptManagedNrtRules?: boolean;
   /** Every function alias Git defines, in any stack -> its file (the stack's own are in `desired`). */
   gitFunctionAliases?: ReadonlyMap<string, string>;
+  /**
+   * The stack the import file is for, when its include/exclude leave files out. A resource whose
+   * file it would not select is not exported: imported into that stack, it would be deleted by
+   * the stack's next `pulumi up`, since the program does not register it.
+   */
+  selection?: { stack: string; selects: (file: string) => boolean };
 }
 
 const SCHEMA_FILES: Record<string, string> = {
@@ -182,6 +188,16 @@ function header(contentDir: string, path: string, kind: string, scope: Workspace
 }
 
 /** Decides and renders what to export; writes nothing to the content directory. */
+/** Why a resource whose file the stack would not select is left alone, or undefined when it is selected. */
+function outsideSelection(options: ExportOptions, file: string): string | undefined {
+  const selection = options.selection;
+  if (!selection || selection.selects(file)) return undefined;
+  return (
+    `stack ${selection.stack}'s include/exclude would not select ${file}: the stack would not deploy it, and its next pulumi up would delete it once imported; ` +
+    "export it with the stack that deploys it, or widen this stack's selection first"
+  );
+}
+
 export function planExport(desired: DesiredState, live: LiveWorkspace, report: DriftReport, options: ExportOptions): ExportResult {
   const paths = new PathAllocator(options.contentDir);
   const outcomes: ExportOutcome[] = [];
@@ -258,6 +274,11 @@ export function planExport(desired: DesiredState, live: LiveWorkspace, report: D
       default:
         break;
     }
+    // The YAML decides a stack's selection (a watchlist's CSV and a function's .kql follow it).
+    const selectionFile = outcome?.ok ? outcome.files.find((f) => f.path.endsWith(".yaml"))?.path : undefined;
+    const outside = selectionFile === undefined ? undefined : outsideSelection(options, selectionFile);
+    if (outcome && outside)
+      outcome = { ok: false, kind: outcome.kind, name: outcome.name, displayName: outcome.displayName, reason: outside };
     if (outcome && source) {
       outcomes.push(outcome);
       if (outcome.ok) sources.set(`${outcome.kind}/${outcome.name.toLowerCase()}`, source);

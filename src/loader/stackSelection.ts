@@ -28,16 +28,19 @@ export function comparisonSettings(settings: StackSettings): StackSettings {
   };
 }
 
-export function applyStackSettings(state: DesiredState, settings: StackSettings): DesiredState {
-  const diagnostics: Diagnostic[] = [...state.diagnostics];
+/** Whether the stack's include/exclude select a content file (a path relative to the content folder). */
+export function stackSelects(settings: Pick<StackSettings, "include" | "exclude">): (file: string) => boolean {
   const included = settings.include.length > 0 ? picomatch(settings.include, { dot: true }) : () => true;
   const excluded = settings.exclude.length > 0 ? picomatch(settings.exclude, { dot: true }) : () => false;
+  return (file) => included(file) && !excluded(file);
+}
+
+export function applyStackSettings(state: DesiredState, settings: StackSettings): DesiredState {
+  const diagnostics: Diagnostic[] = [...state.diagnostics];
+  const selects = stackSelects(settings);
   const watchlistFiles = new Map(state.resources.filter((r) => r.content === "watchlist").map((r) => [r.key, r.origin.file]));
 
-  const selected = state.resources.filter((r) => {
-    const file = selectionFile(r, watchlistFiles);
-    return included(file) && !excluded(file);
-  });
+  const selected = state.resources.filter((r) => selects(selectionFile(r, watchlistFiles)));
   const selectedKeys = new Set(selected.map((r) => r.key));
   const byKey = new Map(state.resources.map((r) => [r.key, r]));
   for (const r of selected) {
