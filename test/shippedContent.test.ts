@@ -37,6 +37,18 @@ describe("the shipped content", () => {
     expect(code).toBe(0);
   });
 
+  it("runs the README's ad-hoc query as written (no file of the reader's needed)", () => {
+    const readme = readFileSync(join(PROJECT_DIR, "README.md"), "utf8");
+    const line = readme.split("\n").find((l) => l.startsWith("npx sentinel-iac query '"));
+    expect(line).toBeDefined();
+    const query = /^npx sentinel-iac query '(.*)'$/.exec(line ?? "")?.[1];
+    expect(query).toBeDefined();
+    const { code, stdout, stderr } = cli(["query", query ?? ""]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain("203.0.113.99");
+  });
+
   it("passes its own rule tests (sentinel-iac test)", () => {
     const { code, stdout } = cli(["test"]);
     expect(stdout).toMatch(/\n\d+ passed, 0 failed, 0 broken\.\n$/);
