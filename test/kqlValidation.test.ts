@@ -274,6 +274,22 @@ describe("functions and positions outside rules", () => {
     expect(one(state.diagnostics, "kql/unknown-column")).toMatchObject({ file: "functions/F.kql", position: { line: 3, column: 9 } });
   });
 
+  it("a function that did not load is reported once, on its own file, not again as unknown columns in every query that calls it", async () => {
+    const dir = writeContent({
+      "functions/F.yaml":
+        "alias: F\ncategory: c\nparameters:\n  - name: T\n    type: table\n    columns: [{ name: IPAddress, type: string }]\n",
+      [RULE_FILE]: rule("SigninLogs\n| invoke F()\n| where ResultType == '0'\n| project UserPrincipalName, IPAddress"),
+    });
+    writeFileSync(join(dir, "functions/F.kql"), Buffer.from("// Requête\nT\n", "latin1"));
+    const state = await buildValidatedState(dir, { strict: true, useCache: false });
+    expect(state.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.file])).toEqual([
+      ["content/encoding", "functions/F.kql"],
+    ]);
+    const notChecked = one(state.diagnostics, "kql/function-not-loaded");
+    expect(notChecked).toMatchObject({ severity: "info", file: RULE_FILE, position: { line: 13 } });
+    expect(notChecked.message).toContain("functions/F.yaml");
+  });
+
   it("maps positions in a folded plain query by searching the file", async () => {
     const dir = writeContent({
       "rules/hunting/h.yaml": "id: 1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9\nname: h\ndescription: d\nquery:\n  SigninLogs\n  | project Nope\n",

@@ -71,6 +71,12 @@ export interface LoadedContent {
   analyticsRules: LoadedAnalyticsRule[];
   huntingQueries: Loaded<HuntingQueryDoc>[];
   functions: LoadedFunction[];
+  /**
+   * Functions whose YAML loaded but whose body did not (refused path, missing, not UTF-8, empty):
+   * already reported on their own files, so queries that call them say so once instead of
+   * reporting every column after the call as unknown.
+   */
+  unloadedFunctions: { alias: string; file: string }[];
   watchlists: LoadedWatchlist[];
   ruleTests: LoadedRuleTests[];
   /** Every file read, relative to the content directory. */
@@ -85,6 +91,7 @@ export function loadContent(contentDir: string): LoadedContent {
     analyticsRules: [],
     huntingQueries: [],
     functions: [],
+    unloadedFunctions: [],
     watchlists: [],
     ruleTests: [],
     files: [],
@@ -136,7 +143,9 @@ export function loadContent(contentDir: string): LoadedContent {
         break;
       case "function": {
         const loaded = loadYaml<SavedFunctionDoc>(entry, SavedFunctionSchema, "function", out.diagnostics);
-        if (loaded) pushLoaded(out.functions, attachQuery(root, loaded, out));
+        const fn = loaded ? attachQuery(root, loaded, out) : undefined;
+        if (fn) out.functions.push(fn);
+        else if (loaded) out.unloadedFunctions.push({ alias: loaded.doc.alias, file: loaded.file });
         break;
       }
       case "watchlist": {

@@ -130,9 +130,10 @@ export async function validateQueries(content: LoadedContent, options: QueryVali
   const knownTables = env.tables.map((t) => t.name);
   const knownWatchlists = env.watchlists.map((w) => w.alias);
   const advancedHuntingOnly = new Set(env.tables.filter((t) => t.advancedHuntingOnly).map((t) => t.name));
+  const unloaded = new Map(content.unloadedFunctions.map((f) => [f.alias.toLowerCase(), f.file]));
   targets.forEach((target, i) => {
     const analysis = results[i]!;
-    for (const finding of analysis.findings)
+    for (const finding of withoutUnloadedFunctions(target, analysis.findings, unloaded, diagnostics))
       diagnostics.push(findingDiagnostic(target, finding, options.strict === true, knownTables, knownFunctions, knownWatchlists));
     if (target.rule) {
       checkRuleAgainstResult(target.rule, analysis, target, diagnostics);
@@ -141,6 +142,33 @@ export async function validateQueries(content: LoadedContent, options: QueryVali
   });
   placements?.save();
   return { diagnostics, stats, environment: env };
+}
+
+/**
+ * A call of a content function whose body did not load is reported once, as not checked: its
+ * own file already has the error. Kusto.Language sees an unknown function there, so every column
+ * and type after the call would otherwise be reported too, burying the one real cause.
+ */
+function withoutUnloadedFunctions(
+  target: Target,
+  findings: readonly KqlFinding[],
+  unloaded: ReadonlyMap<string, string>,
+  diagnostics: Diagnostic[],
+): readonly KqlFinding[] {
+  const call = findings.find((f) => f.kind === "unknown-function" && unloaded.has((f.name ?? "").toLowerCase()));
+  if (!call) return findings;
+  const name = call.name ?? "";
+  diagnostics.push({
+    severity: "info",
+    code: "kql/function-not-loaded",
+    file: target.file,
+    position: target.positions(call.start),
+    end: target.positions(call.start + Math.max(call.length, 1)),
+    ...(target.field ? { field: target.field } : {}),
+    message: `function '${name}' (${unloaded.get(name.toLowerCase())}) did not load because of the errors reported on it, so this query is not checked after the call`,
+    hint: "Fix the function first; this query is checked again once it loads.",
+  });
+  return findings.filter((f) => f !== call && !(f.start > call.start && (f.kind === "unknown-column" || f.kind === "type")));
 }
 
 function snippet(text: string, start: number, length: number): string {
