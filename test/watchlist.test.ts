@@ -135,6 +135,18 @@ describe("watchlist validation", () => {
     expect(state.diagnostics[0]).toMatchObject({ code: "csv/syntax", file: "watchlists/Allow.csv", position: { line: 2 } });
   });
 
+  it("puts a quote that is never closed on the row that opens it, and still reads the rows after it", () => {
+    const state = build('IPOrRange,Owner\n192.0.2.1,a\n192.0.2.2,"b\n192.0.2.3,c\n\n192.0.2.4,d\n');
+    expect(errorsOf(state.diagnostics).map((d) => [d.code, d.position?.line])).toEqual([["csv/syntax", 3]]);
+    expect(errorsOf(state.diagnostics)[0]?.message).toContain("never closed");
+    const items = state.resources.filter((r) => r.content === "watchlistItem");
+    expect(items.map((r) => [r.origin.line, (r.properties as { itemsKeyValue: Record<string, string> }).itemsKeyValue.IPOrRange])).toEqual([
+      [2, "192.0.2.1"],
+      [4, "192.0.2.3"],
+      [6, "192.0.2.4"],
+    ]);
+  });
+
   it("keeps the watchlist and its readable rows when one row is broken, so nothing else reports it missing", () => {
     const state = build("IPOrRange,Owner\n192.0.2.1,a\n192.0.2.2,b,extra\n192.0.2.3,c\n");
     expect(errorsOf(state.diagnostics).map((d) => [d.code, d.file, d.position?.line])).toEqual([["csv/syntax", "watchlists/Allow.csv", 3]]);

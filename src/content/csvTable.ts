@@ -21,6 +21,7 @@ interface InfoRow {
 
 /** A csv-parse error, as thrown or as passed to `on_skip`. */
 interface CsvParseError {
+  code?: string;
   message?: string;
   lines?: number;
 }
@@ -36,6 +37,63 @@ function syntaxError(file: string, e: CsvParseError): Diagnostic {
   };
 }
 
+interface Parsed {
+  records: InfoRow[];
+  errors: CsvParseError[];
+}
+
+/** One csv-parse pass; records it cannot read are skipped and their errors kept. */
+function parseOnce(text: string): Parsed {
+  const errors: CsvParseError[] = [];
+  // csv-parse's typings do not model `info: true` (each record becomes {record, info}).
+  const records = parse(text, {
+    bom: true,
+    info: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: false,
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      errors.push(error ?? {});
+      return undefined;
+    },
+  }) as unknown as InfoRow[];
+  return { records, errors };
+}
+
+/**
+ * A quote that is never closed swallows every line after it into one field, which csv-parse
+ * reports at the end of the file. The error is put on the line where that field starts, and the
+ * lines after it are read again on their own (under the same header), so one stray quote does
+ * not make the rest of the list look removed.
+ */
+function parseRecovering(text: string): Parsed {
+  const first = parseOnce(text);
+  const unclosed = first.errors.find((e) => e.code === "CSV_QUOTE_NOT_CLOSED");
+  const last = first.records.at(-1);
+  if (!unclosed || !last) return first;
+  const lines = text.split(/\r\n|\n|\r/);
+  let start = last.info.lines + 1;
+  while (start < lines.length && lines[start - 1]!.trim() === "") start++;
+  const headerLines = first.records[0]!.info.lines;
+  const rest = parseRecovering([...lines.slice(0, headerLines), ...lines.slice(start)].join("\n"));
+  // Line L of the re-read text (below its header) is line L + shift of the file.
+  const shift = start - headerLines;
+  const moved = (line: number | undefined) => (line === undefined ? undefined : line + shift);
+  return {
+    records: [...first.records, ...rest.records.slice(1).map((r) => ({ ...r, info: { ...r.info, lines: r.info.lines + shift } }))],
+    errors: [
+      ...first.errors.filter((e) => e !== unclosed),
+      {
+        ...unclosed,
+        lines: start,
+        message: "a quoted field starting on this line is never closed; the lines after it were read on their own",
+      },
+      ...rest.errors.map((e) => ({ ...e, lines: moved(e.lines) })),
+    ],
+  };
+}
+
 /**
  * A row csv-parse cannot read is an error on that row, and the other rows are kept: dropping
  * the whole table would also make the watchlist look removed in the change summary and unknown
@@ -43,24 +101,13 @@ function syntaxError(file: string, e: CsvParseError): Diagnostic {
  */
 export function readCsvTable(file: string, text: string): { table?: CsvTable; diagnostics: Diagnostic[] } {
   let records: InfoRow[];
-  const skipped: CsvParseError[] = [];
+  let skipped: CsvParseError[];
   try {
-    // csv-parse's typings do not model `info: true` (each record becomes {record, info}).
-    records = parse(text, {
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: false,
-      skip_records_with_error: true,
-      on_skip: (error) => {
-        skipped.push(error ?? {});
-        return undefined;
-      },
-    }) as unknown as InfoRow[];
+    ({ records, errors: skipped } = parseRecovering(text));
   } catch (error) {
     return { diagnostics: [syntaxError(file, error as CsvParseError)] };
   }
+  skipped.sort((a, b) => (a.lines ?? 0) - (b.lines ?? 0));
   // A broken header cannot be skipped: the next row would silently become the header.
   const headerLine = records[0]?.info.lines;
   if (skipped.some((e) => headerLine === undefined || (e.lines ?? 0) <= headerLine))
