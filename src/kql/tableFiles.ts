@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import Type from "typebox";
 import type { Diagnostic } from "../diagnostics/diagnostic";
+import { hiddenPart, hiddenReason } from "../content/hiddenPath";
 import { parseJsonSource } from "../content/jsonSource";
 import { checkSchema } from "../schema/check";
 import { KQL_SCALAR_TYPES } from "../sentinel/kqlTypes";
@@ -43,6 +44,18 @@ function readSchemaText(root: string, dir: string, name: string, file: string, d
       file,
       message: `the schema file ${inside.reason}; it was not read`,
       hint: "Keep table schemas as files inside the content folder's schemas/.",
+    });
+    return undefined;
+  }
+  // A link to .git/config or .env stays inside a repository-root content folder, yet is never content.
+  const hidden = hiddenPart(root, inside.path);
+  if (hidden !== undefined) {
+    diagnostics.push({
+      severity: "error",
+      code: "content/path-hidden",
+      file,
+      message: `the schema file ${hiddenReason(hidden)}; it was not read`,
+      hint: "Keep table schemas as visible files inside the content folder's schemas/.",
     });
     return undefined;
   }

@@ -127,6 +127,15 @@ describe("content at the repository root cannot reach its hidden files", () => {
     expect(JSON.stringify(errors)).not.toContain(SECRET);
   });
 
+  it("refuses a table schema file that is a symbolic link into .git", async () => {
+    const content = repo({ "rules/analytics/kept.yaml": ruleYaml() });
+    mkdirSync(join(content, "schemas"), { recursive: true });
+    symlinkSync(join(content, ".git", "config"), join(content, "schemas", "Evil.json"));
+    const state = await buildValidatedState(content, { queries: true });
+    expect(errorsOf(state.diagnostics).map((d) => [d.code, d.file])).toEqual([["content/path-hidden", "schemas/Evil.json"]]);
+    expect(JSON.stringify(state.diagnostics)).not.toContain(SECRET);
+  });
+
   it("refuses a rule test's sample file in .git", () => {
     const content = repo({
       "rules/analytics/r.yaml": ruleYaml(),
