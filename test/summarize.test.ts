@@ -133,6 +133,20 @@ describe("summarize --base", () => {
     expect(out).toContain("| NetworkAllowlist (exclusion list) | `198.51.100.200` (1 address) | — | — |");
   });
 
+  it("a removed function is the first thing needing attention, before the errors it causes in the queries that call it", async () => {
+    const dir = repository();
+    rmSync(join(dir, "functions"), { recursive: true });
+    const { code, out } = await run(dir);
+    expect(code).toBe(1);
+    const items = out
+      .slice(out.indexOf("### Needs attention"))
+      .split("\n")
+      .filter((line) => line.startsWith("- "));
+    expect(items.length).toBeGreaterThan(2);
+    expect(items[0]).toMatch(/^- ❌ function "ExcludeAllowlistedIPs\\_AADNI" .* was removed/);
+    expect(items.slice(1).some((line) => line.includes("ROPC-AuthenticationDetected.yaml"))).toBe(true);
+  });
+
   it("a removed rule file is an error unless retired.yaml acknowledges it; then it is listed as retired", async () => {
     const dir = repository();
     rmSync(join(dir, ROPC_RULE));

@@ -218,6 +218,11 @@ export function summarizeChanges(
     });
   const of = (kind: ResourceDrift["kind"]) => changes.filter((c) => c.kind === kind);
   const findings: Finding[] = [];
+  // Removed detections, by every route and from every stack: acknowledged in retired.yaml, or an error.
+  // They come first: a removed function also breaks every query that calls it, and the reviewer
+  // should read the cause before its consequences.
+  const removals = context.removals ?? checkRemovals({ base, head }, []);
+  findings.push(...removals.findings);
   const errors = head.diagnostics.filter((d) => d.severity === "error");
   for (const d of errors.slice(0, 20)) {
     findings.push({
@@ -233,9 +238,6 @@ export function summarizeChanges(
       message: `${errors.length - 20} more content error(s); run sentinel-iac validate`,
     });
 
-  // Removed detections, by every route and from every stack: acknowledged in retired.yaml, or an error.
-  const removals = context.removals ?? checkRemovals({ base, head }, []);
-  findings.push(...removals.findings);
   const retired: ChangeSummary["retired"] = removals.acknowledged.map(({ entry, resource, stack }) => ({
     ...entry,
     kind: resource.content === "analyticsRule" ? "alertRule" : resource.content,
