@@ -11,6 +11,7 @@
  * e.g. renumbered `$ctorN` overloads).
  */
 import { createRequire } from "node:module";
+import { deferCompletionGrammar, type DeferredGrammar } from "./deferredGrammar";
 
 // ---------- Bridge collections ----------
 /** Bridge's System.Collections.Generic.IReadOnlyList<T> / List<T>. */
@@ -280,7 +281,15 @@ export function loadKusto(): KustoLanguage {
     throw new Error("Kusto.Language did not load (global Kusto.Language missing)");
   }
   cached = lang as KustoLanguage; // the single unchecked cast: shape verified by compat-check.ts
+  completionGrammar = deferCompletionGrammar(lang);
   return cached;
+}
+
+let completionGrammar: DeferredGrammar | undefined;
+
+/** Whether this thread built Kusto.Language's completion grammar (undefined: its building could not be deferred). */
+export function completionGrammarBuilt(): boolean | undefined {
+  return completionGrammar?.built;
 }
 
 // ---------- Helpers ----------
