@@ -55,6 +55,7 @@ export const checks: unknown[] = [
   ((x: F.KustoLanguage["Symbols"]["Parameter"]) => x)(shipped.lang.Symbols.Parameter),
   ((x: F.KustoLanguage["Symbols"]["ParameterSymbol"]) => x)(shipped.lang.Symbols.ParameterSymbol),
   ((x: F.KustoLanguage["Symbols"]["ColumnSymbol"]) => x)(shipped.lang.Symbols.ColumnSymbol),
+  ((x: F.KustoLanguage["Symbols"]["SymbolMatchExtensions"]) => x)(shipped.lang.Symbols.SymbolMatchExtensions),
   ((x: F.KustoLanguage["Symbols"]["DatabaseSymbol"]) => x)(shipped.lang.Symbols.DatabaseSymbol),
   ((x: F.KustoLanguage["Symbols"]["ScalarSymbol"]) => x)(shipped.lang.Symbols.ScalarSymbol),
   ((x: F.KustoLanguage["Syntax"]["SyntaxElement"]) => x)(shipped.lang.Syntax.SyntaxElement),

@@ -16,7 +16,7 @@
 
 interface GrammarInternals {
   /** The class; `new QueryGrammar(parseOptions)` builds the grammar. */
-  QueryGrammar: (new (options: unknown) => object) & {
+  QueryGrammar: (new (options: unknown) => { QueryBlock?: object }) & {
     s_currentGrammar?: unknown;
     CachedGrammar?: new (grammar: object, options: unknown) => object;
   };

@@ -11,6 +11,7 @@ import {
 } from "./kusto";
 import type { KqlEnvironment } from "./environment";
 import { WATCHLIST_FUNCTION } from "./references";
+import { indexMembersByName } from "./memberIndex";
 
 /** Columns every `_GetWatchlist()` result has, whatever the watchlist. */
 export const WATCHLIST_BASE_COLUMNS: readonly [string, string][] = [
@@ -72,6 +73,7 @@ export function buildGlobals(env: KqlEnvironment): BuiltGlobals {
   for (const f of env.functions) members.push(new Sy.FunctionSymbol.$ctor16(f.name, `(${f.parameters})`, `{\n${f.body}\n}`, null));
 
   const database = new Sy.DatabaseSymbol.ctor("workspace", members);
+  indexMembersByName(database, (symbol, name, match, ignoreCase) => Sy.SymbolMatchExtensions.Matches$1(symbol, name, match, ignoreCase));
   return {
     // With its own cache: Binder.TryBind adds one to a state that has none, which makes every query
     // rebuild the state's lookup maps (functions, operators, the reverse map of all ~750 tables) and

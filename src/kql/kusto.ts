@@ -259,6 +259,8 @@ export interface KustoLanguage {
       ) => KFunctionSymbol;
     };
     DatabaseSymbol: { ctor: new (name: string, members: KSymbol[]) => KDatabaseSymbol };
+    /** The test a database's member lookup applies to each member (`match`: SymbolMatch flags). */
+    SymbolMatchExtensions: { Matches$1(symbol: KSymbol, name: string, match: number, ignoreCase: boolean): boolean };
   };
 }
 
