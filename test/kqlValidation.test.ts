@@ -3,10 +3,10 @@
  * right file:line:column, quoting the offending text; the rule checks that
  * need the query's output columns; levels and --strict.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic";
 import { buildValidatedState, failsValidation } from "../src/loader/validatedState";
 import { copySeedContent, PROJECT_DIR, writeContent, SEED_PROJECT_DIR } from "./helpers/content";
@@ -300,24 +300,65 @@ describe("functions and positions outside rules", () => {
 });
 
 describe("placing findings from the cache", () => {
-  it("keeps where each query sits by the file's content, so a later run places findings the same way, and an edited file is placed anew", async () => {
+  it("keeps where findings sit by the file's content: a later process places them the same way without re-reading the file, and an edited file is placed anew", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "sentinel-iac-placement-"));
+    process.env["SENTINEL_IAC_CACHE_DIR"] = cacheDir;
+    try {
+      const dir = copySeedContent();
+      // A query finding, a field finding that needs the query's output, and a spelling warning.
+      const text = rule(
+        "SigninLogs\n| project UserPrincipalNam, IPAddress",
+        "entityMappings:\n  - entityType: IP\n    fieldMappings:\n      - identifier: Address\n        columnName: IPAddres",
+      ).replace("severity: Medium", "severity: medium");
+      writeFileSync(join(dir, RULE_FILE), text);
+      // Each run as a fresh process would see it: modules (and the cache file) loaded anew.
+      const run = async () => {
+        vi.resetModules();
+        const loader = await vi.importActual<typeof import("../src/loader/validatedState")>("../src/loader/validatedState");
+        const placements = await vi.importActual<typeof import("../src/content/placementCache")>("../src/content/placementCache");
+        const state = await loader.buildValidatedState(dir, { useCache: true });
+        const placed = state.diagnostics
+          .filter((d) => d.file === RULE_FILE)
+          .map((d) => ({ code: d.code, position: d.position, end: d.end }))
+          .sort((a, b) => a.code.localeCompare(b.code));
+        placements.savePlacements();
+        return { placed, reread: placements.yamlTreesBuilt() };
+      };
+      const first = await run();
+      expect(first.placed.map((p) => [p.code, p.position])).toEqual([
+        ["kql/unknown-column", { line: 13, column: 13 }],
+        ["rule/missing-column", { line: 18, column: 21 }],
+        ["schema/value-spelling", { line: 5, column: 11 }],
+      ]);
+      expect(first.reread).toBeGreaterThan(0); // this file and the seed content's files with findings
+      const stored = JSON.parse(readFileSync(join(cacheDir, "yaml-placement.json"), "utf8")) as { entries: Record<string, unknown> };
+      expect(Object.keys(stored.entries).length).toBeGreaterThan(0);
+      const second = await run();
+      expect(second.placed).toEqual(first.placed);
+      expect(second.reread).toBe(0);
+      // One more line above everything: the kept places belong to the old text and are not used.
+      writeFileSync(join(dir, RULE_FILE), `# a comment\n${text}`);
+      const third = await run();
+      expect(third.placed.map((p) => p.position?.line)).toEqual([14, 19, 6]);
+      expect(third.reread).toBe(1); // only the edited file
+    } finally {
+      delete process.env["SENTINEL_IAC_CACHE_DIR"];
+    }
+  });
+
+  it("useCache: false neither reads nor keeps places", async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), "sentinel-iac-placement-"));
     process.env["SENTINEL_IAC_CACHE_DIR"] = cacheDir;
     try {
       const dir = copySeedContent();
       writeFileSync(join(dir, RULE_FILE), rule("SigninLogs\n| project UserPrincipalNam"));
-      const place = async () =>
-        (await buildValidatedState(dir, { useCache: true })).diagnostics
-          .filter((d) => d.file === RULE_FILE && d.code === "kql/unknown-column")
-          .map((d) => d.position);
-      const first = await place();
-      expect(first).toEqual([{ line: 13, column: 13 }]);
-      const stored = JSON.parse(readFileSync(join(cacheDir, "query-placement.json"), "utf8")) as { entries: Record<string, unknown> };
-      expect(Object.keys(stored.entries).length).toBeGreaterThan(0);
-      expect(await place()).toEqual(first);
-      // One more line above the query: the stored placement belongs to the old text and is not used.
-      writeFileSync(join(dir, RULE_FILE), `# a comment\n${rule("SigninLogs\n| project UserPrincipalNam")}`);
-      expect(await place()).toEqual([{ line: 14, column: 13 }]);
+      vi.resetModules();
+      const loader = await vi.importActual<typeof import("../src/loader/validatedState")>("../src/loader/validatedState");
+      const placements = await vi.importActual<typeof import("../src/content/placementCache")>("../src/content/placementCache");
+      const state = await loader.buildValidatedState(dir, { useCache: false });
+      expect(state.diagnostics.find((d) => d.code === "kql/unknown-column")?.position).toEqual({ line: 13, column: 13 });
+      placements.savePlacements();
+      expect(existsSync(join(cacheDir, "yaml-placement.json"))).toBe(false);
     } finally {
       delete process.env["SENTINEL_IAC_CACHE_DIR"];
     }

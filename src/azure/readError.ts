@@ -3,7 +3,7 @@
  * error code, or the sign-in failure), and what to do. It never carries the SDK's error
  * object, whose request holds the Authorization header, and its message is redacted.
  */
-import { isRestError } from "@azure/core-rest-pipeline";
+import type { RestError } from "@azure/core-rest-pipeline";
 import { originOf, ReadGuardError } from "./readGuard";
 import { printable } from "../util/printable";
 import { redactSecrets } from "./redact";
@@ -84,6 +84,14 @@ function httpHint(status: number, code: string | undefined, ctx: FailureContext)
   if (status === 400)
     return "Azure rejected the request itself; check the target's names and, for a custom ARM endpoint, that it is Azure Resource Manager.";
   return `Azure answered ${status}; run again, and if it persists check the Azure status page for ${ctx.armEndpoint}.`;
+}
+
+/**
+ * The SDK's own test for its HTTP errors. Loaded when a read fails, so that modules which only
+ * check for an AzureReadError (the CLI's error handling) do not load the Azure SDK (~0.3 s).
+ */
+function isRestError(error: unknown): error is RestError {
+  return (require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline")).isRestError(error);
 }
 
 /** Turns whatever a read threw into an AzureReadError that says what to do. */

@@ -6,6 +6,7 @@
  * must be passed explicitly for the sovereign clouds; `resolveEndpoints` gives all three.
  */
 import { AzureAuthorityHosts } from "@azure/identity";
+import { EndpointError } from "./endpointError";
 
 export type AzureCloud = "AzureCloud" | "AzureUSGovernment" | "AzureChinaCloud";
 
@@ -58,7 +59,7 @@ function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
 
-export class EndpointError extends Error {}
+export { EndpointError };
 
 /** An endpoint URL: https, and without credentials in it (they would end up in messages). */
 export function checkUrl(value: string, field: string): string {

@@ -1,7 +1,7 @@
 /** `sentinel-iac`: validate, plan, diff against a live workspace, and adopt what is already there. */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { AzureReadError } from "../azure/readError";
-import { EndpointError } from "../azure/target";
+import { EndpointError } from "../azure/endpointError";
 import { ConfigError } from "../config/settings";
 import { ContentFolderError } from "../loader/contentFolder";
 import { GitBaseError } from "../app/gitBase";
@@ -14,6 +14,7 @@ import { OutputPathError } from "./output";
 import { commandProgress } from "./progress";
 import type { ProgressReporter } from "../util/progress";
 import { VERSION } from "./version";
+import { savePlacements } from "../content/placementCache";
 
 // Each command's module is loaded when the command runs: `validate` need not load the Azure
 // clients the live commands use (docs/performance.md).
@@ -379,6 +380,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   try {
     await program.parseAsync(argv as string[]);
+    // Where this run's findings sit in their files, for the next run (content/placementCache.ts).
+    savePlacements();
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
     if (

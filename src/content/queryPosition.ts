@@ -2,23 +2,13 @@
  * Maps an offset inside a query back to a line and column of the file it
  * came from: a YAML scalar (block, quoted or plain) or a `.kql` file.
  */
-import { contentHash } from "../cache/contentCache";
 import type { SourcePosition } from "../diagnostics/diagnostic";
 import type { FieldPath, ScalarLayout, SourceDocument, SourceRange } from "../diagnostics/source";
 
 /** Where a scalar sits in its file: all a position inside it needs besides the file's text. */
-export interface ScalarPlacement {
+interface ScalarPlacement {
   layout?: ScalarLayout;
   range?: SourceRange;
-}
-
-/**
- * Placements kept by the file's content hash (the content cache), so a later run places a
- * finding without re-reading the file with `yaml`, which costs far more than the lookup.
- */
-export interface PlacementStore {
-  get(key: string): ScalarPlacement | undefined;
-  set(key: string, placement: ScalarPlacement): void;
 }
 
 export type OffsetToPosition = (offset: number) => SourcePosition;
@@ -55,21 +45,16 @@ export function textPositions(text: string): OffsetToPosition {
  * column. Folded or multi-line plain scalars join lines, so there an offset is
  * found by searching the file for the text around it, else the scalar's start.
  */
-export function yamlScalarPositions(source: SourceDocument, path: FieldPath, value: string, store?: PlacementStore): OffsetToPosition {
-  // Built on first use: placing a position means re-reading the file with `yaml`, and most queries have no findings.
+export function yamlScalarPositions(source: SourceDocument, path: FieldPath, value: string): OffsetToPosition {
+  // Built on first use: placing a position may mean re-reading the file with `yaml`, and most queries have no findings.
   let mapper: OffsetToPosition | undefined;
-  return (offset) => (mapper ??= scalarMapper(source, path, value, placementOf(source, path, store)))(offset);
+  return (offset) => (mapper ??= scalarMapper(source, path, value, placementOf(source, path)))(offset);
 }
 
-function placementOf(source: SourceDocument, path: FieldPath, store: PlacementStore | undefined): ScalarPlacement {
-  const key = store ? contentHash(source.text, JSON.stringify(path)) : "";
-  const known = store?.get(key);
-  if (known) return known;
+function placementOf(source: SourceDocument, path: FieldPath): ScalarPlacement {
   const layout = source.scalarLayout(path);
   const range = source.locate(path);
-  const placement: ScalarPlacement = { ...(layout ? { layout } : {}), ...(range ? { range } : {}) };
-  store?.set(key, placement);
-  return placement;
+  return { ...(layout ? { layout } : {}), ...(range ? { range } : {}) };
 }
 
 function scalarMapper(source: SourceDocument, path: FieldPath, value: string, { layout, range }: ScalarPlacement): OffsetToPosition {

@@ -7,11 +7,16 @@
  * - `yaml` runs only when a diagnostic needs a position (or js-yaml refuses the
  *   file): its node tree carries source offsets for every key and value, which
  *   js-yaml does not expose.
+ *
+ * The places found are kept in the content cache by the file's content hash, so a later run
+ * places the same findings without re-reading the file with `yaml` (placementCache.ts).
  */
 import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, SourcePosition } from "../diagnostics/diagnostic";
 import type { FieldPath, ScalarLayout, SourceDocument, SourceRange } from "../diagnostics/source";
+import { placementStore, noteTreeBuilt } from "./placementCache";
+import { contentHash } from "../cache/contentCache";
 
 export interface YamlParseResult {
   source?: SourceDocument;
@@ -82,6 +87,7 @@ function firstLine(message: string): string {
 
 class DocumentSource implements SourceDocument {
   private positioned?: PositionedDocument;
+  private textHash?: string;
 
   constructor(
     readonly file: string,
@@ -91,7 +97,20 @@ class DocumentSource implements SourceDocument {
 
   /** The `yaml` node tree, built on first use: most files never need a position. */
   private get tree(): PositionedDocument {
+    if (!this.positioned) noteTreeBuilt();
     return (this.positioned ??= positionedDocument(this.text));
+  }
+
+  /** A place from the cache, else found in the tree and kept. Places depend only on the text. */
+  private placed<T extends SourceRange | ScalarLayout>(key: string, find: () => T | undefined): T | undefined {
+    const store = placementStore();
+    if (!store) return find();
+    const fileKey = (this.textHash ??= contentHash(this.text));
+    const known = store.get(fileKey);
+    if (known && key in known) return (known[key] ?? undefined) as T | undefined;
+    const found = find();
+    store.set(fileKey, { ...known, [key]: found ?? null });
+    return found;
   }
 
   positionAt(offset: number): SourcePosition {
@@ -99,6 +118,14 @@ class DocumentSource implements SourceDocument {
   }
 
   locate(path: FieldPath, part: "key" | "value" = "value"): SourceRange | undefined {
+    return this.placed(`${part}:${JSON.stringify(path)}`, () => this.locateInTree(path, part));
+  }
+
+  scalarLayout(path: FieldPath): ScalarLayout | undefined {
+    return this.placed(`layout:${JSON.stringify(path)}`, () => this.layoutInTree(path));
+  }
+
+  private locateInTree(path: FieldPath, part: "key" | "value"): SourceRange | undefined {
     const found = this.walk(path);
     if (!found) return undefined;
     const node = part === "key" && found.exact && found.key ? found.key : found.node;
@@ -107,7 +134,7 @@ class DocumentSource implements SourceDocument {
     return { start: this.positionAt(range[0]), end: this.positionAt(range[1]) };
   }
 
-  scalarLayout(path: FieldPath): ScalarLayout | undefined {
+  private layoutInTree(path: FieldPath): ScalarLayout | undefined {
     const found = this.walk(path);
     if (!found?.exact || !found.node || !isScalar(found.node) || !found.node.range) return undefined;
     const start = found.node.range[0];

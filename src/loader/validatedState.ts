@@ -4,6 +4,7 @@
  * program all build it through here.
  */
 import { loadContent } from "../content/load";
+import { usePlacementCache } from "../content/placementCache";
 import type { RunnerStats } from "../kql/analysisRunner";
 import { validateQueries, type QueryValidationOptions } from "../validate/kql";
 import { testDataDiagnostics } from "../validate/ruleTestData";
@@ -22,6 +23,8 @@ export interface ValidatedState extends DesiredState {
 
 export async function buildValidatedState(contentDir: string, options: ValidationOptions = {}): Promise<ValidatedState> {
   options.progress?.phase("Reading content files");
+  // Where findings sit in their files is kept in the same cache as the analysis (content/placementCache.ts).
+  usePlacementCache(options.useCache);
   const content = loadContent(contentDir);
   // Start the KQL analysis first: its worker threads load Kusto.Language while this thread checks and converts.
   const queries = options.queries === false ? undefined : validateQueries(content, options);

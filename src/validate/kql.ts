@@ -7,8 +7,7 @@
  */
 import type { Diagnostic, SourcePosition } from "../diagnostics/diagnostic";
 import type { LoadedAnalyticsRule, LoadedContent } from "../content/load";
-import { textPositions, yamlScalarPositions, type OffsetToPosition, type ScalarPlacement } from "../content/queryPosition";
-import { cacheEnabled, contentCache } from "../cache/contentCache";
+import { textPositions, yamlScalarPositions, type OffsetToPosition } from "../content/queryPosition";
 import { formatDurationShort } from "../sentinel/duration";
 import { LIMITS } from "../sentinel/limits";
 import type { KqlFinding, QueryAnalysis } from "../kql/analyze";
@@ -61,9 +60,6 @@ function lookbackHint(lookbackMs: number, periodMs: number, reach: string, windo
   return `A scheduled rule cannot look back ${reach}: Azure accepts a queryPeriod of at most ${maxText}.${raise} To reach further, ${elsewhere}; ${asWritten}`;
 }
 
-/** Bump when the placement of a scalar (content/queryPosition.ts, yamlSource.ts) changes for the same file. */
-const PLACEMENT_VERSION = "1";
-
 /** Tolerance before a lookback counts as longer than queryPeriod (ago() is evaluated a little after the window starts). */
 const LOOKBACK_TOLERANCE_MS = 60_000;
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
@@ -80,8 +76,6 @@ interface Target {
 export async function validateQueries(content: LoadedContent, options: QueryValidationOptions = {}): Promise<QueryValidation> {
   const diagnostics: Diagnostic[] = [];
   const env = buildEnvironment(content, diagnostics);
-  // Where each query sits in its file, kept by content hash: placing a finding then needs no `yaml` re-read.
-  const placements = (options.useCache ?? cacheEnabled()) ? contentCache<ScalarPlacement>("query-placement", PLACEMENT_VERSION) : undefined;
   const targets: Target[] = [];
   const inputs: { text: string; functionParameters?: string }[] = [];
   for (const rule of content.analyticsRules) {
@@ -89,7 +83,7 @@ export async function validateQueries(content: LoadedContent, options: QueryVali
       file: rule.file,
       field: "query",
       text: rule.doc.query,
-      positions: yamlScalarPositions(rule.source, ["query"], rule.doc.query, placements),
+      positions: yamlScalarPositions(rule.source, ["query"], rule.doc.query),
       rule,
     });
     inputs.push({ text: rule.doc.query });
@@ -99,7 +93,7 @@ export async function validateQueries(content: LoadedContent, options: QueryVali
       file: hunt.file,
       field: "query",
       text: hunt.doc.query,
-      positions: yamlScalarPositions(hunt.source, ["query"], hunt.doc.query, placements),
+      positions: yamlScalarPositions(hunt.source, ["query"], hunt.doc.query),
     });
     inputs.push({ text: hunt.doc.query });
   }
@@ -140,7 +134,6 @@ export async function validateQueries(content: LoadedContent, options: QueryVali
       checkWorkspaceTables(target, analysis, advancedHuntingOnly, diagnostics);
     }
   });
-  placements?.save();
   return { diagnostics, stats, environment: env };
 }
 

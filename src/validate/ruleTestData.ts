@@ -5,11 +5,13 @@
  * these as diagnostics; `sentinel-iac test` refuses to run a test that has them.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic";
-import { InputError, valueFromJson } from "../engine";
-import { kqlTypeNamed } from "../engine";
 import type { TableSchema } from "../kql/environment";
 import type { RuleTestCase, TestRows } from "../model/types";
 import { didYouMean } from "../util/suggest";
+// The engine's value readers, not its index: the whole engine takes ~0.4 s to load, and
+// `validate` of content without rule tests never runs it.
+import { InputError, valueFromJson } from "../engine/io/input";
+import { kqlTypeNamed } from "../engine/values/types";
 
 export interface TestDataProblem {
   code: "tests/unknown-table" | "tests/invalid-row";
