@@ -15,7 +15,7 @@ import type { WorkerJob } from "./worker/analysisWorker";
 import { NO_PROGRESS, type ProgressReporter } from "../util/progress";
 
 const KUSTO_VERSION = (createRequire(__filename)("@kusto/language-service-next/package.json") as { version: string }).version;
-/** Below this many uncached queries, starting workers (~1.5 s each) costs more than it saves. */
+/** Below this many uncached queries, starting workers (~0.5 s of CPU each) costs more than it saves. */
 const WORKER_THRESHOLD = 80;
 const QUERIES_PER_WORKER = 40;
 
@@ -76,7 +76,7 @@ export async function analyzeAll(
   };
 }
 
-/** Loads Kusto.Language in this thread ahead of time (the first analysis costs ~1.3 s), for long-running use. */
+/** Loads Kusto.Language in this thread ahead of time (the first analysis costs ~0.5 s), for long-running use. */
 export function warmUpAnalyzer(env: KqlEnvironment): void {
   analyzeQuery({ text: "print warm = 1" }, buildGlobals(env));
 }
