@@ -16,6 +16,7 @@ export type {
 } from "./engine";
 export type { WatchlistData, TimeRange } from "./sentinel";
 export { rowsFromObjects, valueFromJson, InputError } from "./io/input";
+export { dynFromJs } from "./values/dynamic";
 export { tableToJson, valueToJson } from "./io/output";
 export type { JsonTable, JsonValue } from "./io/output";
 export type { Column, KqlType, Row, Value, Dyn } from "./values/types";

@@ -141,6 +141,15 @@ describe("datetime functions", () => {
     expect(value(`unixtime_milliseconds_todatetime(1546300800000)`)).toBe("2019-01-01T00:00:00Z");
     expect(value(`make_datetime(2017, 10, 1, 12, 10)`)).toBe("2017-10-01T12:10:00Z");
   });
+
+  it("week_of_year is the ISO 8601 week (the docs' examples), also through datetime_part", () => {
+    expect(value(`week_of_year(datetime(2020-12-31))`)).toBe(53);
+    expect(value(`week_of_year(datetime(2020-06-15))`)).toBe(25);
+    expect(value(`week_of_year(datetime(1970-01-01))`)).toBe(1);
+    expect(value(`week_of_year(datetime(2000-01-01))`)).toBe(52);
+    expect(value(`week_of_year(datetime(2021-01-04))`)).toBe(1);
+    expect(value(`datetime_part("week_of_year", datetime(2020-12-31))`)).toBe(53);
+  });
 });
 
 describe("dynamic functions", () => {

@@ -117,8 +117,9 @@ function sumOf(site: AggregateSite, conditional: boolean): Aggregate {
           total = bigint ? (total as bigint) + (v as bigint) : (total as number) + (v as number);
         },
         result: (out) => {
-          const v = any ? (bigint ? BigInt.asIntN(64, total as bigint) : total) : null;
-          out.push(type === "int" && v !== null ? Number(v) | 0 : v);
+          // no value added (empty input, or only nulls): 0, as the docs' table of default values says
+          const v = any ? (bigint ? BigInt.asIntN(64, total as bigint) : total) : bigint ? 0n : 0;
+          out.push(type === "int" ? Number(v) | 0 : v);
         },
       };
     },
@@ -169,6 +170,10 @@ function avgOf(site: AggregateSite, conditional: boolean): Aggregate {
   };
 }
 
+/**
+ * variance/stdev (sample, and their -if forms) and variancep/stdevp (population). Without any
+ * value the sample forms give 0 (the docs' table of default values), the population forms null.
+ */
 function varianceOf(site: AggregateSite, sample: boolean, sqrt: boolean, conditional: boolean): Aggregate {
   const c = site.compile(site.args[0]!);
   const p = conditional ? predicate(site, 1) : () => true;
@@ -185,7 +190,8 @@ function varianceOf(site: AggregateSite, sample: boolean, sqrt: boolean, conditi
         },
         result: (out) => {
           const n = values.length;
-          if (n === 0 || (sample && n === 1)) return void out.push(n === 1 ? 0 : null);
+          if (n === 0) return void out.push(sample ? 0 : null);
+          if (sample && n === 1) return void out.push(0);
           const mean = values.reduce((a, b) => a + b, 0) / n;
           const v = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (sample ? n - 1 : n);
           out.push(sqrt ? Math.sqrt(v) : v);

@@ -8,7 +8,10 @@ import type {
   KBetween,
   KBinary,
   KCall,
+  KDynamicLiteral,
   KElement,
+  KJsonArray,
+  KJsonObject,
   KExpression,
   KFunctionBody,
   KLetStatementNode,
@@ -20,6 +23,7 @@ import type {
   KVariableSymbol,
 } from "../kusto/syntax";
 import { constantToValue } from "../kusto/constants";
+import { kinds as kindsOf } from "../kusto/kinds";
 import { SCALAR_FUNCTIONS } from "../functions/registry";
 import { argAs, type CallSite, type RowFn } from "../functions/types";
 import { arithmetic, coerce, equality, ordering, type ArithmeticOp } from "./arithmetic";
@@ -39,7 +43,7 @@ import { stringPredicate, STRING_OPERATOR_KINDS } from "./stringOperators";
 import { listMembership, hasAnyOrAll } from "./lists";
 import { parseDatetime } from "../values/datetime";
 import { parseTimespan } from "../values/timespan";
-import { getIndex, getProperty } from "../values/dynamic";
+import { getIndex, getProperty, newBag } from "../values/dynamic";
 import { reader } from "../values/table";
 import { toDynamicValue } from "../values/convert";
 import { isKqlType, type Dyn, type KqlType, type Row, type Value } from "../values/types";
@@ -68,6 +72,12 @@ function innerText(node: KSyntaxNode): string | undefined {
  * todatetime()/totimespan().
  */
 function literal(e: KExpression, type: KqlType): Compiled {
+  if ((e as KSyntaxNode).Kind === kindsOf().syntax.DynamicExpression) return constant("dynamic", dynamicLiteral((e as KDynamicLiteral).Expression));
+  if (type === "real") {
+    // real(nan), real(+inf), real(-inf): Kusto.Language's constant for these is 0
+    const special = SPECIAL_REALS.get((innerText(e) ?? "").toLowerCase());
+    if (special !== undefined) return constant(type, special);
+  }
   if (type === "datetime" || type === "timespan") {
     const inner = innerText(e);
     if (inner !== undefined) {
@@ -80,6 +90,47 @@ function literal(e: KExpression, type: KqlType): Compiled {
   const v = constantToValue(e.ConstantValue, type);
   if (v === undefined) throw new EvaluationError(`cannot read the literal ${e.toString().trim()}`, e);
   return constant(type, v);
+}
+
+const SPECIAL_REALS: ReadonlyMap<string, number | null> = new Map([
+  ["nan", NaN],
+  ["+inf", Infinity],
+  ["inf", Infinity],
+  ["-inf", -Infinity],
+  ["null", null],
+]);
+
+/**
+ * A `dynamic(...)` literal's value, built from the JSON tree Kusto.Language parsed (single or
+ * double quotes, nested bags and arrays, typed literals such as datetime(...) as elements).
+ */
+function dynamicLiteral(e: KExpression): Dyn {
+  const k = kindsOf().syntax;
+  switch ((e as KSyntaxNode).Kind) {
+    case k.JsonObjectExpression: {
+      const bag = newBag();
+      for (const s of toArray((e as KJsonObject).Pairs)) bag[s.Element.Name.ValueText] = dynamicLiteral(s.Element.Value);
+      return bag;
+    }
+    case k.JsonArrayExpression:
+      return toArray((e as KJsonArray).Values).map((s) => dynamicLiteral(s.Element));
+    case k.NullLiteralExpression:
+      return null;
+    case k.UnaryMinusExpression:
+    case k.UnaryPlusExpression:
+    case k.ParenthesizedExpression: {
+      const inner = dynamicLiteral((e as KUnary).Expression);
+      if ((e as KSyntaxNode).Kind !== k.UnaryMinusExpression) return inner;
+      if (typeof inner === "number") return -inner;
+      break;
+    }
+    default: {
+      const type = typeOf(e);
+      const c = literal(e, type);
+      return toDynamicValue(c.fn(NO_ROW), type);
+    }
+  }
+  throw new EvaluationError(`cannot read the dynamic literal element ${e.toString().trim()}`, e);
 }
 
 const ARITHMETIC_KINDS = ["AddExpression", "SubtractExpression", "MultiplyExpression", "DivideExpression", "ModuloExpression"] as const;

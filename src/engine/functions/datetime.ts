@@ -123,13 +123,13 @@ export function datetimeDiff(part: string, a: bigint, b: bigint): bigint {
   }
 }
 
-function isoWeek(t: bigint): number {
-  const p = datetimeParts(t);
-  const date = new Date(Date.UTC(p.year, p.month - 1, p.day));
-  const day = (date.getUTCDay() + 6) % 7; // Monday = 0
-  date.setUTCDate(date.getUTCDate() - day + 3); // the week's Thursday
-  const firstThursday = new Date(Date.UTC(date.getUTCFullYear(), 0, 4));
-  return 1 + Math.round((date.getTime() - firstThursday.getTime()) / 86_400_000 / 7 - ((firstThursday.getUTCDay() + 6) % 7 - 3) / 7);
+/** ISO 8601 week number: weeks start on Monday, and a week belongs to the year of its Thursday. */
+export function isoWeek(t: bigint): number {
+  const day = startOfDay(t);
+  const mondayBased = (datetimeParts(day).dayOfWeek + 6) % 7; // Monday = 0
+  const thursday = day + BigInt(3 - mondayBased) * TICKS_PER_DAY;
+  const januaryFirst = datetimeFromParts(datetimeParts(thursday).year, 1, 1);
+  return 1 + Number((thursday - januaryFirst) / (7n * TICKS_PER_DAY));
 }
 
 function datetimePart(part: string, t: bigint): number {

@@ -4,7 +4,7 @@
  * the engine's values, so literals are read by Kusto.Language's own lexer and never re-parsed.
  */
 import { DOTNET_EPOCH_OFFSET } from "../values/datetime";
-import { parseJsonText } from "../values/dynamic";
+import { parseJsonStrict } from "../values/dynamic";
 import type { KqlType, Value } from "../values/types";
 
 interface BridgeBoxed {
@@ -58,6 +58,7 @@ export function constantToValue(raw: unknown, type: KqlType): Value | undefined 
     case "guid":
       return String(v).toLowerCase();
     case "dynamic":
-      return typeof v === "string" ? parseJsonText(v) : undefined;
+      // dynamic literals are read from their tree (eval/scalar.ts); this is for constant lets whose text is JSON
+      return typeof v === "string" ? parseJsonStrict(v) : undefined;
   }
 }

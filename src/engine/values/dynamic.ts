@@ -43,6 +43,15 @@ export function parseJsonText(text: string): Dyn {
   }
 }
 
+/** JSON text to a dynamic value; undefined when the text is not JSON. */
+export function parseJsonStrict(text: string): Dyn | undefined {
+  try {
+    return normalize(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
 /** A dynamic value from an arbitrary JS value (input rows): JSON-compatible parts are kept. */
 export function dynFromJs(v: unknown): Dyn {
   if (v === undefined) return null;
