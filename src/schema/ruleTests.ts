@@ -39,7 +39,9 @@ export const RuleTestExpectSchema = Type.Object(
     ),
     rows: Type.Optional(Type.Integer({ minimum: 0, description: "The exact number of result rows." })),
     includes: Type.Optional(
-      RowMatchers("Each entry must match some result row on the columns it names (other columns may hold anything)."),
+      RowMatchers(
+        "Each entry must match some result row on the columns it names (other columns may hold anything). Typed columns read the value with the column's type; dynamic columns take it as written (arrays in order, `{ unordered: [...] }` for any order).",
+      ),
     ),
     excludes: Type.Optional(RowMatchers("No result row may match any entry on the columns it names.")),
   },

@@ -1,12 +1,16 @@
 /**
  * What a test expects of a result: a number of rows, rows it must include and
- * rows it must not. Expected values are read with the result column's type,
- * the way sample rows are, and compared in their JSON form: `ResultType: 0`
- * matches the string "0", `2026-11-20T11:30:00Z` matches the same instant
- * written `2026-11-20T11:30:00.0000000Z`. Arrays compare as multisets, because
- * the order make_set and make_list return is not defined.
+ * rows it must not. Expected values of typed columns are read with the
+ * column's type, the way sample rows are, and compared in their JSON form:
+ * `ResultType: 0` matches the string "0", `2026-11-20T11:30:00Z` matches the
+ * same instant written `2026-11-20T11:30:00.0000000Z`. Expected values of
+ * dynamic columns are taken as written: a string matches only a string
+ * (`"443"` is not `443`, `"true"` is not `true`), arrays compare element by
+ * element in order, bags key by key; `{ unordered: [...] }` matches an array
+ * with the same elements in any order (for make_set and make_list, whose
+ * order Kusto does not define).
  */
-import { InputError, kqlTypeNamed, valueFromJson, valueToJson, type JsonValue, type KqlType } from "../engine";
+import { dynFromJs, InputError, kqlTypeNamed, valueFromJson, valueToJson, type JsonValue, type KqlType } from "../engine";
 import type { TestExpectation } from "../model/types";
 
 export interface ResultTable {
@@ -21,31 +25,61 @@ export interface Mismatch {
   /** What happened instead, in a sentence. */
   actual: string;
   /** The result rows worth showing (for includes: the closest ones), with the columns that matter. */
-  rows?: { columns: string[]; values: JsonValue[][]; marks?: boolean[][] };
+  rows?: { columns: string[]; values: JsonValue[][]; marks?: boolean[][]; types?: string[] };
 }
+
+/** The key of the expected-value form that matches an array in any order. */
+export const UNORDERED_KEY = "unordered";
+
+/** An expected value of a dynamic column: a JSON value, or an array to match in any order. */
+export type Expected =
+  | { kind: "value"; value: JsonValue }
+  | { kind: "unordered"; items: Expected[] }
+  | { kind: "array"; items: Expected[] }
+  | { kind: "bag"; entries: [string, Expected][] };
 
 function typeOf(name: string): KqlType {
   return kqlTypeNamed(name) ?? "dynamic";
 }
 
-/** The expected value as the column's JSON form, or an explanation of why it cannot be one. */
-function canonical(expected: unknown, type: KqlType): { ok: true; value: JsonValue } | { ok: false; reason: string } {
+function isUnorderedForm(v: unknown): v is Record<typeof UNORDERED_KEY, unknown[]> {
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.keys(v).length === 1 &&
+    Array.isArray((v as Record<string, unknown>)[UNORDERED_KEY])
+  );
+}
+
+/** A dynamic column's expected value, taken as written (no JSON reading of strings). */
+function expectedDynamic(v: unknown): Expected {
+  if (isUnorderedForm(v)) return { kind: "unordered", items: v[UNORDERED_KEY].map(expectedDynamic) };
+  if (Array.isArray(v)) return { kind: "array", items: v.map(expectedDynamic) };
+  if (typeof v === "object" && v !== null && !(v instanceof Date))
+    return { kind: "bag", entries: Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, expectedDynamic(x)]) };
+  // a YAML timestamp: the text a datetime put into a dynamic value has
+  if (v instanceof Date) return { kind: "value", value: valueToJson(valueFromJson(v, "datetime"), "datetime") };
+  return { kind: "value", value: dynFromJs(v) as JsonValue };
+}
+
+/** The expected value in the column's form, or an explanation of why it cannot be one. */
+function canonical(expected: unknown, type: KqlType): { ok: true; value: Expected } | { ok: false; reason: string } {
+  if (type === "dynamic") return { ok: true, value: expectedDynamic(expected) };
+  if (isUnorderedForm(expected)) return { ok: false, reason: `{ ${UNORDERED_KEY}: [...] } is for dynamic columns (arrays)` };
   try {
-    return { ok: true, value: valueToJson(valueFromJson(expected, type), type) };
+    return { ok: true, value: { kind: "value", value: valueToJson(valueFromJson(expected, type), type) } };
   } catch (error) {
     if (error instanceof InputError) return { ok: false, reason: error.message };
     throw error;
   }
 }
 
+/** Deep equality of JSON values: arrays in order, bags by keys. */
 export function sameJson(a: JsonValue, b: JsonValue): boolean {
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    const unused = [...b];
-    return a.every((x) => {
-      const i = unused.findIndex((y) => sameJson(x, y));
-      return i >= 0 && unused.splice(i, 1).length === 1;
-    });
+    return a.every((x, i) => sameJson(x, b[i]!));
   }
   if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
     const keys = Object.keys(a);
@@ -54,7 +88,45 @@ export function sameJson(a: JsonValue, b: JsonValue): boolean {
   return a === b;
 }
 
-type Matcher = { column: string; type: KqlType; value: JsonValue }[];
+/** Whether an actual value matches what a test expects of it. */
+export function matchesExpected(e: Expected, actual: JsonValue): boolean {
+  switch (e.kind) {
+    case "value":
+      return sameJson(e.value, actual);
+    case "array":
+      return Array.isArray(actual) && actual.length === e.items.length && e.items.every((x, i) => matchesExpected(x, actual[i]!));
+    case "unordered": {
+      if (!Array.isArray(actual) || actual.length !== e.items.length) return false;
+      // a multiset match: each expected element takes one actual element
+      const unused = [...actual];
+      return e.items.every((x) => {
+        const i = unused.findIndex((y) => matchesExpected(x, y));
+        return i >= 0 && unused.splice(i, 1).length === 1;
+      });
+    }
+    case "bag": {
+      if (typeof actual !== "object" || actual === null || Array.isArray(actual)) return false;
+      const keys = Object.keys(actual);
+      return keys.length === e.entries.length && e.entries.every(([k, x]) => k in actual && matchesExpected(x, actual[k]!));
+    }
+  }
+}
+
+/** The expected value as it reads in a report. */
+export function showExpected(e: Expected): string {
+  switch (e.kind) {
+    case "value":
+      return JSON.stringify(e.value);
+    case "array":
+      return `[${e.items.map(showExpected).join(", ")}]`;
+    case "unordered":
+      return `{ ${UNORDERED_KEY}: [${e.items.map(showExpected).join(", ")}] }`;
+    case "bag":
+      return `{${e.entries.map(([k, x]) => `${JSON.stringify(k)}: ${showExpected(x)}`).join(", ")}}`;
+  }
+}
+
+type Matcher = { column: string; type: KqlType; value: Expected }[];
 
 function matchers(entries: Record<string, unknown>[], result: ResultTable, what: string): { matchers: Matcher[]; problems: Mismatch[] } {
   const types = new Map(result.columns.map((c) => [c.name, typeOf(c.type)]));
@@ -86,17 +158,22 @@ function matchers(entries: Record<string, unknown>[], result: ResultTable, what:
   return { matchers: out, problems };
 }
 
-const matches = (row: Record<string, JsonValue>, m: Matcher) => m.every((c) => sameJson(c.value, row[c.column] ?? null));
-const show = (m: Matcher) => `{ ${m.map((c) => `${c.column}: ${JSON.stringify(c.value)}`).join(", ")} }`;
+const matches = (row: Record<string, JsonValue>, m: Matcher) => m.every((c) => matchesExpected(c.value, row[c.column] ?? null));
+const show = (m: Matcher) => `{ ${m.map((c) => `${c.column}: ${showExpected(c.value)}`).join(", ")} }`;
 
 /** Rows shown under a failed `includes`: those agreeing on the most columns first. */
 function closest(result: ResultTable, m: Matcher, limit: number): NonNullable<Mismatch["rows"]> {
   const columns = m.map((c) => c.column);
   const scored = result.rows
-    .map((row) => ({ row, marks: m.map((c) => !sameJson(c.value, row[c.column] ?? null)) }))
+    .map((row) => ({ row, marks: m.map((c) => !matchesExpected(c.value, row[c.column] ?? null)) }))
     .sort((a, b) => a.marks.filter(Boolean).length - b.marks.filter(Boolean).length)
     .slice(0, limit);
-  return { columns, values: scored.map((s) => columns.map((c) => s.row[c] ?? null)), marks: scored.map((s) => s.marks) };
+  return {
+    columns,
+    values: scored.map((s) => columns.map((c) => s.row[c] ?? null)),
+    marks: scored.map((s) => s.marks),
+    types: m.map((c) => c.type),
+  };
 }
 
 /** The result's columns, those the test names first: what a reader of a failure looks for. */
@@ -108,7 +185,12 @@ export function columnsToShow(expect: TestExpectation, result: ResultTable): str
 
 /** Up to `limit` result rows, with the columns in `columns`' order. */
 export function someRows(result: ResultTable, columns: string[], limit: number): NonNullable<Mismatch["rows"]> {
-  return { columns, values: result.rows.slice(0, limit).map((r) => columns.map((c) => r[c] ?? null)) };
+  const types = new Map(result.columns.map((c) => [c.name, c.type]));
+  return {
+    columns,
+    values: result.rows.slice(0, limit).map((r) => columns.map((c) => r[c] ?? null)),
+    types: columns.map((c) => types.get(c) ?? "dynamic"),
+  };
 }
 
 export function checkExpectation(expect: TestExpectation, result: ResultTable): Mismatch[] {

@@ -26,7 +26,9 @@ describe("aggregates of an empty input (summarize without by gives one row)", ()
   });
 
   it("keeps the 0 when every value is null (nulls are ignored), and gives no row with by", () => {
-    expect(rows(`datatable(x:long)[long(null), long(null)] | summarize s = sum(x), c = count(), d = dcount(x)`)).toEqual([{ s: 0, c: 2, d: 0 }]);
+    expect(rows(`datatable(x:long)[long(null), long(null)] | summarize s = sum(x), c = count(), d = dcount(x)`)).toEqual([
+      { s: 0, c: 2, d: 0 },
+    ]);
     expect(rows(`${EMPTY} | summarize s = sum(x) by k = x % 2`)).toEqual([]);
   });
 

@@ -16,9 +16,9 @@ describe("dynamic literals", () => {
 
   it("makes single-quoted lists work with in, in~ and !in~", () => {
     expect(value(`"x" in (dynamic(['x','y']))`)).toBe(true);
-    expect(rows(`let L = dynamic(['Microsoft Office', 'Azure AD Connect']); print x = "azure ad connect" in~ (L), y = "Other" !in~ (L)`)).toEqual([
-      { x: true, y: true },
-    ]);
+    expect(
+      rows(`let L = dynamic(['Microsoft Office', 'Azure AD Connect']); print x = "azure ad connect" in~ (L), y = "Other" !in~ (L)`),
+    ).toEqual([{ x: true, y: true }]);
   });
 
   it("reads nested bags and arrays, mixed quotes, negative numbers, typed elements and null", () => {

@@ -10,8 +10,9 @@ const REPORT_COLUMNS = 8;
 const MARK = { passed: "✓", failed: "✗", broken: "!" } as const;
 const WORD = { passed: "ok", failed: "FAILED", broken: "BROKEN" } as const;
 
-function cell(v: JsonValue): string {
-  const text = v === null ? "null" : typeof v === "string" ? v : JSON.stringify(v);
+/** A value as it reads in a table; strings of dynamic columns are quoted so "443" and 443 differ. */
+function cell(v: JsonValue, type: string | undefined): string {
+  const text = v === null ? "null" : typeof v === "string" && type !== "dynamic" ? v : JSON.stringify(v);
   const flat = text.replace(/\s+/g, " ");
   return flat.length > CELL ? `${flat.slice(0, CELL - 1)}…` : flat;
 }
@@ -20,7 +21,7 @@ function cell(v: JsonValue): string {
 export function textTable(rows: NonNullable<Mismatch["rows"]>, indent: string, maxColumns = Infinity): string[] {
   const shown = Math.min(rows.columns.length, maxColumns);
   const columns = rows.columns.slice(0, shown);
-  const body = rows.values.map((r, i) => r.slice(0, shown).map((v, j) => `${rows.marks?.[i]?.[j] ? "*" : ""}${cell(v)}`));
+  const body = rows.values.map((r, i) => r.slice(0, shown).map((v, j) => `${rows.marks?.[i]?.[j] ? "*" : ""}${cell(v, rows.types?.[j])}`));
   const widths = columns.map((c, j) => Math.max(c.length, ...body.map((r) => r[j]!.length)));
   const line = (cells: string[]) => `${indent}${cells.map((c, j) => c.padEnd(widths[j]!)).join(" | ")}`.trimEnd();
   const more = rows.columns.length - shown;

@@ -72,7 +72,8 @@ function innerText(node: KSyntaxNode): string | undefined {
  * todatetime()/totimespan().
  */
 function literal(e: KExpression, type: KqlType): Compiled {
-  if ((e as KSyntaxNode).Kind === kindsOf().syntax.DynamicExpression) return constant("dynamic", dynamicLiteral((e as KDynamicLiteral).Expression));
+  if ((e as KSyntaxNode).Kind === kindsOf().syntax.DynamicExpression)
+    return constant("dynamic", dynamicLiteral((e as KDynamicLiteral).Expression));
   if (type === "real") {
     // real(nan), real(+inf), real(-inf): Kusto.Language's constant for these is 0
     const special = SPECIAL_REALS.get((innerText(e) ?? "").toLowerCase());
