@@ -7,7 +7,7 @@ import { loadContent } from "../content/load";
 import { usePlacementCache } from "../content/placementCache";
 import type { RunnerStats } from "../kql/analysisRunner";
 import { validateQueries, type QueryValidationOptions } from "../validate/kql";
-import { testDataDiagnostics } from "../validate/ruleTestData";
+import { testDataDiagnostics, timelessRowDiagnostics } from "../validate/ruleTestData";
 import { buildFromContent, type BuildOptions } from "./desiredState";
 import type { DesiredState } from "../model/types";
 
@@ -35,7 +35,8 @@ export async function buildValidatedState(contentDir: string, options: Validatio
     state.tests.flatMap((s) => s.cases),
     environment.tables,
   );
-  return { ...state, diagnostics: [...state.diagnostics, ...diagnostics, ...testData], queryStats: stats };
+  const timeless = timelessRowDiagnostics(state, environment.tables);
+  return { ...state, diagnostics: [...state.diagnostics, ...diagnostics, ...testData, ...timeless], queryStats: stats };
 }
 
 /** Errors fail a run; with `strict`, warnings do too. */

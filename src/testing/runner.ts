@@ -6,6 +6,7 @@
  * inside the rule's queryPeriod ending at the run time, whatever ago() the
  * query asks for; NRT rules see the last minute.
  */
+import { valueFromJson } from "../engine";
 import type { TableSchema } from "../kql/environment";
 import type { DesiredResource, DesiredState, RuleTestCase } from "../model/types";
 import { checkTestData } from "../validate/ruleTestData";
@@ -29,8 +30,27 @@ export interface TestOutcome {
   /** Why a broken test could not run: bad sample data, or a query the executor refused. */
   problems: { message: string; file?: string; line?: number }[];
   /** What the run saw and returned. */
-  run?: { now: string; window?: { start: string; end: string }; rows: number; alert?: boolean; trigger?: string };
+  run?: {
+    now: string;
+    window?: { start: string; end: string };
+    /** Failed tests of scheduled and NRT rules: per table, the sample rows the window hid from the query. */
+    hidden?: HiddenRows[];
+    rows: number;
+    alert?: boolean;
+    trigger?: string;
+  };
   durationMs: number;
+}
+
+/** Sample rows of one table the query did not see because of the rule's time window. */
+export interface HiddenRows {
+  table: string;
+  /** Rows whose TimeGenerated is before the window's start or after its end. */
+  outside: number;
+  /** Rows without a TimeGenerated (an omitted column is empty, and the window drops empty times). */
+  withoutTime: number;
+  /** Rows the test gave for the table. */
+  of: number;
 }
 
 export interface TestReport {
@@ -70,16 +90,50 @@ function selectedCases(state: DesiredState, filter: string | undefined): { case:
   return out;
 }
 
+const TICKS_PER_MS = 10_000n;
+
+/**
+ * A sample row's TimeGenerated in ms since 1970, read the way the engine reads it (text without
+ * a zone is UTC, whatever the machine's time zone); null when absent or not a time.
+ */
+function timeGeneratedMs(row: Record<string, unknown>): number | null {
+  try {
+    const ticks = valueFromJson(row["TimeGenerated"], "datetime");
+    return typeof ticks === "bigint" ? Number(ticks / TICKS_PER_MS) : null;
+  } catch {
+    return null; // not a time: checkTestData reports it before the run
+  }
+}
+
 /** The latest TimeGenerated among the test's rows, in ms, if any row has one. */
 function latestTimeGenerated(test: RuleTestCase): number | undefined {
   let latest: number | undefined;
   for (const rows of Object.values(test.tables))
     for (const row of rows.rows) {
-      const v = row.values["TimeGenerated"];
-      const ms = typeof v === "string" ? Date.parse(v) : v instanceof Date ? v.getTime() : NaN;
-      if (!Number.isNaN(ms)) latest = Math.max(latest ?? ms, ms);
+      const ms = timeGeneratedMs(row.values);
+      if (ms !== null) latest = Math.max(latest ?? ms, ms);
     }
   return latest;
+}
+
+/** Per table with a TimeGenerated column, the rows the window hides (tables where it hides none are left out). */
+function hiddenRows(test: RuleTestCase, tables: readonly TableSchema[], window: { start: Date; end: Date }): HiddenRows[] {
+  const timed = new Set(
+    tables.filter((t) => t.columns.some(([c, type]) => c === "TimeGenerated" && type === "datetime")).map((t) => t.name.toLowerCase()),
+  );
+  const out: HiddenRows[] = [];
+  for (const [table, rows] of Object.entries(test.tables)) {
+    if (!timed.has(table.toLowerCase())) continue;
+    let outside = 0;
+    let withoutTime = 0;
+    for (const row of rows.rows) {
+      const ms = timeGeneratedMs(row.values);
+      if (ms === null) withoutTime++;
+      else if (ms < window.start.getTime() || ms > window.end.getTime()) outside++;
+    }
+    if (outside + withoutTime > 0) out.push({ table, outside, withoutTime, of: rows.rows.length });
+  }
+  return out;
 }
 
 function runTime(test: RuleTestCase, started: Date): Date {
@@ -109,6 +163,63 @@ function countText(n: number): string {
   return `${n} row${n === 1 ? "" : "s"}`;
 }
 
+type OutcomeParts = Pick<TestOutcome, "status" | "message"> & Partial<Pick<TestOutcome, "mismatches" | "problems" | "run">>;
+
+/** Runs one test on the executor and judges its result against what the test expects. */
+async function runOne(
+  test: RuleTestCase,
+  target: Target,
+  run: { now: Date; window: { start: Date; end: Date } | undefined; shown: NonNullable<TestOutcome["run"]> },
+  state: DesiredState,
+  tables: readonly TableSchema[],
+  executor: TestExecutor,
+): Promise<OutcomeParts> {
+  const result = await executor.run({
+    query: test.query ?? target.properties.query,
+    now: run.now,
+    ...(run.window ? { timeRange: run.window } : {}),
+    tables: new Map(Object.entries(test.tables).map(([name, rows]) => [name, rows.rows.map((r) => r.values)])),
+    watchlists: watchlists(state, test),
+  });
+  if (!result.ok) {
+    return {
+      status: "broken",
+      message: `the query could not run on the ${executor.name}`,
+      problems: result.problems.map((p) => ({ message: p.line !== undefined ? `query line ${p.line}: ${p.message}` : p.message })),
+      run: run.shown,
+    };
+  }
+  const mismatches = checkExpectation(test.expect, result);
+  let decision: ReturnType<typeof triggerDecision> | undefined;
+  if (test.expect.alert !== undefined && target.content === "analyticsRule") {
+    decision = triggerDecision(target, result.rows.length);
+    if (decision.alert !== test.expect.alert) {
+      mismatches.unshift({
+        expected: test.expect.alert
+          ? `an alert (the rule alerts on ${decision.trigger})`
+          : `no alert (the rule alerts on ${decision.trigger})`,
+        actual: `the query returned ${countText(result.rows.length)}, so ${decision.alert ? "it alerts" : "it does not alert"}`,
+        ...(result.rows.length > 0 ? { rows: someRows(result, columnsToShow(test.expect, result), 5) } : {}),
+      });
+    }
+  }
+  const hidden = mismatches.length > 0 && run.window ? hiddenRows(test, tables, run.window) : [];
+  return {
+    status: mismatches.length === 0 ? "passed" : "failed",
+    message:
+      mismatches.length === 0
+        ? `${countText(result.rows.length)}${decision ? (decision.alert ? ", alert" : ", no alert") : ""}`
+        : `${mismatches[0]!.expected}; ${mismatches[0]!.actual}`,
+    mismatches,
+    run: {
+      ...run.shown,
+      ...(hidden.length > 0 ? { hidden } : {}),
+      rows: result.rows.length,
+      ...(decision ? { alert: decision.alert, trigger: decision.trigger } : {}),
+    },
+  };
+}
+
 export async function runRuleTests(state: DesiredState, tables: readonly TableSchema[], options: RunOptions): Promise<TestReport> {
   const cases = selectedCases(state, options.filter);
   const started = new Date();
@@ -121,11 +232,9 @@ export async function runRuleTests(state: DesiredState, tables: readonly TableSc
       ...(test.origin.line !== undefined ? { line: test.origin.line } : {}),
       name: test.name,
       target: { content: target.content, name: target.name, displayName: target.properties.displayName, file: target.origin.file },
-      mismatches: [] as Mismatch[],
-      problems: [] as TestOutcome["problems"],
     };
-    const finish = (o: Omit<TestOutcome, keyof typeof base | "durationMs"> & Partial<typeof base>): void => {
-      outcomes.push({ ...base, ...o, durationMs: performance.now() - begin });
+    const finish = (o: OutcomeParts): void => {
+      outcomes.push({ ...base, mismatches: [], problems: [], ...o, durationMs: performance.now() - begin });
     };
     const dataProblems = checkTestData(test, tables);
     if (dataProblems.length > 0) {
@@ -138,49 +247,18 @@ export async function runRuleTests(state: DesiredState, tables: readonly TableSc
     }
     const now = runTime(test, started);
     const window = timeWindow(target, now);
-    const result = await options.executor.run({
-      query: test.query ?? target.properties.query,
-      now,
-      ...(window ? { timeRange: window } : {}),
-      tables: new Map(Object.entries(test.tables).map(([name, rows]) => [name, rows.rows.map((r) => r.values)])),
-      watchlists: watchlists(state, test),
-    });
-    const run = {
+    const shown = {
       now: now.toISOString(),
       ...(window ? { window: { start: window.start.toISOString(), end: window.end.toISOString() } } : {}),
+      rows: 0,
     };
-    if (!result.ok) {
-      finish({
-        status: "broken",
-        message: `the query could not run on the ${options.executor.name}`,
-        problems: result.problems.map((p) => ({ message: p.line !== undefined ? `query line ${p.line}: ${p.message}` : p.message })),
-        run: { ...run, rows: 0 },
-      });
-      continue;
+    try {
+      finish(await runOne(test, target, { now, window, shown }, state, tables, options.executor));
+    } catch (error) {
+      // a defect of the executor (the engine) breaks this test, not the run: the others still run and report
+      const message = `internal error in the ${options.executor.name}: ${error instanceof Error ? error.message : String(error)}`;
+      finish({ status: "broken", message, problems: [{ message }], run: shown });
     }
-    const mismatches = checkExpectation(test.expect, result);
-    let decision: ReturnType<typeof triggerDecision> | undefined;
-    if (test.expect.alert !== undefined && target.content === "analyticsRule") {
-      decision = triggerDecision(target, result.rows.length);
-      if (decision.alert !== test.expect.alert) {
-        mismatches.unshift({
-          expected: test.expect.alert
-            ? `an alert (the rule alerts on ${decision.trigger})`
-            : `no alert (the rule alerts on ${decision.trigger})`,
-          actual: `the query returned ${countText(result.rows.length)}, so ${decision.alert ? "it alerts" : "it does not alert"}`,
-          ...(result.rows.length > 0 ? { rows: someRows(result, columnsToShow(test.expect, result), 5) } : {}),
-        });
-      }
-    }
-    finish({
-      status: mismatches.length === 0 ? "passed" : "failed",
-      message:
-        mismatches.length === 0
-          ? `${countText(result.rows.length)}${decision ? (decision.alert ? ", alert" : ", no alert") : ""}`
-          : `${mismatches[0]!.expected}; ${mismatches[0]!.actual}`,
-      mismatches,
-      run: { ...run, rows: result.rows.length, ...(decision ? { alert: decision.alert, trigger: decision.trigger } : {}) },
-    });
   }
   const passed = outcomes.filter((o) => o.status === "passed").length;
   return { executor: options.executor.name, outcomes, passed, failed: outcomes.length - passed };

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic";
 import type { TableSchema } from "../kql/environment";
-import type { RuleTestCase, TestRows } from "../model/types";
+import type { DesiredState, RuleTestCase, TestRows } from "../model/types";
 import { didYouMean } from "../util/suggest";
 // The engine's value readers, not its index: the whole engine takes ~0.4 s to load, and
 // `validate` of content without rule tests never runs it.
@@ -89,4 +89,39 @@ export function testDataDiagnostics(tests: readonly RuleTestCase[], tables: read
       hint: p.hint,
     })),
   );
+}
+
+/**
+ * Warnings for sample rows of an analytics rule's test that have no TimeGenerated in a table
+ * that has one: the rule's query window (queryPeriod, or NRT's minute, ending at the run time)
+ * drops rows without a time, so the query never sees them.
+ */
+export function timelessRowDiagnostics(state: Pick<DesiredState, "tests" | "resources">, tables: readonly TableSchema[]): Diagnostic[] {
+  const timed = new Set(
+    tables.filter((t) => t.columns.some(([c, type]) => c === "TimeGenerated" && type === "datetime")).map((t) => t.name),
+  );
+  const rules = new Set(state.resources.filter((r) => r.content === "analyticsRule").map((r) => r.key));
+  const out: Diagnostic[] = [];
+  for (const suite of state.tests) {
+    if (!rules.has(suite.targetKey)) continue;
+    for (const test of suite.cases) {
+      if (test.query !== undefined) continue; // a test's own query runs with the same window, but says what it reads
+      for (const [table, given] of Object.entries(test.tables)) {
+        if (!timed.has(table)) continue;
+        given.rows.forEach((row, i) => {
+          const t = row.values["TimeGenerated"];
+          if (t !== undefined && t !== null && t !== "") return;
+          out.push({
+            severity: "warning",
+            code: "tests/row-without-time",
+            file: given.file,
+            ...(row.line !== undefined ? { position: { line: row.line, column: 1 } } : {}),
+            message: `test '${test.name}', ${table} row ${i + 1} has no TimeGenerated, so the rule's query window hides it from the query`,
+            hint: "Give the row a TimeGenerated inside the window (the queryPeriod before the test's now), or leave it out if the row is meant to be unseen.",
+          });
+        });
+      }
+    }
+  }
+  return out;
 }

@@ -261,6 +261,19 @@ describe("make-series", () => {
   });
 });
 
+describe("large inputs", () => {
+  it("make-series without from/to over 300,000 rows finds the axis' ends without overflowing the stack", () => {
+    const text = `range x from 1 to 300000 step 1 | extend t = datetime(2024-01-01) + x * 1s | make-series c = count() on t step 1d | project n = array_length(c), total = array_sum(c)`;
+    // 300,000 s after 2024-01-01 is 2024-01-04 11:20: four daily bins
+    expect(rows(text)).toEqual([{ n: 4, total: 300000 }]);
+  });
+
+  it("ipv4_is_in_any_range takes a list of 300,000 ranges", () => {
+    const text = `range x from 1 to 300000 step 1 | summarize L = make_list(strcat("10.", x % 250, ".0.0/16")) | project r = ipv4_is_in_any_range("10.7.1.1", L), s = ipv4_is_in_any_range("11.0.0.1", L)`;
+    expect(rows(text)).toEqual([{ r: true, s: false }]);
+  });
+});
+
 describe("tables given as rows", () => {
   it("reads typed rows against the table's schema", () => {
     const r = rows(`T | where n > 1 | project s, n, t`, {

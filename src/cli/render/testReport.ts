@@ -2,7 +2,7 @@
 import { create } from "xmlbuilder2";
 import type { JsonValue } from "../../engine";
 import type { Mismatch } from "../../testing/expectations";
-import type { TestOutcome, TestReport } from "../../testing/runner";
+import type { HiddenRows, TestOutcome, TestReport } from "../../testing/runner";
 
 const CELL = 48;
 /** Columns of a result shown under a failure; the rest are named below the table. */
@@ -33,6 +33,16 @@ export function textTable(rows: NonNullable<Mismatch["rows"]>, indent: string, m
   ];
 }
 
+/** "2 of 3 SigninLogs rows were not seen: 1 outside the window, 1 without TimeGenerated". */
+function hiddenText(h: HiddenRows): string {
+  const parts = [
+    ...(h.outside > 0 ? [`${h.outside} outside the window`] : []),
+    ...(h.withoutTime > 0 ? [`${h.withoutTime} without TimeGenerated`] : []),
+  ];
+  const n = h.outside + h.withoutTime;
+  return `${n} of ${h.of} ${h.table} row${h.of === 1 ? "" : "s"} ${n === 1 ? "was" : "were"} not seen: ${parts.join(", ")}`;
+}
+
 function outcomeLines(o: TestOutcome): string[] {
   const lines = [`  ${MARK[o.status]} ${WORD[o.status]}  ${o.name}${o.status === "passed" ? `  (${o.message})` : ""}`];
   if (o.status === "passed") return lines;
@@ -42,8 +52,10 @@ function outcomeLines(o: TestOutcome): string[] {
     if (m.rows?.marks) lines.push("        (* marks the values that differ)");
   }
   for (const p of o.problems) lines.push(`      ${p.file ? `${p.file}${p.line ? `:${p.line}` : ""}: ` : ""}${p.message}`);
-  if (o.run)
+  if (o.run) {
     lines.push(`      run at ${o.run.now}${o.run.window ? `, seeing rows from ${o.run.window.start} to ${o.run.window.end}` : ""}`);
+    for (const h of o.run.hidden ?? []) lines.push(`      ${hiddenText(h)}`);
+  }
   lines.push(`      at ${o.file}${o.line ? `:${o.line}` : ""}`);
   return lines;
 }

@@ -93,7 +93,8 @@ function rangesArg(args: readonly Compiled[]): (row: Row) => Value[] {
     const out: Value[] = [];
     fs.forEach((f, i) => {
       const v = f(row);
-      if (types[i] === "dynamic" && Array.isArray(v)) out.push(...(v as Dyn[]));
+      // a loop, not push(...v): spreading a large array overflows the call stack
+      if (types[i] === "dynamic" && Array.isArray(v)) for (const x of v as Dyn[]) out.push(x);
       else out.push(v);
     });
     return out;

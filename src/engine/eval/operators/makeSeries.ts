@@ -79,12 +79,19 @@ export function makeSeries(op: KMakeSeries, input: Table, scope: Scope, run: Run
 
   const nonEmpty = parameterValue(op.Parameters, "kind")?.toLowerCase() === "nonempty";
   const values = Array.from({ length: input.length }, (_, r) => axisNumber(axis.fn(r)));
-  const present = values.filter((v): v is number => v !== null);
+  // a loop, not Math.min(...values): spreading a large input overflows the call stack
+  let lowest: number | null = null;
+  let highest: number | null = null;
+  for (const v of values) {
+    if (v === null) continue;
+    if (lowest === null || v < lowest) lowest = v;
+    if (highest === null || v > highest) highest = v;
+  }
   // datetimes bin from 0001-01-01 as bin() does
   const origin = axisType === "datetime" ? -Number(DOTNET_EPOCH_OFFSET) : 0;
   const binOf = (v: number) => Number(floorDiv(BigInt(Math.round(v - origin)), BigInt(Math.round(step)))) * step + origin;
-  const start = fromV !== null ? axisNumber(fromV)! : present.length ? binOf(Math.min(...present)) : null;
-  const end = toV !== null ? axisNumber(toV)! : present.length ? binOf(Math.max(...present)) + step : null;
+  const start = fromV !== null ? axisNumber(fromV)! : lowest !== null ? binOf(lowest) : null;
+  const end = toV !== null ? axisNumber(toV)! : highest !== null ? binOf(highest) + step : null;
   if (start === null || end === null || (input.length === 0 && !nonEmpty))
     return conform(op, emptyTable(outputColumns(byItems, by, series)), run, "make-series");
   const bins = Math.max(0, Math.ceil((end - start) / step));
