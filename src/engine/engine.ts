@@ -15,6 +15,7 @@ import { findUnsupported } from "./check";
 import { EvaluationError, Scope, type DataSources, type RunContext } from "./eval/context";
 import { declareLets } from "./eval/scalar";
 import { evaluateTable } from "./eval/tabular";
+import { Budget, DEFAULT_LIMITS, type EngineLimits } from "./eval/limits";
 import { InputError, rowsFromObjects } from "./io/input";
 import { limitToTimeRange, watchlistCsvColumns, watchlistTable, type TimeRange, type WatchlistData } from "./sentinel";
 import { datetimeFromMs, parseDatetime } from "./values/datetime";
@@ -61,6 +62,8 @@ export interface RunInput {
   externalData?: NamedMap<readonly Record<string, unknown>[]>;
   /** Sentinel's query window: every table with a TimeGenerated column shows only rows inside [start, end]. */
   timeRange?: TimeRange;
+  /** Bounds on rows, make-series cells and run time; the defaults are DEFAULT_LIMITS (docs/engine.md, "Limits"). */
+  limits?: Partial<EngineLimits>;
 }
 
 /** A query's result: its columns and rows (materialized), and the columnar table itself. */
@@ -284,6 +287,7 @@ export class KqlEngine {
       materialized: new Map(),
       evaluateTable: (e, scope) => evaluateTable(e, scope, run),
       strictSchemas: process.env["SENTINEL_IAC_ENGINE_STRICT"] === "1",
+      budget: new Budget({ ...DEFAULT_LIMITS, ...input.limits }),
     };
     const block = prepared.code.Syntax as KQueryBlock;
     const statements = toArray(block.Statements).map((s) => s.Element);

@@ -15,6 +15,7 @@ export type {
   WatchlistSchema,
 } from "./engine";
 export type { WatchlistData, TimeRange } from "./sentinel";
+export { DEFAULT_LIMITS, type EngineLimits } from "./eval/limits";
 export { rowsFromObjects, valueFromJson, InputError } from "./io/input";
 export { dynFromJs } from "./values/dynamic";
 export { tableToJson, valueToJson } from "./io/output";

@@ -7,6 +7,7 @@ import type { Kinds } from "../kusto/kinds";
 import type { Column, KqlType, Row, Value } from "../values/types";
 import type { Table } from "../values/table";
 import { reader } from "../values/table";
+import type { Budget } from "./limits";
 
 /** A scalar expression compiled to a closure over the current row. */
 export interface Compiled {
@@ -39,6 +40,8 @@ export interface RunContext {
   readonly evaluateTable: (expr: KExpression, scope: Scope) => Table;
   /** Reports result-schema disagreements with Kusto.Language instead of trusting its names. */
   readonly strictSchemas: boolean;
+  /** Bounds on rows, series and time for this run. */
+  readonly budget: Budget;
 }
 
 export type Binding = { readonly kind: "table"; get(): Table } | { readonly kind: "scalar"; readonly value: Compiled };

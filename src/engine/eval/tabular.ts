@@ -207,7 +207,8 @@ function range(op: KRange, scope: Scope, run: RunContext): Table {
   const forward = big ? (s as bigint) > 0n : (s as number) > 0;
   if (big ? s === 0n : s === 0) throw new EvaluationError("range needs a non-zero step", op);
   for (let v: Value = from, i = 0; forward ? v! <= to! : v! >= to!; i++) {
-    if (i >= 10_000_000) throw new EvaluationError("range produces more than 10,000,000 rows", op);
+    if (i >= run.budget.limits.maxRows) run.budget.rows(i + 1, "range", op);
+    run.budget.tick(op);
     values.push(v);
     v = big ? (v as bigint) + (s as bigint) : (v as number) + (s as number);
   }
@@ -231,6 +232,18 @@ function mvApply(op: KMvApply, input: Table, scope: Scope, run: RunContext): Tab
 }
 
 export function applyOperator(op: KExpression, input: Table | undefined, scope: Scope, run: RunContext): Table {
+  run.budget.time(op);
+  const out = operatorResult(op, input, scope, run);
+  run.budget.rows(out.length, `\`${operatorName(op)}\``, op);
+  return out;
+}
+
+/** The operator's keyword as written (`mv-expand`, `join`, ...), for messages. */
+function operatorName(op: KExpression): string {
+  return op.toString().trim().split(/[\s(]/)[0] ?? "operator";
+}
+
+function operatorResult(op: KExpression, input: Table | undefined, scope: Scope, run: RunContext): Table {
   const k = run.kinds.syntax;
   const kind = (op as KSyntaxNode).Kind;
   if (kind === k.UnionOperator) return unionOperator(op as KUnion, input, scope, run);

@@ -93,6 +93,8 @@ export function mvExpand(op: KMvExpand, input: Table, scope: Scope, run: RunCont
       });
       if (indexColumn) itemIndex.push(BigInt(i));
     }
+    run.budget.rows(sources.length, "mv-expand", op as KSyntaxNode);
+    run.budget.tick(op as KSyntaxNode);
   }
   const kept = selectRows(input, Int32Array.from(sources));
   const data: ColumnData[] = kept.data.slice();

@@ -12,6 +12,7 @@ import { toStringValue } from "../../values/convert";
 import type { Column, KqlType, Row, Value } from "../../values/types";
 import type { Table } from "../../values/table";
 import { dense, pickColumns, reader, selectRows } from "../../values/table";
+import type { Budget } from "../limits";
 
 interface KeyPair {
   left: string;
@@ -130,7 +131,7 @@ function side(t: Table, selection: Int32Array, hasMissing: boolean): Table {
   return { columns: picked.columns, data, length: picked.length };
 }
 
-export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair[], node: KSyntaxNode): Table {
+export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair[], node: KSyntaxNode, budget: Budget): Table {
   const li = pairs.map((p) => columnIndex(left, p.left, node));
   const ri = pairs.map((p) => columnIndex(right, p.right, node));
   const types = sharedTypes(left, li, right, ri);
@@ -198,6 +199,9 @@ export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair
       ls.push(l);
       rs.push(-1);
     }
+    // stop a key that matches everything (a cross product) before it exhausts memory
+    budget.rows(ls.length, kind === "innerunique" || kind === "inner" ? "join" : `join kind=${kind}`, node);
+    budget.tick(node);
   }
   if (matchedRight)
     for (let r = 0; r < right.length; r++)
@@ -219,7 +223,7 @@ export function join(op: KJoin, left: Table, right: Table, run: RunContext): Tab
     toArray(clause.Expressions).map((s) => s.Element),
     run,
   );
-  return conform(op, hashJoin(kind, left, right, pairs, op), run, "join");
+  return conform(op, hashJoin(kind, left, right, pairs, op, run.budget), run, "join");
 }
 
 /** lookup: a left outer (or inner) join that does not repeat the right side's key columns. */
@@ -231,7 +235,7 @@ export function lookup(op: KLookup, left: Table, right: Table, run: RunContext):
     toArray(clause.Expressions).map((s) => s.Element),
     run,
   );
-  const joined = hashJoin(kind === "inner" ? "inner" : "leftouter", left, right, pairs, op);
+  const joined = hashJoin(kind === "inner" ? "inner" : "leftouter", left, right, pairs, op, run.budget);
   const lw = left.columns.length;
   const dropRight = new Set(pairs.filter((p) => p.left === p.right).map((p) => lw + right.columns.findIndex((c) => c.name === p.right)));
   const keep = joined.columns.map((_, i) => i).filter((i) => !dropRight.has(i));

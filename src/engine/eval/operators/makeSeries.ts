@@ -95,6 +95,8 @@ export function makeSeries(op: KMakeSeries, input: Table, scope: Scope, run: Run
   if (start === null || end === null || (input.length === 0 && !nonEmpty))
     return conform(op, emptyTable(outputColumns(byItems, by, series)), run, "make-series");
   const bins = Math.max(0, Math.ceil((end - start) / step));
+  // every series of every group holds `bins` values: bound them before building any
+  run.budget.seriesCells(bins * Math.max(1, series.length), op);
 
   const groups = new Map<string, { keys: Value[]; cells: AggregateState[][] }>();
   values.forEach((v, row) => {
@@ -106,7 +108,11 @@ export function makeSeries(op: KMakeSeries, input: Table, scope: Scope, run: Run
       by.map((b) => b.type),
     );
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { keys, cells: series.map(() => []) }));
+    if (!g) {
+      groups.set(key, (g = { keys, cells: series.map(() => []) }));
+      run.budget.seriesCells(groups.size * bins * Math.max(1, series.length), op);
+    }
+    run.budget.tick(op);
     series.forEach((s, j) => {
       const cells = g!.cells[j]!;
       (cells[bin] ??= s.aggregate.create()).add(row);
