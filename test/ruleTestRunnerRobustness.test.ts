@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { runTests } from "../src/cli/commands/test";
 import { renderTestJson, renderTestJunit, renderTestText } from "../src/cli/render/testReport";
@@ -163,5 +163,40 @@ describe("an internal error of the executor", () => {
     };
     expect(doc.testsuites).toMatchObject({ "@tests": "3", "@errors": "1" });
     expect(doc.testsuites.testsuite.testcase[1]).toHaveProperty("error");
+  });
+});
+
+describe("control characters in names and sample values", () => {
+  it("are shown as \\u{..} in text, and the JUnit XML stays well-formed", async () => {
+    const dir = writeContent({
+      "rules/analytics/R.yaml": rule(),
+      "rules/analytics/R.tests.yaml": `tests:
+  - name: "control \\e[31mred\\e[0m chars"
+    now: 2026-11-20T12:00:00Z
+    tables:
+      SigninLogs:
+        - { TimeGenerated: 2026-11-20T11:30:00Z, UserPrincipalName: "a\\x01\\e[2J@contoso.com\\uFFFF", ResultType: "0" }
+    expect:
+      includes: [{ UserPrincipalName: "someone else" }]
+`,
+    });
+    const text = await test(dir);
+    expect(text.code).toBe(1);
+    expect(text.out).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+    expect(text.out).toContain("control \\u{1B}[31mred\\u{1B}[0m chars");
+    expect(text.out).toContain("a\\u{1}\\u{1B}[2J@contoso.com");
+
+    const out = new Collected();
+    await runTests({ content: dir, format: "junit" }, out, new Collected());
+    const xml = out.text;
+    // XML 1.0's Char production: tab, newline, carriage return, U+0020–U+D7FF, U+E000–U+FFFD, and pairs
+    expect(xml).not.toMatch(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\uD800-\uDFFF]/);
+    expect(xml).not.toMatch(/[\u007F-\u009F]/);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(xml) as {
+      testsuites: { testsuite: { testcase: { "@name": string; failure: { "#text": string } } } };
+    };
+    expect(doc.testsuites.testsuite.testcase["@name"]).toBe("control \\u{1B}[31mred\\u{1B}[0m chars");
+    expect(doc.testsuites.testsuite.testcase.failure["#text"]).toContain("a\\u{1}\\u{1B}[2J@contoso.com\\u{FFFF}");
   });
 });

@@ -3,6 +3,7 @@ import { create } from "xmlbuilder2";
 import type { JsonValue } from "../../engine";
 import type { Mismatch } from "../../testing/expectations";
 import type { HiddenRows, TestOutcome, TestReport } from "../../testing/runner";
+import { printable } from "../../util/printable";
 
 const CELL = 48;
 /** Columns of a result shown under a failure; the rest are named below the table. */
@@ -13,7 +14,7 @@ const WORD = { passed: "ok", failed: "FAILED", broken: "BROKEN" } as const;
 /** A value as it reads in a table; strings of dynamic columns are quoted so "443" and 443 differ. */
 function cell(v: JsonValue, type: string | undefined): string {
   const text = v === null ? "null" : typeof v === "string" && type !== "dynamic" ? v : JSON.stringify(v);
-  const flat = text.replace(/\s+/g, " ");
+  const flat = printable(text.replace(/\s+/g, " "));
   return flat.length > CELL ? `${flat.slice(0, CELL - 1)}…` : flat;
 }
 
@@ -75,7 +76,16 @@ export function renderTestText(report: TestReport): string {
     "",
     `${report.passed} passed, ${report.failed - broken} failed, ${broken} broken.${report.failed > 0 ? " Fix the failing tests or the content they test." : ""}`,
   );
-  return `${lines.join("\n")}\n`;
+  // names, values and messages come from sample events and content: no terminal escapes get through
+  return `${printable(lines.join("\n"))}\n`;
+}
+
+/** Characters XML 1.0 cannot hold even escaped (lone surrogates, U+FFFE, U+FFFF). */
+const NOT_XML = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g;
+
+/** Text an XML 1.0 document can hold: control characters as `\u{..}` (as in text reports), and the characters XML forbids likewise. */
+function xmlText(text: string): string {
+  return printable(text).replace(NOT_XML, (c) => `\\u{${c.charCodeAt(0).toString(16).toUpperCase()}}`);
 }
 
 export function renderTestJson(report: TestReport): string {
@@ -116,7 +126,7 @@ export function renderTestJunit(report: TestReport): string {
   for (const o of report.outcomes) files.set(o.file, [...(files.get(o.file) ?? []), o]);
   for (const [file, outcomes] of files) {
     const suite = root.ele("testsuite", {
-      name: file,
+      name: xmlText(file),
       tests: outcomes.length,
       failures: outcomes.filter((o) => o.status === "failed").length,
       errors: outcomes.filter((o) => o.status === "broken").length,
@@ -124,15 +134,15 @@ export function renderTestJunit(report: TestReport): string {
     });
     for (const o of outcomes) {
       const testcase = suite.ele("testcase", {
-        name: o.name,
-        classname: o.target.file,
-        file: o.file,
+        name: xmlText(o.name),
+        classname: xmlText(o.target.file),
+        file: xmlText(o.file),
         ...(o.line !== undefined ? { line: o.line } : {}),
         time: seconds(o.durationMs),
       });
       if (o.status === "passed") continue;
       const details = outcomeLines(o).slice(1).join("\n");
-      testcase.ele(o.status === "failed" ? "failure" : "error", { message: o.message, type: o.status }).txt(details);
+      testcase.ele(o.status === "failed" ? "failure" : "error", { message: xmlText(o.message), type: o.status }).txt(xmlText(details));
     }
   }
   return `${root.end({ prettyPrint: true })}\n`;
