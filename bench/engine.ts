@@ -12,7 +12,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { projectEngine, projectWatchlists, ruleQuery } from "../test/engine/project";
-import { corpusAvailable, corpusEngine, corpusQueries, runCorpus } from "./engineCorpus";
+import { corpusAvailable, corpusEngine, corpusQueries, runCorpus } from "../test/helpers/engineCorpus";
 
 const MB = 1024 * 1024;
 const SEED_000 = "rules/analytics/ROPC-SignInFromNewCountryOrASN.yaml";

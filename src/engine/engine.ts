@@ -286,7 +286,6 @@ export class KqlEngine {
       watchlistFunction: this.built.watchlistFunction,
       materialized: new Map(),
       evaluateTable: (e, scope) => evaluateTable(e, scope, run),
-      strictSchemas: process.env["SENTINEL_IAC_ENGINE_STRICT"] === "1",
       budget: new Budget({ ...DEFAULT_LIMITS, ...input.limits }),
     };
     const block = prepared.code.Syntax as KQueryBlock;

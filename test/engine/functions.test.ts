@@ -153,6 +153,27 @@ describe("datetime functions", () => {
 });
 
 describe("dynamic functions", () => {
+  it("array_sort_asc and array_sort_desc: several arrays ordered like the first, nulls last by default (docs' examples)", () => {
+    const arrays = `let array1 = dynamic([1,3,4,5,2]); let array2 = dynamic(["a","b","c","d","e"]);`;
+    expect(rows(`${arrays} print array_sort_asc(array1, array2)`)).toEqual([
+      { array1_sorted: [1, 2, 3, 4, 5], array2_sorted: ["a", "e", "b", "c", "d"] },
+    ]);
+    expect(rows(`${arrays} print array_sort_desc(array1, array2)`)).toEqual([
+      { array1_sorted: [5, 4, 3, 2, 1], array2_sorted: ["d", "c", "b", "e", "a"] },
+    ]);
+    expect(rows(`${arrays} print (out1, out2) = array_sort_asc(array1, array2)`)).toEqual([
+      { out1: [1, 2, 3, 4, 5], out2: ["a", "e", "b", "c", "d"] },
+    ]);
+    expect(value(`strcat_array(array_sort_asc(split("John,Paul,George,Ringo", ",")), ",")`)).toBe("George,John,Paul,Ringo");
+    // numbers before strings; nulls last unless nulls_last is false
+    expect(value(`array_sort_asc(dynamic([3, 1, null, "a", 2]))`)).toEqual([1, 2, 3, "a", null]);
+    expect(value(`array_sort_asc(dynamic([3, 1, null, "a", 2]), false)`)).toEqual([null, 1, 2, 3, "a"]);
+    expect(value(`array_sort_desc(dynamic([3, 1, null, "a", 2]))`)).toEqual(["a", 3, 2, 1, null]);
+    // an array whose length differs from the first one's is null
+    expect(rows(`print array_sort_asc(dynamic([2, 1]), dynamic([1, 2, 3]))`)).toEqual([{ array0_sorted: [1, 2], array1_sorted: null }]);
+    expect(value(`array_sort_asc(dynamic(null))`)).toBe(null);
+  });
+
   it("array and bag functions", () => {
     expect(value(`array_length(dynamic([1, 2, 3, "four"]))`)).toBe(4);
     expect(value(`array_length(parse_json('{"a": 1}'))`)).toBe(null);

@@ -38,8 +38,6 @@ export interface RunContext {
   readonly materialized: Map<KSyntaxNode, Table>;
   /** Evaluates a tabular expression (injected to keep the scalar and tabular evaluators apart). */
   readonly evaluateTable: (expr: KExpression, scope: Scope) => Table;
-  /** Reports result-schema disagreements with Kusto.Language instead of trusting its names. */
-  readonly strictSchemas: boolean;
   /** Bounds on rows, series and time for this run. */
   readonly budget: Budget;
 }

@@ -25,12 +25,11 @@ export function conform(node: KSyntaxNode, table: Table, run: RunContext, what: 
   const expected = binderColumns(node, run);
   if (!expected) return table;
   if (expected.length !== table.columns.length) {
-    if (run.strictSchemas)
-      throw new EvaluationError(
-        `internal error: ${what} produced ${table.columns.length} columns (${table.columns.map((c) => c.name).join(", ")}) where Kusto.Language expects ${expected.length} (${expected.map((c) => c.name).join(", ")})`,
-        node,
-      );
-    return table;
+    // always an engine defect: refusing beats a table whose columns mean something else
+    throw new EvaluationError(
+      `internal error: ${what} produced ${table.columns.length} columns (${table.columns.map((c) => c.name).join(", ")}) where Kusto.Language expects ${expected.length} (${expected.map((c) => c.name).join(", ")}); the local engine cannot run this query correctly`,
+      node,
+    );
   }
   // same names in another order: follow the binder's order by name, not by position
   const byName = new Map(table.columns.map((c, i) => [c.name, i]));

@@ -110,14 +110,45 @@ const arrayIndexOf: ScalarFunction = {
   },
 };
 
-function sortArray(descending: boolean): ScalarFunction {
-  return fn1("dynamic", (a) => {
-    if (!Array.isArray(a)) return null;
-    const items = [...(a as DynArray)];
-    const nulls = items.filter((x) => x === null);
-    const rest = items.filter((x) => x !== null).sort((x, y) => compareNonNull(x, y, "dynamic") * (descending ? -1 : 1));
-    return descending ? [...rest, ...nulls] : [...nulls, ...rest];
-  });
+/** array_sort's order of kinds: numbers (and datetimes, timespans), then strings, then the rest. */
+function sortRank(v: Dyn): number {
+  return typeof v === "number" ? 0 : typeof v === "string" ? 1 : 2;
+}
+
+function compareForSort(x: Dyn, y: Dyn): number {
+  return sortRank(x) - sortRank(y) || compareNonNull(x, y, "dynamic");
+}
+
+/**
+ * array_sort_asc/desc(array1[, ..., arrayN][, nulls_last]): sorts array1 (stably), orders the
+ * other arrays the same way; an array whose length differs from array1's is null. nulls_last
+ * defaults to true. With several arrays the result is a tuple, one value per output column.
+ */
+function sortArrays(descending: boolean): ScalarFunction {
+  return {
+    build(args) {
+      const last = args[args.length - 1];
+      const hasNullsLast = args.length > 1 && last!.type === "bool";
+      const arrayArgs = (hasNullsLast ? args.slice(0, -1) : args).map((a) => argAs(a, "dynamic"));
+      const nullsLastArg = hasNullsLast ? last!.fn : () => true;
+      const sign = descending ? -1 : 1;
+      return (row) => {
+        const lists = arrayArgs.map((f) => f(row) as Dyn);
+        const nullsLast = nullsLastArg(row) !== false;
+        const first = lists[0];
+        if (!Array.isArray(first)) return lists.length === 1 ? null : lists.map(() => null);
+        const order = first.map((_, i) => i);
+        order.sort((i, j) => {
+          const x = first[i]!;
+          const y = first[j]!;
+          if (x === null || y === null) return x === y ? 0 : (x === null) === nullsLast ? 1 : -1;
+          return sign * compareForSort(x, y);
+        });
+        const sorted = lists.map((l) => (Array.isArray(l) && l.length === first.length ? order.map((i) => l[i]!) : null));
+        return lists.length === 1 ? sorted[0]! : sorted;
+      };
+    },
+  };
 }
 
 function bagMerge(bags: Dyn[]): Dyn {
@@ -150,8 +181,8 @@ export const DYNAMIC_FUNCTIONS: FunctionTable = {
   array_slice: arraySlice,
   array_index_of: arrayIndexOf,
   array_reverse: fn1("dynamic", (a) => (Array.isArray(a) ? [...(a as DynArray)].reverse() : null)),
-  array_sort_asc: sortArray(false),
-  array_sort_desc: sortArray(true),
+  array_sort_asc: sortArrays(false),
+  array_sort_desc: sortArrays(true),
   array_sum: fn1("dynamic", (a) => (Array.isArray(a) ? (a as DynArray).reduce<number>((s, x) => s + (typeof x === "number" ? x : 0), 0) : null)),
   set_has_element: {
     build([a, v]) {

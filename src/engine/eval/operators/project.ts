@@ -1,7 +1,7 @@
 /** where, extend, project and the project-* family. */
 import { toArray } from "../../../kql/kusto";
 import type { KCompoundNamed, KExpression, KExpressionsOperator, KFilter, KSimpleNamed, KSyntaxNode } from "../../kusto/syntax";
-import { rowShape, type Compiled, type RowShape, type RunContext, type Scope } from "../context";
+import { EvaluationError, rowShape, type Compiled, type RowShape, type RunContext, type Scope } from "../context";
 import { compileScalar } from "../scalar";
 import { conform } from "../schema";
 import { expressionResultName } from "../../kusto/language";
@@ -43,7 +43,14 @@ function tupleAssignments(e: KExpression, names: string[], compiled: Compiled): 
     const type: KqlType = typeName && isKqlType(typeName) ? typeName : "dynamic";
     const pick = (row: Row): Value => {
       const v = whole(row);
-      return Array.isArray(v) ? ((v as Value[])[j] ?? null) : null;
+      if (v === null) return null;
+      // the function must give one value per column the binder expects; anything else is an engine defect
+      if (!Array.isArray(v) || v.length !== count)
+        throw new EvaluationError(
+          `internal error: ${e.toString().trim()} gave ${Array.isArray(v) ? `${v.length} values` : "one value"} where Kusto.Language expects ${count} columns; the local engine cannot run this query correctly`,
+          e,
+        );
+      return (v as Value[])[j] ?? null;
     };
     return { name: names[j] ?? members[j]?.Name, compiled: { type, fn: pick, rowFree: false } };
   });
