@@ -153,6 +153,31 @@ describe("datetime functions", () => {
 });
 
 describe("dynamic functions", () => {
+  it("bag_has_key and bag_remove_keys take JSONPath keys for nested slots (docs' examples)", () => {
+    const bags = `datatable(input: dynamic)[dynamic({'key1': 123, 'key2': {'prop1' : 'abc', 'prop2': 'xyz'}}), dynamic({'key1': 123, 'key3': 'abc'})]`;
+    expect(
+      rows(
+        `${bags} | project a = bag_has_key(input, 'key2'), b = bag_has_key(input, '$.key2.prop1'), c = bag_has_key(input, "$['key2']['prop2']"), d = bag_has_key(input, '$.key2.nope')`,
+      ),
+    ).toEqual([
+      { a: true, b: true, c: true, d: false },
+      { a: false, b: false, c: false, d: false },
+    ]);
+    expect(value(`bag_remove_keys(dynamic({'key1' : 123, 'key2': 'abc'}), dynamic(['key2', 'key4']))`)).toEqual({ key1: 123 });
+    expect(
+      value(
+        `bag_remove_keys(dynamic({'key1': 123, 'key2': {'prop1' : 'abc', 'prop2': 'xyz'}, 'key3': [100, 200]}), dynamic(['$.key2.prop1', 'key3']))`,
+      ),
+    ).toEqual({ key1: 123, key2: { prop2: "xyz" } });
+  });
+
+  it("dynamic_to_json sorts property names at every depth", () => {
+    expect(value(`dynamic_to_json(dynamic({"b": 1, "a": {"y": 2, "x": [{"d": 1, "c": 2}]}}))`)).toBe(
+      '{"a":{"x":[{"c":2,"d":1}],"y":2},"b":1}',
+    );
+    expect(value(`dynamic_to_json(dynamic({"b":1,"a":2})) == dynamic_to_json(dynamic({"a":2,"b":1}))`)).toBe(true);
+  });
+
   it("array_sort_asc and array_sort_desc: several arrays ordered like the first, nulls last by default (docs' examples)", () => {
     const arrays = `let array1 = dynamic([1,3,4,5,2]); let array2 = dynamic(["a","b","c","d","e"]);`;
     expect(rows(`${arrays} print array_sort_asc(array1, array2)`)).toEqual([

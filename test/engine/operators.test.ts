@@ -1,6 +1,6 @@
 /** Tabular operators: cases from the documented examples plus empty-input and schema edge cases. */
 import { describe, expect, it } from "vitest";
-import { columns, rows, table } from "./helpers";
+import { columns, problems, rows, table } from "./helpers";
 
 const sales = `datatable(Region:string, Item:string, Amount:long, When:datetime)[
   "East", "pen", 10, datetime(2024-01-01 10:00),
@@ -166,6 +166,16 @@ describe("mv-expand", () => {
       { a: 3, b: "7" },
     ]);
     expect(rows(`print a = dynamic([1, "x"]) | mv-expand a to typeof(long)`)).toEqual([{ a: 1 }, { a: null }]);
+    // cast, not conversion: elements of another kind are null (docs)
+    expect(rows(`print a = dynamic(["1", 2, "x", 2.5]) | mv-expand a to typeof(long)`)).toEqual([
+      { a: null },
+      { a: 2 },
+      { a: null },
+      { a: null },
+    ]);
+    expect(rows(`print a = dynamic(["1", 2, "x"]) | mv-expand a to typeof(string)`)).toEqual([{ a: "1" }, { a: null }, { a: "x" }]);
+    expect(rows(`print a = dynamic(["true", 1, true]) | mv-expand a to typeof(bool)`)).toEqual([{ a: null }, { a: null }, { a: true }]);
+    expect(rows(`print a = dynamic(["1", 2, 2.5]) | mv-expand a to typeof(real)`)).toEqual([{ a: null }, { a: 2 }, { a: 2.5 }]);
     expect(rows(`print a = dynamic(["x", "y"]) | mv-expand with_itemindex=i a`)).toEqual([
       { a: "x", i: 0 },
       { a: "y", i: 1 },
@@ -199,6 +209,22 @@ describe("parse", () => {
     ]);
   });
 
+  it("reads the documented example in full, month-first dates included", () => {
+    const text = `datatable(s:string)["Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01, previousLockTime=02/17/2016 08:39:01)"]
+      | parse s with * "resourceName=" resourceName ", totalSlices=" totalSlices:long * "sliceNumber=" sliceNumber:long * "lockTime=" lockTime ", releaseTime=" releaseTime:date "," * "previousLockTime=" previousLockTime:date ")" *
+      | project-away s`;
+    expect(rows(text)).toEqual([
+      {
+        resourceName: "PipelineScheduler",
+        totalSlices: 27,
+        sliceNumber: 23,
+        lockTime: "02/17/2016 08:40:01",
+        releaseTime: "2016-02-17T08:40:01Z",
+        previousLockTime: "2016-02-17T08:39:01Z",
+      },
+    ]);
+  });
+
   it("leaves columns empty when the text does not match; parse-where drops the row", () => {
     expect(rows(`print s = "nothing" | parse s with "x=" x:long`)).toEqual([{ s: "nothing", x: null }]);
     expect(rows(`print s = "nothing" | parse-where s with "x=" x:long`)).toEqual([]);
@@ -221,6 +247,27 @@ describe("sort, top, take, distinct, count", () => {
   });
 });
 
+describe("as", () => {
+  it("binds its name for the rest of the query (hint.materialized too) and names union's source", () => {
+    // the docs' examples
+    expect(rows(`range x from 1 to 2 step 1 | as T1 | union withsource=TableName (range x from 1 to 2 step 1 | as T2)`)).toEqual([
+      { TableName: "T1", x: 1 },
+      { TableName: "T1", x: 2 },
+      { TableName: "T2", x: 1 },
+      { TableName: "T2", x: 2 },
+    ]);
+    expect(
+      rows(
+        `datatable(TimeGenerated:datetime, v:long)[datetime(2026-11-20 11:00), 1] | as hint.materialized=true X | join (X) on v | project v, v1`,
+      ),
+    ).toEqual([{ v: 1, v1: 1 }]);
+    expect(rows(`range x from 1 to 3 step 1 | as X | where x > 2 | union (X | where x == 1) | order by x asc`)).toEqual([
+      { x: 1 },
+      { x: 3 },
+    ]);
+  });
+});
+
 describe("let, toscalar, materialize, invoke, datatable, print", () => {
   it("binds scalars, tables and functions with parameters and defaults", () => {
     expect(
@@ -237,6 +284,28 @@ describe("let, toscalar, materialize, invoke, datatable, print", () => {
     expect(rows(`let m = toscalar(${sales} | summarize max(Amount)); print v = m`)).toEqual([{ v: 10 }]);
     expect(rows(`let t = materialize(${sales} | where Region == "West"); t | union t | count`)).toEqual([{ Count: 4 }]);
     expect(rows(`print v = toscalar(datatable(a:long)[] | summarize make_set(a))`)).toEqual([{ v: [] }]);
+  });
+
+  it("bag_unpack: the docs' examples, typed slots, prefix, columnsConflict and ignoredProperties by name", () => {
+    const people = `datatable(d:dynamic)[dynamic({"Name": "John", "Age":20}), dynamic({"Name": "Dave", "Age":40}), dynamic({"Name": "Jasmine", "Age":30})]`;
+    expect(columns(`${people} | evaluate bag_unpack(d)`)).toEqual(["Age:long", "Name:string"]);
+    expect(rows(`${people} | evaluate bag_unpack(d)`)).toEqual([
+      { Age: 20, Name: "John" },
+      { Age: 40, Name: "Dave" },
+      { Age: 30, Name: "Jasmine" },
+    ]);
+    expect(columns(`${people} | evaluate bag_unpack(d, 'Property_')`)).toEqual(["Property_Age:long", "Property_Name:string"]);
+    // a named argument is not the prefix
+    expect(rows(`datatable(d:dynamic)[dynamic({"a":1})] | evaluate bag_unpack(d, columnsConflict='replace_source')`)).toEqual([{ a: 1 }]);
+    const clash = `datatable(d:dynamic, a:long)[dynamic({"a":1}), 5]`;
+    expect(rows(`${clash} | evaluate bag_unpack(d, columnsConflict='keep_source')`)).toEqual([{ a: 5 }]);
+    expect(rows(`${clash} | evaluate bag_unpack(d, columnsConflict='replace_source')`)).toEqual([{ a: 1 }]);
+    expect(problems(`${clash} | evaluate bag_unpack(d)`)[0]!.message).toMatch(/^bag_unpack: the slot 'a' would repeat an existing column/);
+    expect(
+      rows(`datatable(d:dynamic)[dynamic({"Name": "John", "Address": "x"})] | evaluate bag_unpack(d, ignoredProperties="Address")`),
+    ).toEqual([{ Name: "John" }]);
+    // values of different kinds in one slot: dynamic
+    expect(columns(`datatable(d:dynamic)[dynamic({"v": 1}), dynamic({"v": "x"})] | evaluate bag_unpack(d)`)).toEqual(["v:dynamic"]);
   });
 
   it("bag_unpack and pivot", () => {

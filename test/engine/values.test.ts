@@ -10,6 +10,12 @@ describe("datetime and timespan text", () => {
     expect(formatDatetime(parseDatetime("2026-11-20 11:30")!)).toBe("2026-11-20T11:30:00Z");
     expect(formatDatetime(parseDatetime("2026-11-20T13:30:00+02:00")!)).toBe("2026-11-20T11:30:00Z");
     expect(formatDatetime(parseDatetime("Sat, 8 Nov 2014 15:05:02 GMT")!)).toBe("2014-11-08T15:05:02Z");
+    // the invariant culture's month-first form, as todatetime() reads it (the parse operator's example)
+    expect(formatDatetime(parseDatetime("02/17/2016 08:40:01")!)).toBe("2016-02-17T08:40:01Z");
+    expect(formatDatetime(parseDatetime("2/7/2016")!)).toBe("2016-02-07T00:00:00Z");
+    expect(formatDatetime(parseDatetime("12/31/2016 23:59:59.1234567")!)).toBe("2016-12-31T23:59:59.1234567Z");
+    expect(parseDatetime("02/30/2016")).toBe(null);
+    expect(parseDatetime("13/01/2016")).toBe(null);
     expect(parseDatetime("not a date")).toBe(null);
     expect(parseDatetime("")).toBe(null);
   });

@@ -165,11 +165,27 @@ function externalData(e: KExternalData, run: RunContext): Table {
   return parts.length === 0 ? emptyTable(columns) : concatTables(columns, parts);
 }
 
+/** Tables named by `as`: union's withsource reports that name. */
+const NAMED_BY_AS = new WeakMap<Table, string>();
+
+/**
+ * `as [hint.materialized=true] Name`: the rest of the query can refer to the input by Name (the
+ * binder resolves those references to the declaration's symbol). The input is already computed,
+ * so it is materialized whatever the hint says.
+ */
+function asOperator(op: KAs, input: Table, scope: Scope): Table {
+  const named: Table = { ...input };
+  NAMED_BY_AS.set(named, op.Name.SimpleName);
+  const symbol = op.Name.ReferencedSymbol;
+  if (symbol) scope.declare(symbol, { kind: "table", get: () => named });
+  return named;
+}
+
 function unionOperator(op: KUnion, input: Table | undefined, scope: Scope, run: RunContext): Table {
   const fuzzy = parameterValue(op.Parameters, "isfuzzy")?.toLowerCase() === "true";
   const withSource = parameterValue(op.Parameters, "withsource");
   const inner = parameterValue(op.Parameters, "kind")?.toLowerCase() === "inner";
-  const inputs: UnionInput[] = input ? [{ table: input, source: "union_arg0" }] : [];
+  const inputs: UnionInput[] = input ? [{ table: input, source: NAMED_BY_AS.get(input) ?? "union_arg0" }] : [];
   toArray(op.Expressions).forEach((s, i) => {
     const e = s.Element;
     const name =
@@ -177,7 +193,8 @@ function unionOperator(op: KUnion, input: Table | undefined, scope: Scope, run: 
         ? (e as KExpression & { SimpleName: string }).SimpleName
         : `union_arg${i + (input ? 1 : 0)}`;
     try {
-      inputs.push({ table: evaluateTable(e, scope, run), source: name });
+      const table = evaluateTable(e, scope, run);
+      inputs.push({ table, source: NAMED_BY_AS.get(table) ?? name });
     } catch (error) {
       if (!fuzzy) throw error;
     }
@@ -300,8 +317,8 @@ function operatorResult(op: KExpression, input: Table | undefined, scope: Scope,
       return exprs.length === 0 ? input : extend(op as KExpressionsOperator, input, scope, run);
     }
     case k.AsOperator:
+      return asOperator(op as KAs, input, scope);
     case k.RenderOperator:
-      void (op as KAs);
       return input;
     default:
       throw new EvaluationError(`the local engine does not support the operator \`${op.toString().trim().split(/\s/)[0]}\``, op);

@@ -1,6 +1,6 @@
 /** to<type>() conversions, parse_json and gettype. */
 import { argAs, fn1, type FunctionTable, type ScalarFunction } from "./types";
-import { dynToJson, parseJsonText } from "../values/dynamic";
+import { dynToJson, parseJsonText, withSortedKeys } from "../values/dynamic";
 import { formatReal } from "../values/convert";
 import type { Dyn, KqlType } from "../values/types";
 
@@ -55,7 +55,8 @@ export const CONVERSION_FUNCTIONS: FunctionTable = {
   toobject: parseJson,
   parse_json: parseJson,
   parsejson: parseJson,
-  dynamic_to_json: fn1("dynamic", (v) => (typeof v === "string" ? JSON.stringify(v) : dynToJson(v as Dyn)), true),
+  // property names sorted at every depth, so equal bags give equal text (the docs' purpose for it)
+  dynamic_to_json: fn1("dynamic", (v) => (typeof v === "string" ? JSON.stringify(v) : dynToJson(withSortedKeys(v as Dyn))), true),
   gettype: {
     build([a]) {
       const f = a!.fn;

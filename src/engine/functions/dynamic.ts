@@ -1,6 +1,6 @@
 /** Functions over dynamic arrays and property bags. Elements are compared by content. */
 import { argAs, fn1, fn2, stringArg, type FunctionTable, type ScalarFunction } from "./types";
-import { dynEquals, dynKey, isBag, newBag } from "../values/dynamic";
+import { bagKeyPath, dynEquals, dynKey, isBag, newBag } from "../values/dynamic";
 import { compareNonNull } from "../values/compare";
 import { toDynamicValue, toStringValue } from "../values/convert";
 import type { Dyn, DynArray, DynObject } from "../values/types";
@@ -151,6 +151,32 @@ function sortArrays(descending: boolean): ScalarFunction {
   };
 }
 
+/** Whether the bag has the key, a JSONPath key (`$.a.b`) meaning a nested one. */
+function bagHasKey(b: Dyn, key: string): boolean {
+  const path = bagKeyPath(key);
+  if (!path) return false;
+  let at: Dyn = b;
+  for (const k of path) {
+    if (!isBag(at) || !(k in at)) return false;
+    at = at[k]!;
+  }
+  return true;
+}
+
+/** A copy of the bag without the value at the path (the bag itself when the path leads nowhere). */
+function withoutPath(bag: DynObject, path: readonly string[]): DynObject {
+  const [first, ...rest] = path;
+  if (first === undefined || !(first in bag)) return bag;
+  const inner = bag[first]!;
+  if (rest.length > 0 && !isBag(inner)) return bag;
+  const out = newBag();
+  for (const [k, v] of Object.entries(bag)) {
+    if (k !== first) out[k] = v;
+    else if (rest.length > 0) out[k] = withoutPath(inner as DynObject, rest);
+  }
+  return out;
+}
+
 function bagMerge(bags: Dyn[]): Dyn {
   const out = newBag();
   for (const b of bags) if (isBag(b)) for (const [k, v] of Object.entries(b)) if (!(k in out)) out[k] = v;
@@ -165,16 +191,18 @@ export const DYNAMIC_FUNCTIONS: FunctionTable = {
   pack_array: packArray,
   pack_all: packAll,
   bag_keys: fn1("dynamic", (b) => (isBag(b) ? Object.keys(b) : null)),
-  bag_has_key: fn2("dynamic", "string", (b, k) => isBag(b) && (k as string) in b),
+  bag_has_key: fn2("dynamic", "string", (b, k) => bagHasKey(b as Dyn, k as string)),
   bag_merge: { build: (args) => {
     const fs = args.map((a) => argAs(a, "dynamic"));
     return (row) => bagMerge(fs.map((f) => f(row) as Dyn));
   } },
   bag_remove_keys: fn2("dynamic", "dynamic", (b, keys) => {
     if (!isBag(b)) return null;
-    const drop = new Set(Array.isArray(keys) ? keys.map((k) => toStringValue(k, "dynamic")) : []);
-    const out: DynObject = newBag();
-    for (const [k, v] of Object.entries(b)) if (!drop.has(k)) out[k] = v;
+    let out: DynObject = b;
+    for (const k of Array.isArray(keys) ? keys : []) {
+      const path = bagKeyPath(toStringValue(k, "dynamic"));
+      if (path) out = withoutPath(out, path);
+    }
     return out;
   }),
   array_concat: setFn((lists) => lists.flat()),

@@ -34,6 +34,36 @@ export function floorMod(a: bigint, b: bigint): bigint {
 
 const ZONE_NAMED = /(?:GMT|UTC|Z|[+-]\d{2}:?\d{2})\s*$/i;
 
+/**
+ * The invariant culture's short form, month first: M/d/yyyy with an optional H:mm[:ss[.fffffff]]
+ * (the parse operator's documented example reads "02/17/2016 08:40:01" as 2016-02-17 08:40:01).
+ * UTC, like every datetime without a zone.
+ */
+const MONTH_FIRST = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?$/;
+
+function monthFirst(s: string): bigint | null {
+  const m = MONTH_FIRST.exec(s);
+  if (!m) return null;
+  const [, month, day, year, hour, minute, second, fraction] = m;
+  try {
+    const plain = Temporal.PlainDateTime.from(
+      {
+        year: Number(year),
+        month: Number(month),
+        day: Number(day),
+        hour: Number(hour ?? 0),
+        minute: Number(minute ?? 0),
+        second: Number(second ?? 0),
+      },
+      { overflow: "reject" },
+    );
+    const ticks = plain.toZonedDateTime("UTC").epochNanoseconds / 100n;
+    return ticks + BigInt((fraction ?? "").padEnd(7, "0") || "0");
+  } catch {
+    return null; // 02/30/2016, 25:00 ...
+  }
+}
+
 /** Reads a datetime string the way todatetime() does; null when it is not one. */
 export function parseDatetime(text: string): bigint | null {
   const s = text.trim();
@@ -53,6 +83,8 @@ export function parseDatetime(text: string): bigint | null {
   } catch {
     // not ISO-8601
   }
+  const usual = monthFirst(s);
+  if (usual !== null) return usual;
   if (ZONE_NAMED.test(s)) {
     const ms = Date.parse(s);
     if (!Number.isNaN(ms)) return datetimeFromMs(ms);

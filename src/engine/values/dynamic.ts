@@ -102,3 +102,31 @@ export function dynEquals(a: Dyn, b: Dyn): boolean {
 export function dynKey(v: Dyn): string {
   return typeof v === "string" ? `s${v}` : `j${dynToJson(v)}`;
 }
+
+/** A copy with every bag's keys in ordinal order, at every depth (dynamic_to_json's canonical form). */
+export function withSortedKeys(v: Dyn): Dyn {
+  if (Array.isArray(v)) return v.map(withSortedKeys);
+  if (!isBag(v)) return v;
+  const out = newBag();
+  for (const k of Object.keys(v).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) out[k] = withSortedKeys(v[k]!);
+  return out;
+}
+
+/**
+ * The keys of a bag key written in JSONPath notation (`$.a.b`, `$['a']["b"]`), as bag_has_key
+ * and bag_remove_keys accept it; a key without the leading `$` is one top-level key. Array
+ * indexing is not supported (the docs say so): a path with an index gives undefined.
+ */
+export function bagKeyPath(key: string): string[] | undefined {
+  if (!key.startsWith("$")) return [key];
+  const segment = /^(?:\.([^.[\]]+)|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\])/;
+  const keys: string[] = [];
+  let rest = key.slice(1);
+  while (rest.length > 0) {
+    const m = segment.exec(rest);
+    if (!m) return undefined;
+    keys.push(m[1] ?? m[2] ?? m[3]!);
+    rest = rest.slice(m[0].length);
+  }
+  return keys.length > 0 ? keys : undefined;
+}

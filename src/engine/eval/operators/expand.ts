@@ -5,14 +5,14 @@
 import { toArray } from "../../../kql/kusto";
 import type { KExpression, KMvExpand, KMvExpandItem, KSimpleNamed, KSyntaxNode } from "../../kusto/syntax";
 import { rowShape, type Compiled, type RunContext, type Scope } from "../context";
-import { compileScalar, typeOf } from "../scalar";
+import { compileScalar } from "../scalar";
 import { conform } from "../schema";
 import { parameterValue } from "./join";
 import { nextColumnName } from "./project";
 import { expressionResultName } from "../../kusto/language";
 import { convertValue } from "../../values/convert";
 import { isBag, newBag } from "../../values/dynamic";
-import type { Column, Dyn, KqlType, Value } from "../../values/types";
+import { kqlTypeNamed, type Column, type Dyn, type KqlType, type Value } from "../../values/types";
 import type { Table } from "../../values/table";
 import { dense, selectRows, type ColumnData } from "../../values/table";
 import { NO_ROW } from "../context";
@@ -37,13 +37,24 @@ function elements(v: Dyn, bagAsArray: boolean): Dyn[] {
 }
 
 /** Casts an element to the `to typeof()` type: values of another kind become null. */
+/**
+ * `to typeof(T)` casts without converting (docs: "cast-only ... elements that don't conform with
+ * the declared type become null"): "1" is not a long, 2.5 is not an int; datetimes, timespans and
+ * guids inside dynamic values are their text, so those are read from strings.
+ */
 function castElement(v: Dyn, type: KqlType): Value {
   if (type === "dynamic" || v === null) return v;
   if (type === "string") return typeof v === "string" ? v : null;
-  if (type === "long" || type === "int" || type === "real" || type === "decimal")
-    return typeof v === "number" ? convertValue(v, "real", type) : null;
+  if (type === "long" || type === "int") return typeof v === "number" && Number.isInteger(v) ? convertValue(v, "real", type) : null;
+  if (type === "real" || type === "decimal") return typeof v === "number" ? v : null;
   if (type === "bool") return typeof v === "boolean" ? v : null;
   return typeof v === "string" ? convertValue(v, "string", type) : null;
+}
+
+/** The T of `typeof(T)`, read from its text (the binder gives the typeof expression no scalar type). */
+function castType(typeOfNode: KSyntaxNode): KqlType {
+  const inner = /^typeof\s*\(\s*([A-Za-z_]+)\s*\)$/i.exec(typeOfNode.toString().trim());
+  return (inner && kqlTypeNamed(inner[1]!)) || "dynamic";
 }
 
 /** `conformResult` is false when mv-apply expands one row for its subquery. */
@@ -62,7 +73,7 @@ export function mvExpand(op: KMvExpand, input: Table, scope: Scope, run: RunCont
       name = (expr as KSimpleNamed).Name.SimpleName;
       expr = (expr as KSimpleNamed).Expression;
     } else name = expressionResultName(expr) ?? nextColumnName(index);
-    const type = item.ToTypeOf ? typeOf(toArray(item.ToTypeOf.TypeOf.Types)[0]?.Element as KExpression) : "dynamic";
+    const type = item.ToTypeOf ? castType(item.ToTypeOf.TypeOf) : "dynamic";
     const compiled = compileScalar(expr, { run, scope, shape });
     let target = index.get(name);
     if (target === undefined) {
