@@ -20,6 +20,26 @@ describe("string functions", () => {
     expect(value(`indexof("abcdefg", "z")`)).toBe(-1);
   });
 
+  it("counts positions in code points everywhere: a character outside the BMP is one", () => {
+    expect(value(`strlen("😀")`)).toBe(1);
+    expect(value(`substring("😀a", 1, 1)`)).toBe("a");
+    expect(value(`substring("😀a", 0, 1)`)).toBe("😀");
+    expect(value(`indexof("😀a😀b", "b")`)).toBe(3);
+    expect(value(`indexof("😀a😀b", "😀", 1)`)).toBe(2);
+  });
+
+  it("tostring() of a real writes it as .NET does: E+nn beyond 1E+15, E-nn below 1E-04", () => {
+    expect(value(`tostring(1e20)`)).toBe("1E+20");
+    expect(value(`tostring(-1e20)`)).toBe("-1E+20");
+    expect(value(`tostring(1e-7)`)).toBe("1E-07");
+    expect(value(`tostring(0.00001)`)).toBe("1E-05");
+    expect(value(`tostring(0.0001)`)).toBe("0.0001");
+    expect(value(`tostring(123456789012345.0)`)).toBe("123456789012345");
+    expect(value(`tostring(1234567890123456.0)`)).toBe("1.234567890123456E+15");
+    expect(value(`tostring(0.1 + 0.2)`)).toBe("0.30000000000000004");
+    expect(value(`strcat(2.5e-10)`)).toBe("2.5E-10");
+  });
+
   it("split returns a dynamic array, or one element when asked", () => {
     expect(value(`split("aa_bb", "_")`)).toEqual(["aa", "bb"]);
     expect(value(`split("aaa_bbb_ccc", "_", 1)`)).toEqual(["bbb"]);

@@ -53,10 +53,20 @@ const strcatDelim: ScalarFunction = {
   },
 };
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Positions count code points, as strlen() does: a character outside the BMP is one, never half of one. */
 function substring(s: string, start: number, length?: number): string {
   const from = Math.max(0, start);
-  if (from >= s.length) return "";
-  return length === undefined ? s.slice(from) : s.slice(from, from + Math.max(0, length));
+  const end = length === undefined ? undefined : from + Math.max(0, length);
+  return SURROGATE.test(s) ? Array.from(s).slice(from, end).join("") : s.slice(from, end);
+}
+
+/** The UTF-16 offset of code point `n` of s (its length when n is past the end). */
+function unitOffset(s: string, n: number): number {
+  let units = 0;
+  for (let k = 0; k < n && units < s.length; k++) units += (s.codePointAt(units) ?? 0) > 0xffff ? 2 : 1;
+  return units;
 }
 
 const substringFn: ScalarFunction = {
@@ -84,18 +94,23 @@ const indexof: ScalarFunction = {
     return (row) => {
       const s = fs(row);
       const l = fl(row);
+      // positions in code points (as strlen and substring count them); UTF-16 offsets inside
+      const wide = SURROGATE.test(s);
+      const size = wide ? codePointLength(s) : s.length;
       let from = Number((fst(row) as bigint | null) ?? 0n);
       const len = Number((flen(row) as bigint | null) ?? -1n);
       const occ = Number((focc(row) as bigint | null) ?? 1n);
-      if (from < 0) from = Math.max(0, s.length + from);
-      if (from > s.length) return null;
-      const end = len < 0 ? s.length : Math.min(s.length, from + len);
-      let at = from - 1;
+      if (from < 0) from = Math.max(0, size + from);
+      if (from > size) return null;
+      const endPoint = len < 0 ? size : Math.min(size, from + len);
+      const start = wide ? unitOffset(s, from) : from;
+      const end = wide ? unitOffset(s, endPoint) : endPoint;
+      let at = start - 1;
       for (let k = 0; k < occ; k++) {
         at = s.indexOf(l, at + 1);
         if (at < 0 || at + l.length > end) return -1n;
       }
-      return BigInt(at);
+      return BigInt(wide ? codePointLength(s.slice(0, at)) : at);
     };
   },
 };

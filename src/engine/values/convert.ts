@@ -10,12 +10,20 @@ import type { Dyn, KqlType, Value } from "./types";
 const INT_PATTERN = /^[+-]?\d+$/;
 const GUID_PATTERN = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
-/** JS's shortest round-trip digits; .NET writes exponents as E+nn. */
+/**
+ * A real as .NET (and so Kusto) writes it: the shortest round-trip digits, in scientific notation
+ * when the decimal exponent is 15 or more or below -4, with a signed exponent of at least two
+ * digits (1E+20, 1E-07, 1.5E+300); plain decimals otherwise (123456789012345, 0.0001).
+ */
 export function formatReal(n: number): string {
   if (Number.isNaN(n)) return "NaN";
   if (n === Infinity) return "Infinity";
   if (n === -Infinity) return "-Infinity";
-  return String(n).replace("e", "E");
+  if (n === 0) return "0";
+  const [mantissa, exponentText] = n.toExponential().split("e") as [string, string];
+  const exponent = Number(exponentText);
+  if (exponent >= 15 || exponent < -4) return `${mantissa}E${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  return String(n);
 }
 
 export function toStringValue(v: Value, type: KqlType): string {
