@@ -4,7 +4,7 @@
  * parameter or construct is reported by name and line, so a query never half-runs.
  */
 import { toArray } from "../kql/kusto";
-import type { KCall, KEvaluate, KNamedParameter, KSyntaxNode, KNode } from "./kusto/syntax";
+import type { KCall, KEvaluate, KLetStatementNode, KNamedParameter, KSyntaxNode, KNode } from "./kusto/syntax";
 import type { Kinds } from "./kusto/kinds";
 import { SCALAR_FUNCTIONS } from "./functions/registry";
 import { AGGREGATE_NAMES } from "./aggregates/aggregates";
@@ -217,17 +217,24 @@ export function findUnsupported(root: KSyntaxNode, kinds: Kinds, watchlistFuncti
   const seen = new Set<string>();
   const visitedBodies = new Set<KSyntaxNode>();
   const report = (what: string, node: KSyntaxNode, inFunction: string | undefined) => {
-    // local functions are walked twice (declaration and expansion): the first report wins
-    if (seen.has(what)) return;
-    seen.add(what);
+    // every place in the query, once; inside a called function's body, once per function
+    const key = inFunction === undefined ? `${what}@${node.TextStart}` : `${what}@${inFunction}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     found.push({ what, node, ...(inFunction ? { inFunction } : {}) });
   };
 
   const walk = (tree: KSyntaxNode, inFunction: string | undefined) => {
     const bodies: { body: KSyntaxNode; name: string }[] = [];
+    // functions declared with let in this tree: their declarations are walked here, at their own lines
+    const local = new Set<string>();
     const visit = (n: KSyntaxNode) => {
       if ((n as KNode).IsToken) return;
       const name = kinds.syntaxName.get(n.Kind) ?? String(n.Kind);
+      if (name === "LetStatement") {
+        const let_ = n as KLetStatementNode;
+        if (kinds.syntaxName.get(let_.Expression.Kind) === "FunctionDeclaration") local.add(let_.Name.SimpleName);
+      }
       if (!SUPPORTED_SYNTAX.has(name)) {
         report(
           name.endsWith("Operator") ? `\`${keyword(n)}\`` : `the syntax \`${n.toString().trim().slice(0, 60)}\` (${name})`,
@@ -257,7 +264,9 @@ export function findUnsupported(root: KSyntaxNode, kinds: Kinds, watchlistFuncti
         const call = n as KCall;
         const body = call.GetCalledFunctionBody();
         const fname = call.ReferencedSymbol?.Name ?? call.Name.SimpleName;
-        if (body) {
+        if (body && local.has(call.Name.SimpleName)) {
+          // a let function of this tree: its declaration is (or was) walked in place
+        } else if (body) {
           if (!visitedBodies.has(body)) {
             visitedBodies.add(body);
             bodies.push({ body, name: fname });
@@ -271,6 +280,11 @@ export function findUnsupported(root: KSyntaxNode, kinds: Kinds, watchlistFuncti
           !AGGREGATE_NAMES.has(fname)
         ) {
           report(`\`${fname}()\``, n, inFunction);
+        } else {
+          const max = SCALAR_FUNCTIONS.get(fname)?.maxArgs;
+          const given = toArray(call.ArgumentList.Expressions).length;
+          if (max !== undefined && given > max)
+            report(`\`${fname}()\` with ${given} arguments (it implements the first ${max})`, n, inFunction);
         }
       }
       for (let i = 0; i < n.ChildCount; i++) {

@@ -16,6 +16,30 @@ describe("checking before running", () => {
     expect(p[1]).toMatchObject({ line: 3, column: 3 });
   });
 
+  it("reports each place an unsupported function is used, once per line, and a local function's at its declaration", () => {
+    expect(
+      problems(`print a = geo_info_from_ip_address("1.1.1.1")\n| extend b = geo_info_from_ip_address("2.2.2.2")`).map((x) => x.message),
+    ).toEqual([
+      "the local engine does not support `geo_info_from_ip_address()` (line 1)",
+      "the local engine does not support `geo_info_from_ip_address()` (line 2)",
+    ]);
+    const local = `let f = (x:string) { geo_info_from_ip_address(x) };\nprint a = f("1")\n| extend b = f("2"), c = geo_info_from_ip_address("3")`;
+    expect(problems(local).map((x) => x.message)).toEqual([
+      "the local engine does not support `geo_info_from_ip_address()` (line 1)",
+      "the local engine does not support `geo_info_from_ip_address()` (line 3)",
+    ]);
+  });
+
+  it("refuses a call that passes optional arguments the engine does not implement, instead of ignoring them", () => {
+    expect(problems(`print a = array_index_of(dynamic([1, 2, 1]), 1, 1)`).map((x) => x.message)).toEqual([
+      "the local engine does not support `array_index_of()` with 3 arguments (it implements the first 2) (line 1)",
+    ]);
+    expect(problems(`range x from 1 to 2 step 1 | serialize | extend r = row_number(5, x == 1)`)[0]!.message).toBe(
+      "the local engine does not support `row_number()` with 2 arguments (it implements the first 1) (line 1)",
+    );
+    expect(rows(`print a = array_index_of(dynamic([1, 2, 1]), 2)`)).toEqual([{ a: 1 }]);
+  });
+
   it("reports unsupported operators by keyword", () => {
     expect(problems(`datatable(a:long)[1] | fork (take 1) (take 2)`).map((x) => x.message)).toEqual([
       "the local engine does not support `fork` (line 1)",

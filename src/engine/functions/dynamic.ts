@@ -98,6 +98,7 @@ const arraySlice: ScalarFunction = {
 };
 
 const arrayIndexOf: ScalarFunction = {
+  maxArgs: 2, // start, length and occurrence are not implemented
   build([a, v]) {
     const fa = argAs(a!, "dynamic");
     const fv = argAs(v!, "dynamic");

@@ -95,6 +95,7 @@ const seriesFitLine: ScalarFunction = {
 };
 
 const seriesDecomposeAnomalies: ScalarFunction = {
+  maxArgs: 5, // test_points and AD_method are not implemented
   build([series, threshold, seasonality, trend, , method]) {
     const f = argAs(series!, "dynamic");
     const k = threshold ? Number(constantArg(threshold) ?? 1.5) : 1.5;
@@ -110,6 +111,7 @@ const seriesDecomposeAnomalies: ScalarFunction = {
 };
 
 const seriesDecompose: ScalarFunction = {
+  maxArgs: 3, // test_points and Seasonality_threshold are not implemented
   build([series, seasonality, trend]) {
     const f = argAs(series!, "dynamic");
     const period = seasonality ? Number(constantArg(seasonality) ?? -1) : -1;

@@ -24,6 +24,12 @@ export interface ScalarFunction {
   readonly volatile?: boolean;
   /** Reads the row itself rather than only its arguments (pack_all, column_ifexists). */
   readonly readsRow?: boolean;
+  /**
+   * How many arguments the implementation reads, when Kusto accepts more (optional parameters
+   * not implemented): the check refuses a call that passes more, rather than ignore them.
+   * Absent: every argument Kusto accepts is read.
+   */
+  readonly maxArgs?: number;
 }
 
 /** The value of an argument that does not depend on the row, else undefined. */
@@ -51,6 +57,7 @@ type Impl3 = (a: Value, b: Value, c: Value) => Value;
 /** One argument of a given type; null in, null out. */
 export function fn1(t: KqlType, impl: Impl1, nullable = false): ScalarFunction {
   return {
+    maxArgs: 1,
     build([a]) {
       const fa = argAs(a!, t);
       return nullable
@@ -66,6 +73,7 @@ export function fn1(t: KqlType, impl: Impl1, nullable = false): ScalarFunction {
 /** Two arguments; null in either gives null unless nullable. */
 export function fn2(t1: KqlType, t2: KqlType, impl: Impl2, nullable = false): ScalarFunction {
   return {
+    maxArgs: 2,
     build([a, b]) {
       const fa = argAs(a!, t1);
       const fb = argAs(b!, t2);
@@ -83,6 +91,7 @@ export function fn2(t1: KqlType, t2: KqlType, impl: Impl2, nullable = false): Sc
 
 export function fn3(t1: KqlType, t2: KqlType, t3: KqlType, impl: Impl3, nullable = false): ScalarFunction {
   return {
+    maxArgs: 3,
     build([a, b, c]) {
       const fa = argAs(a!, t1);
       const fb = argAs(b!, t2);

@@ -9,6 +9,7 @@ import { NO_ROW } from "../eval/context";
 export const WINDOW_FUNCTIONS: FunctionTable = {
   row_number: {
     volatile: true,
+    maxArgs: 1, // restart is not implemented
     build([start]) {
       let n = start ? Number(argAs(start, "long")(NO_ROW) ?? 1n) - 1 : 0;
       return () => BigInt(++n);
