@@ -3,10 +3,11 @@
  * rows (inline or from .json/.jsonl/.csv files), linked to the rule, hunting
  * query or function, and checked, with errors at file and line.
  */
-import { symlinkSync, writeFileSync } from "node:fs";
+import { symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildDesiredState } from "../src/loader/desiredState";
+import { buildValidatedState } from "../src/loader/validatedState";
 import { errorsOf, ruleYaml, writeContent } from "./helpers/content";
 
 const RULE_ID = "3f2b8c1e-6d4a-4e9b-9c1f-2a7d5e8b0c46";
@@ -91,6 +92,45 @@ describe("rule tests files", () => {
       ["tests/sample-outside-content", "rules/analytics/R.tests.yaml", 5],
     ]);
     expect(JSON.stringify(state)).not.toContain("hunter2");
+  });
+
+  it("refuse a sample file over 50 MB, or one that is not a file, before reading it", () => {
+    const dir = writeContent({
+      "rules/analytics/R.yaml": ruleYaml(),
+      "rules/analytics/R.tests.yaml": `tests:
+  - name: huge
+    tables:
+      SigninLogs: { file: huge.json }
+  - name: folder
+    tables:
+      SigninLogs: { file: samples }
+    expect: { rows: 0 }
+`.replace("SigninLogs: { file: huge.json }", "SigninLogs: { file: huge.json }\n    expect: { rows: 0 }"),
+      "rules/analytics/samples/keep.txt": "",
+    });
+    // a sparse file: 51 MB long, nothing written
+    writeFileSync(join(dir, "rules/analytics/huge.json"), "[");
+    truncateSync(join(dir, "rules/analytics/huge.json"), 51 * 1024 * 1024);
+    const errors = errorsOf(buildDesiredState(dir).diagnostics);
+    expect(errors.map((e) => [e.code, e.position?.line, e.message])).toEqual([
+      ["tests/sample-file", 4, "sample file 'huge.json' is 51.0 MB, more than the 50 MB a sample file may hold"],
+      ["tests/sample-file", 8, "sample file 'samples' is not a regular file"],
+    ]);
+  });
+
+  it("say a value nested thousands of levels deep is nested too deeply, in YAML and in a sample file", async () => {
+    const deep = (n: number) => `${"[".repeat(n)}1${"]".repeat(n)}`;
+    const dir = writeContent({
+      "rules/analytics/R.yaml": ruleYaml(),
+      "rules/analytics/R.tests.yaml": `tests:\n  - name: deep\n    tables:\n      SigninLogs: { file: deep.json }\n    expect: { rows: 0 }\n`,
+      "rules/analytics/deep.json": `[{"LocationDetails": ${deep(200_000)}}]`,
+      "rules/analytics/Deep.tests.yaml": `tests:\n  - name: deep yaml\n    tables:\n      SigninLogs:\n        - { LocationDetails: ${deep(200_000)} }\n    expect: { rows: 0 }\n`,
+    });
+    const messages = errorsOf((await buildValidatedState(dir, { useCache: false })).diagnostics).map((e) => `${e.file}: ${e.message}`);
+    expect(messages).toEqual([
+      "rules/analytics/Deep.tests.yaml: YAML syntax error: values are nested too deeply (more than 100 levels)",
+      "rules/analytics/deep.json: test 'deep', SigninLogs row 1, column LocationDetails (dynamic): the value is nested too deeply to read",
+    ]);
   });
 
   it("report what cannot be checked or run: no target, nothing expected, a trigger without one, a function test without a query, a bad now, an unknown watchlist", () => {

@@ -3,7 +3,7 @@
  * were written on, and `{ file: ... }` rows are read from a .json, .jsonl or
  * .csv file beside it, which must stay inside the content folder.
  */
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { containedPath } from "../util/paths";
 import { hiddenPart, hiddenReason } from "./hiddenPath";
@@ -14,6 +14,9 @@ import type { FieldPath, SourceDocument } from "../diagnostics/source";
 import type { RuleTestDoc, RuleTestsDoc } from "../schema/ruleTests";
 import { toContentPath } from "./discover";
 import { readRowsFile, type FileRow } from "./rowsFile";
+
+/** The largest sample file a test may name: it is read whole into memory before any check. */
+export const MAX_SAMPLE_FILE_BYTES = 50 * 1024 * 1024;
 
 /** Rows of one table or watchlist in one test, and where each was written. */
 export interface SampleRows {
@@ -85,6 +88,20 @@ function sampleRows(root: string, source: SourceDocument, path: FieldPath, rows:
   }
   const real = realpathSync(absolute);
   const file = toContentPath(root, absolute);
+  const stat = statSync(real);
+  if (!stat.isFile()) {
+    report.error(filePath, "tests/sample-file", `sample file '${rows.file}' is not a regular file`, "Name a .json, .jsonl or .csv file.");
+    return empty;
+  }
+  if (stat.size > MAX_SAMPLE_FILE_BYTES) {
+    report.error(
+      filePath,
+      "tests/sample-file",
+      `sample file '${rows.file}' is ${(stat.size / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_SAMPLE_FILE_BYTES / 1024 / 1024} MB a sample file may hold`,
+      'A rule test needs the few events that show its point: keep sample files small (docs/testing.md, "Sample rows").',
+    );
+    return empty;
+  }
   const decoded = readUtf8File(real);
   if (!decoded.ok) {
     report.error(

@@ -39,6 +39,19 @@ export function parseYamlSource(file: string, rawText: string): YamlParseResult 
 
 /** Positioned syntax errors from `yaml`, falling back to js-yaml's own mark. */
 function syntaxDiagnostics(file: string, text: string, error: unknown): Diagnostic[] {
+  // js-yaml stops at 100 levels of nesting; re-parsing for positions would exhaust the call stack
+  const depth = error instanceof YAMLException && /maxDepth/.test(error.reason) ? error.mark : undefined;
+  if (depth || error instanceof RangeError)
+    return [
+      {
+        severity: "error",
+        code: "yaml/syntax",
+        file,
+        ...(depth ? { position: { line: depth.line + 1, column: depth.column + 1 } } : {}),
+        message: "YAML syntax error: values are nested too deeply (more than 100 levels)",
+        hint: "Nest YAML values a few levels deep at most; write a deeply nested sample value in a .json sample file.",
+      },
+    ];
   const { doc, positionAt } = positionedDocument(text);
   if (doc.errors.length > 0) {
     return doc.errors.map((e) => ({

@@ -82,8 +82,14 @@ export function valueFromJson(v: unknown, type: KqlType): Value {
       return g;
     }
     case "dynamic":
-      // text is read as todynamic() reads it: JSON when it is JSON, else the string itself
-      return typeof v === "string" ? parseJsonText(v) : dynFromJs(v);
+      try {
+        // text is read as todynamic() reads it: JSON when it is JSON, else the string itself
+        return typeof v === "string" ? parseJsonText(v) : dynFromJs(v);
+      } catch (error) {
+        // the call stack ran out on a value nested thousands of levels deep
+        if (error instanceof RangeError) throw new InputError("the value is nested too deeply to read");
+        throw error;
+      }
   }
 }
 

@@ -36,20 +36,24 @@ function normalize(v: unknown): Dyn {
 export function parseJsonText(text: string): Dyn {
   const t = text.trim();
   if (t === "") return null;
+  let parsed: unknown;
   try {
-    return normalize(JSON.parse(t));
+    parsed = JSON.parse(t);
   } catch {
     return text;
   }
+  return normalize(parsed);
 }
 
 /** JSON text to a dynamic value; undefined when the text is not JSON. */
 export function parseJsonStrict(text: string): Dyn | undefined {
+  let parsed: unknown;
   try {
-    return normalize(JSON.parse(text));
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
+  return normalize(parsed);
 }
 
 /** A dynamic value from an arbitrary JS value (input rows): JSON-compatible parts are kept. */
