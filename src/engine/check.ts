@@ -212,6 +212,11 @@ function keyword(node: KSyntaxNode): string {
   return token?.Text ?? node.toString().trim().split(/\s/)[0] ?? "";
 }
 
+/** Whether a literal argument's constant (Bridge numbers box as objects with toString) is the given value. */
+function sameConstant(constant: unknown, value: unknown): boolean {
+  return constant !== null && constant !== undefined && String(constant) === String(value);
+}
+
 export function findUnsupported(root: KSyntaxNode, kinds: Kinds, watchlistFunction: unknown): Unsupported[] {
   const found: Unsupported[] = [];
   const seen = new Set<string>();
@@ -281,10 +286,15 @@ export function findUnsupported(root: KSyntaxNode, kinds: Kinds, watchlistFuncti
         ) {
           report(`\`${fname}()\``, n, inFunction);
         } else {
-          const max = SCALAR_FUNCTIONS.get(fname)?.maxArgs;
-          const given = toArray(call.ArgumentList.Expressions).length;
-          if (max !== undefined && given > max)
-            report(`\`${fname}()\` with ${given} arguments (it implements the first ${max})`, n, inFunction);
+          const fn = SCALAR_FUNCTIONS.get(fname);
+          const args = toArray(call.ArgumentList.Expressions).map((s) => s.Element);
+          if (fn?.maxArgs !== undefined && args.length > fn.maxArgs)
+            report(`\`${fname}()\` with ${args.length} arguments (it implements the first ${fn.maxArgs})`, n, inFunction);
+          for (const [index, { name: param, default: value }] of fn?.defaultOnlyArgs ?? []) {
+            const arg = args[index];
+            if (arg && !sameConstant(arg.ConstantValue, value))
+              report(`the ${param} argument of \`${fname}()\` (only its default, ${String(value)})`, n, inFunction);
+          }
         }
       }
       for (let i = 0; i < n.ChildCount; i++) {

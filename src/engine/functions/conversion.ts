@@ -1,7 +1,6 @@
 /** to<type>() conversions, parse_json and gettype. */
 import { argAs, fn1, type FunctionTable, type ScalarFunction } from "./types";
 import { dynToJson, parseJsonText, withSortedKeys } from "../values/dynamic";
-import { formatReal } from "../values/convert";
 import type { Dyn, KqlType } from "../values/types";
 
 function convertTo(type: KqlType): ScalarFunction {
@@ -20,7 +19,8 @@ const parseJson: ScalarFunction = {
 function dynType(v: Dyn): string {
   if (v === null) return "null";
   if (typeof v === "boolean") return "bool";
-  if (typeof v === "number") return Number.isInteger(v) ? "long" : "real";
+  // a JSON integer is an int when it fits 32 bits (docs: gettype(parse_json('1')) is int)
+  if (typeof v === "number") return Number.isInteger(v) ? (v >= -2147483648 && v <= 2147483647 ? "int" : "long") : "real";
   if (typeof v === "string") return "string";
   return Array.isArray(v) ? "array" : "dictionary";
 }
@@ -78,5 +78,4 @@ export const CONVERSION_FUNCTIONS: FunctionTable = {
       };
     },
   },
-  format_real: fn1("real", (v) => formatReal(v as number)),
 };

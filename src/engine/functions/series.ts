@@ -95,7 +95,8 @@ const seriesFitLine: ScalarFunction = {
 };
 
 const seriesDecomposeAnomalies: ScalarFunction = {
-  maxArgs: 5, // test_points and AD_method are not implemented
+  maxArgs: 6, // Seasonality_threshold (automatic seasonality) is not implemented
+  defaultOnlyArgs: new Map([[4, { name: "Test_points", default: 0n }]]),
   build([series, threshold, seasonality, trend, , method]) {
     const f = argAs(series!, "dynamic");
     const k = threshold ? Number(constantArg(threshold) ?? 1.5) : 1.5;

@@ -291,6 +291,16 @@ function hash(algorithm: string): ScalarFunction {
   return fn1("string", (s) => createHash(algorithm).update(s as string, "utf8").digest("hex"));
 }
 
+/**
+ * Percent-encoding as .NET's HttpUtility.UrlEncode writes it (the docs' examples): lower-case hex
+ * digits, and only letters, digits and - _ . ! * ( ) left as they are.
+ */
+function urlEncode(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[~']/g, (c) => `%${c.charCodeAt(0).toString(16)}`)
+    .replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+}
+
 export const STRING_FUNCTIONS: FunctionTable = {
   strcat,
   strcat_delim: strcatDelim,
@@ -368,8 +378,8 @@ export const STRING_FUNCTIONS: FunctionTable = {
       return null;
     }
   }),
-  url_encode: fn1("string", (s) => encodeURIComponent(s as string)),
-  url_encode_component: fn1("string", (s) => encodeURIComponent(s as string)),
+  url_encode: fn1("string", (s) => urlEncode(s as string).replace(/%20/g, "+")),
+  url_encode_component: fn1("string", (s) => urlEncode(s as string)),
   parse_url: fn1("string", (s) => parseUrl(s as string)),
   parse_urlquery: fn1("string", (s) => parseUrlQuery(s as string)),
   hash_md5: hash("md5"),

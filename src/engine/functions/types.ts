@@ -30,6 +30,11 @@ export interface ScalarFunction {
    * Absent: every argument Kusto accepts is read.
    */
   readonly maxArgs?: number;
+  /**
+   * Optional parameters before maxArgs that the implementation does not read, by position: a
+   * call may pass only the documented default (a constant), which changes nothing.
+   */
+  readonly defaultOnlyArgs?: ReadonlyMap<number, { name: string; default: Value }>;
 }
 
 /** The value of an argument that does not depend on the row, else undefined. */
