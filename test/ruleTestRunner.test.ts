@@ -190,6 +190,8 @@ ${signin("2026-11-20T11:31:00Z", "b@contoso.com")}
     expect(out).toContain("SigninLogs has no column 'UserPrincipalNam'");
     expect(out).toContain("table 'SignInLogz' is not known");
     expect(out).toMatch(/the local engine does not support .*autocluster/);
+    // the problem points into the tests file, at the query's line (as validate places it)
+    expect(out).toMatch(/rules\/analytics\/R\.tests\.yaml:16: the local engine does not support `evaluate autocluster\(\)`\n/);
     expect(out).toContain("0 passed, 0 failed, 3 broken.");
     // validate reports the same data problems, at their lines, before anything runs.
     const state = await buildValidatedState(dir, { useCache: false });

@@ -200,3 +200,18 @@ describe("control characters in names and sample values", () => {
     expect(doc.testsuites.testsuite.testcase.failure["#text"]).toContain("a\\u{1}\\u{1B}[2J@contoso.com\\u{FFFF}");
   });
 });
+
+describe("content errors", () => {
+  it("stop `test` with the reason that applies to tests, not the diff's", async () => {
+    const dir = writeContent({
+      "rules/analytics/R.yaml": rule(),
+      "rules/analytics/R.tests.yaml":
+        "tests:\n  - name: outside\n    tables:\n      SigninLogs: { file: ../../../outside.json }\n    expect: { rows: 0 }\n",
+    });
+    const out = new Collected();
+    const err = new Collected();
+    expect(await runTests({ content: dir, format: "text" }, out, err)).toBe(1);
+    expect(err.text).toContain("fix them first, since the tests run the content's own queries, functions and watchlists.");
+    expect(err.text).not.toContain("unmanaged");
+  });
+});

@@ -26,12 +26,13 @@ export async function reportingReadErrors(err: Output, run: () => Promise<number
   }
 }
 
-/** Content errors that stop a live command, on `err`. */
-export function writeContentErrors(errors: readonly Diagnostic[], contentDir: string, err: Output): void {
+/** Why a live comparison refuses content with errors (diff, export). */
+export const PARTLY_LOADED_DIFF = "a diff of partly loaded content would report the rest as unmanaged";
+
+/** Content errors that stop a command, on `err`, with why the command needs the content whole. */
+export function writeContentErrors(errors: readonly Diagnostic[], contentDir: string, err: Output, why = PARTLY_LOADED_DIFF): void {
   err.write(`${renderDiagnosticsByFile([...errors], displayPath(contentDir)).join("\n")}\n`);
-  err.write(
-    `error: the content has ${errors.length} error(s); fix them first, since a diff of partly loaded content would report the rest as unmanaged.\n`,
-  );
+  err.write(`error: the content has ${errors.length} error(s); fix them first, since ${why}.\n`);
 }
 
 /** "1 file", "3 files", "1,200 queries": a count with the noun that agrees with it. */

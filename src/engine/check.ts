@@ -5,14 +5,17 @@
  */
 import { toArray } from "../kql/kusto";
 import type { KCall, KEvaluate, KLetStatementNode, KNamedParameter, KSyntaxNode, KNode } from "./kusto/syntax";
-import type { Kinds } from "./kusto/kinds";
+import { ARITHMETIC_KINDS, STRING_OPERATOR_KINDS, type Kinds } from "./kusto/kinds";
 import { SCALAR_FUNCTIONS } from "./functions/registry";
 import { AGGREGATE_NAMES } from "./aggregates/aggregates";
 import { SUPPORTED_PLUGINS } from "./eval/operators/plugins";
 import { JOIN_KINDS } from "./eval/operators/join";
 
 /** Syntax kinds the evaluator handles (by name; every other kind is reported). */
-const SUPPORTED_SYNTAX = new Set([
+const SUPPORTED_SYNTAX = new Set<string>([
+  // the evaluator's string and arithmetic operators, from the lists it dispatches on
+  ...STRING_OPERATOR_KINDS,
+  ...ARITHMETIC_KINDS,
   // structure
   "QueryBlock",
   "List",
@@ -86,11 +89,6 @@ const SUPPORTED_SYNTAX = new Set([
   "MvApplySubqueryExpression",
   "UnaryPlusExpression",
   "UnaryMinusExpression",
-  "AddExpression",
-  "SubtractExpression",
-  "MultiplyExpression",
-  "DivideExpression",
-  "ModuloExpression",
   "LessThanExpression",
   "LessThanOrEqualExpression",
   "GreaterThanExpression",
@@ -105,33 +103,6 @@ const SUPPORTED_SYNTAX = new Set([
   "NotInCsExpression",
   "BetweenExpression",
   "NotBetweenExpression",
-  "EqualTildeExpression",
-  "BangTildeExpression",
-  "HasExpression",
-  "HasCsExpression",
-  "NotHasExpression",
-  "NotHasCsExpression",
-  "HasPrefixExpression",
-  "HasPrefixCsExpression",
-  "NotHasPrefixExpression",
-  "NotHasPrefixCsExpression",
-  "HasSuffixExpression",
-  "HasSuffixCsExpression",
-  "NotHasSuffixExpression",
-  "NotHasSuffixCsExpression",
-  "ContainsExpression",
-  "ContainsCsExpression",
-  "NotContainsExpression",
-  "NotContainsCsExpression",
-  "StartsWithExpression",
-  "StartsWithCsExpression",
-  "NotStartsWithExpression",
-  "NotStartsWithCsExpression",
-  "EndsWithExpression",
-  "EndsWithCsExpression",
-  "NotEndsWithExpression",
-  "NotEndsWithCsExpression",
-  "MatchesRegexExpression",
   "HasAnyExpression",
   "HasAllExpression",
   // operators

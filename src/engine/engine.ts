@@ -193,11 +193,6 @@ export class KqlEngine {
     return out;
   }
 
-  /** The columns of a table of the schema. */
-  columnsOf(table: string): readonly Column[] | undefined {
-    return this.tableColumns.get(table);
-  }
-
   /** Offsets of arguments of todynamic()/parse_json() calls that are already dynamic. */
   private dynamicArgumentsOfParseJson(code: KKustoCode): Set<number> {
     const offsets = new Set<number>();

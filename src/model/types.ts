@@ -193,6 +193,8 @@ export interface RuleTestCase {
   watchlists: Record<string, TestRows>;
   /** A query to run instead of the target's own. */
   query?: string;
+  /** The tests file's line of each line of `query` (1-based), for problems found in it. */
+  queryLines?: number[];
   expect: TestExpectation;
 }
 

@@ -163,6 +163,17 @@ function countText(n: number): string {
   return `${n} row${n === 1 ? "" : "s"}`;
 }
 
+/** A problem the executor found in the query, placed in the file that holds it when that is known. */
+function queryProblem(test: RuleTestCase, target: Target, p: { message: string; line?: number }): TestOutcome["problems"][number] {
+  if (p.line === undefined) return { message: p.message };
+  const fileLine = test.query !== undefined ? test.queryLines?.[p.line - 1] : undefined;
+  // the engine's own "(line N)" counts query lines; the file's line replaces it
+  if (fileLine !== undefined) return { message: p.message.replace(/ \(line \d+\)$/, ""), file: test.origin.file, line: fileLine };
+  return {
+    message: `${test.query !== undefined ? "the test's query" : `the ${target.content === "function" ? "function" : "rule"}'s query`}, line ${p.line}: ${p.message}`,
+  };
+}
+
 type OutcomeParts = Pick<TestOutcome, "status" | "message"> & Partial<Pick<TestOutcome, "mismatches" | "problems" | "run">>;
 
 /** Runs one test on the executor and judges its result against what the test expects. */
@@ -185,7 +196,7 @@ async function runOne(
     return {
       status: "broken",
       message: `the query could not run on the ${executor.name}`,
-      problems: result.problems.map((p) => ({ message: p.line !== undefined ? `query line ${p.line}: ${p.message}` : p.message })),
+      problems: result.problems.map((p) => queryProblem(test, target, p)),
       run: run.shown,
     };
   }

@@ -135,6 +135,12 @@ describe("a string compared with a number", () => {
 });
 
 describe("datetime and timespan", () => {
+  it("datetime arithmetic past 0001-01-01 or 9999-12-31 is null (the datetime type's range)", () => {
+    expect(rows(`print a = datetime(9999-12-31) + 2d, b = datetime(0001-01-02) - 2d, c = datetime(2020-01-01) + 1d`)).toEqual([
+      { a: null, b: null, c: "2020-01-02T00:00:00Z" },
+    ]);
+  });
+
   it("does datetime arithmetic on 100 ns ticks", () => {
     expect(value("datetime(2024-01-01) + 1d")).toBe("2024-01-02T00:00:00Z");
     expect(value("datetime(2024-01-02) - datetime(2024-01-01)")).toBe("1.00:00:00");

@@ -36,7 +36,7 @@ export function runQueryCommand(query: string, options: QueryOptions, out: Outpu
     watchlists: options.watchlist ?? [],
   });
   if ("errors" in outcome) {
-    writeContentErrors(outcome.errors, outcome.contentDir, err);
+    writeContentErrors(outcome.errors, outcome.contentDir, err, "the query runs with the content's functions and watchlists");
     return 1;
   }
   if (!outcome.ok) {

@@ -23,7 +23,7 @@ export async function runTests(options: TestOptions, out: Output, err: Output): 
   requireOutputFolder("--junit", options.junit);
   const run = await runContentTests(options);
   if ("errors" in run) {
-    writeContentErrors(run.errors, run.contentDir, err);
+    writeContentErrors(run.errors, run.contentDir, err, "the tests run the content's own queries, functions and watchlists");
     return 1;
   }
   if (run.report.outcomes.length === 0 && !(options.allowEmpty && run.available === 0)) {

@@ -8,6 +8,7 @@ import { convertValue, toStringValue } from "../values/convert";
 import { dynEquals } from "../values/dynamic";
 import { compareNonNull } from "../values/compare";
 import type { KqlType, Row, Value } from "../values/types";
+import { MAX_DATETIME, MIN_DATETIME } from "../values/datetime";
 
 export type ArithmeticOp = "add" | "subtract" | "multiply" | "divide" | "modulo";
 export type ComparisonOp = "lt" | "le" | "gt" | "ge";
@@ -119,7 +120,13 @@ export function arithmetic(op: ArithmeticOp, a: Compiled, b: Compiled, result: K
         return num.type === "real" || num.type === "decimal" ? BigInt(Math.round(Number(s) * n)) : s * BigInt(Math.trunc(n));
       };
     }
-    return bigint2(a, b, LONG_OPS[op], false);
+    const f = bigint2(a, b, LONG_OPS[op], false);
+    if (result === "timespan") return f;
+    // a datetime outside 0001-01-01 .. 9999-12-31 does not exist in Kusto: null
+    return (row) => {
+      const t = f(row) as bigint | null;
+      return t === null || t < MIN_DATETIME || t > MAX_DATETIME ? null : t;
+    };
   }
   if (op === "divide" && TICKS.has(a.type) && TICKS.has(b.type)) {
     // timespan / timespan -> real

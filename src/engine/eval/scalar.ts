@@ -23,7 +23,7 @@ import type {
   KVariableSymbol,
 } from "../kusto/syntax";
 import { constantToValue } from "../kusto/constants";
-import { kinds as kindsOf } from "../kusto/kinds";
+import { ARITHMETIC_KINDS, kinds as kindsOf } from "../kusto/kinds";
 import { SCALAR_FUNCTIONS } from "../functions/registry";
 import { argAs, type CallSite, type RowFn } from "../functions/types";
 import { arithmetic, coerce, equality, ordering, type ArithmeticOp } from "./arithmetic";
@@ -134,7 +134,6 @@ function dynamicLiteral(e: KExpression): Dyn {
   throw new EvaluationError(`cannot read the dynamic literal element ${e.toString().trim()}`, e);
 }
 
-const ARITHMETIC_KINDS = ["AddExpression", "SubtractExpression", "MultiplyExpression", "DivideExpression", "ModuloExpression"] as const;
 const ARITHMETIC_OPS: Record<(typeof ARITHMETIC_KINDS)[number], ArithmeticOp> = {
   AddExpression: "add",
   SubtractExpression: "subtract",

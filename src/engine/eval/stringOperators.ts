@@ -10,37 +10,9 @@ import { containsText, endsWithText, equalsIgnoreCase, hasPrefixTerm, hasSuffixT
 import { compileRegex } from "../values/regex";
 import type { Row } from "../values/types";
 import { NO_ROW } from "./context";
+import { STRING_OPERATOR_KINDS, type StringOperatorKind } from "../kusto/kinds";
 
-export const STRING_OPERATOR_KINDS = [
-  "EqualTildeExpression",
-  "BangTildeExpression",
-  "HasExpression",
-  "HasCsExpression",
-  "NotHasExpression",
-  "NotHasCsExpression",
-  "HasPrefixExpression",
-  "HasPrefixCsExpression",
-  "NotHasPrefixExpression",
-  "NotHasPrefixCsExpression",
-  "HasSuffixExpression",
-  "HasSuffixCsExpression",
-  "NotHasSuffixExpression",
-  "NotHasSuffixCsExpression",
-  "ContainsExpression",
-  "ContainsCsExpression",
-  "NotContainsExpression",
-  "NotContainsCsExpression",
-  "StartsWithExpression",
-  "StartsWithCsExpression",
-  "NotStartsWithExpression",
-  "NotStartsWithCsExpression",
-  "EndsWithExpression",
-  "EndsWithCsExpression",
-  "NotEndsWithExpression",
-  "NotEndsWithCsExpression",
-  "MatchesRegexExpression",
-] as const;
-export type StringOperatorKind = (typeof STRING_OPERATOR_KINDS)[number];
+export { STRING_OPERATOR_KINDS, type StringOperatorKind };
 
 type Test = (text: string, needle: string, caseSensitive: boolean) => boolean;
 

@@ -24,11 +24,6 @@ export function compileRegex(pattern: string): RE2JS {
   return re;
 }
 
-/** `matches regex`: the pattern matches somewhere in the text. */
-export function regexTest(re: RE2JS, text: string): boolean {
-  return re.test(text);
-}
-
 /** The groups of the first match (index 0 = whole match), or null. Unmatched groups are null. */
 export function regexFirstMatch(re: RE2JS, text: string): (string | null)[] | null {
   const m = re.matcher(text);
@@ -73,8 +68,4 @@ export function regexReplace(re: RE2JS, text: string, rewrite: string): string {
     pos = end === start ? end + 1 : end;
   }
   return out + text.slice(last);
-}
-
-export function regexGroupCount(re: RE2JS): number {
-  return re.groupCount();
 }
