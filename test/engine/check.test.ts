@@ -34,8 +34,8 @@ describe("checking before running", () => {
     expect(problems(`print a = array_index_of(dynamic([1, 2, 1]), 1, 1)`).map((x) => x.message)).toEqual([
       "the local engine does not support `array_index_of()` with 3 arguments (it implements the first 2) (line 1)",
     ]);
-    expect(problems(`range x from 1 to 2 step 1 | serialize | extend r = row_number(5, x == 1)`)[0]!.message).toBe(
-      "the local engine does not support `row_number()` with 2 arguments (it implements the first 1) (line 1)",
+    expect(problems(`print a = series_decompose_anomalies(dynamic([1, 2, 3, 4]), 1.5, -1, "avg", 2)`)[0]!.message).toBe(
+      "the local engine does not support the Test_points argument of `series_decompose_anomalies()` (only its default, 0) (line 1)",
     );
     expect(rows(`print a = array_index_of(dynamic([1, 2, 1]), 2)`)).toEqual([{ a: 1 }]);
   });

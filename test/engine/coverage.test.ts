@@ -118,6 +118,20 @@ describe("scalar functions without a case elsewhere", () => {
     ]);
   });
 
+  it("row_number with a start and a restart condition (the docs' example)", () => {
+    const text = `datatable (Airport:string, Airline:string, Departures:long)["TLV", "LH", 1, "TLV", "LY", 100, "SEA", "LH", 1, "SEA", "BA", 2, "SEA", "LY", 0]
+      | sort by Airport asc, Departures desc
+      | extend Rank = row_number(1, prev(Airport) != Airport)
+      | project Airport, Airline, Rank`;
+    expect(rows(text)).toEqual([
+      { Airport: "SEA", Airline: "BA", Rank: 1 },
+      { Airport: "SEA", Airline: "LH", Rank: 2 },
+      { Airport: "SEA", Airline: "LY", Rank: 3 },
+      { Airport: "TLV", Airline: "LY", Rank: 1 },
+      { Airport: "TLV", Airline: "LH", Rank: 2 },
+    ]);
+  });
+
   it("series_decompose: the avg trend (the default) and no seasonality for a straight line", () => {
     expect(rows(`print (baseline, seasonal, trend, residual) = series_decompose(dynamic([1, 2, 3, 4, 5, 6]))`)).toEqual([
       {

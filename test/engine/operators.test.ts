@@ -147,6 +147,14 @@ describe("union", () => {
   it("skips tables that do not exist when isfuzzy=true", () => {
     expect(rows(`union isfuzzy=true (datatable(a:long)[1]), (NoSuchTable_CL)`)).toEqual([{ a: 1 }]);
   });
+
+  it("follows Kusto.Language's columns where it merges a name of two types into one", () => {
+    // two types for `a`: suffixed columns; but with the int twice Kusto.Language keeps one int column
+    expect(columns(`union (datatable(a:int)[1]), (datatable(a:string)["x"])`)).toEqual(["a_int:int", "a_string:string"]);
+    const text = `union (datatable(a:int)[1]), (datatable(a:int)[2]), (datatable(a:string)["7"])`;
+    expect(columns(text)).toEqual(["a:int"]);
+    expect(rows(text)).toEqual([{ a: 1 }, { a: 2 }, { a: 7 }]);
+  });
 });
 
 describe("mv-expand", () => {

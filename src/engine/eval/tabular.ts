@@ -37,7 +37,7 @@ import { binderColumns, conform } from "./schema";
 import { filter, extend, project, projectAway, projectKeep, projectRename, projectReorder } from "./operators/project";
 import { summarize } from "./operators/summarize";
 import { join, lookup, parameterValue } from "./operators/join";
-import { unionTables, type UnionInput } from "./operators/union";
+import { unionTables, unionToSchema, type UnionInput } from "./operators/union";
 import { mvExpand } from "./operators/expand";
 import { sort, take, top, distinct, countRows } from "./operators/rows";
 import { parse } from "./operators/parse";
@@ -200,8 +200,12 @@ function unionOperator(op: KUnion, input: Table | undefined, scope: Scope, run: 
     }
   });
   // every input skipped by isfuzzy: an empty result with the schema Kusto.Language inferred
-  if (inputs.length === 0) return emptyTable(binderColumns(op, run) ?? []);
-  return conform(op, unionTables(inputs, inner, withSource), run, "union");
+  const expected = binderColumns(op, run);
+  if (inputs.length === 0) return emptyTable(expected ?? []);
+  const merged = unionTables(inputs, inner, withSource);
+  // Kusto.Language decides the result's columns; where its merge differs from ours, follow it
+  if (expected && expected.length !== merged.columns.length) return conform(op, unionToSchema(inputs, expected, withSource), run, "union");
+  return conform(op, merged, run, "union");
 }
 
 function print(op: KExpressionsOperator, scope: Scope, run: RunContext): Table {

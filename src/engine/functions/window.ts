@@ -7,12 +7,17 @@ import type { Value } from "../values/types";
 import { NO_ROW } from "../eval/context";
 
 export const WINDOW_FUNCTIONS: FunctionTable = {
+  /** row_number([StartingIndex [, Restart]]): counts rows from StartingIndex (1), back to it on a row where Restart is true. */
   row_number: {
     volatile: true,
-    maxArgs: 1, // restart is not implemented
-    build([start]) {
-      let n = start ? Number(argAs(start, "long")(NO_ROW) ?? 1n) - 1 : 0;
-      return () => BigInt(++n);
+    build([start, restart]) {
+      const first = start ? Number(argAs(start, "long")(NO_ROW) ?? 1n) : 1;
+      const again = restart ? argAs(restart, "bool") : undefined;
+      let n = first - 1;
+      return (row) => {
+        if (again?.(row) === true) n = first - 1;
+        return BigInt(++n);
+      };
     },
   },
   prev: {

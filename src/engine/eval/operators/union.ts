@@ -5,7 +5,8 @@
  */
 import type { Column, KqlType } from "../../values/types";
 import type { Table } from "../../values/table";
-import { concatTables, constantColumn, type ColumnData } from "../../values/table";
+import { concatTables, constantColumn, dense, reader, type ColumnData } from "../../values/table";
+import { convertValue } from "../../values/convert";
 
 export interface UnionInput {
   table: Table;
@@ -44,4 +45,28 @@ export function unionTables(inputs: readonly UnionInput[], inner: boolean, withS
   });
   const all = withSource ? [{ name: withSource, type: "string" as const }, ...columns] : columns;
   return concatTables(all, parts);
+}
+
+/**
+ * The union built on the binder's columns, for the cases where Kusto.Language merges differently
+ * from unionTables (it sometimes keeps one column for a name that comes with two types, e.g. when
+ * an input's schema is open). Each output column takes, from every input, the column of that
+ * name (converted to the output type), or for a `name_type` column the input's `name` of that
+ * type; inputs without one give nulls ("" for strings).
+ */
+export function unionToSchema(inputs: readonly UnionInput[], columns: readonly Column[], withSource: string | undefined): Table {
+  const parts = inputs.map(({ table, source }) => {
+    const data = columns.map((c): ColumnData => {
+      if (withSource !== undefined && c.name === withSource) return constantColumn(source, table.length);
+      let i = table.columns.findIndex((x) => x.name === c.name);
+      if (i < 0) i = table.columns.findIndex((x) => `${x.name}_${x.type}` === c.name);
+      if (i < 0) return constantColumn(c.type === "string" ? "" : null, table.length);
+      const from = table.columns[i]!.type;
+      if (from === c.type) return table.data[i]!;
+      const read = reader(table.data[i]!);
+      return dense(Array.from({ length: table.length }, (_, r) => convertValue(read(r), from, c.type)));
+    });
+    return { columns: [...columns], data, length: table.length };
+  });
+  return concatTables([...columns], parts);
 }
