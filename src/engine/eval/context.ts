@@ -7,7 +7,6 @@ import type { Kinds } from "../kusto/kinds";
 import type { Column, KqlType, Row, Value } from "../values/types";
 import type { Table } from "../values/table";
 import { reader } from "../values/table";
-import type { Budget } from "./limits";
 
 /** A scalar expression compiled to a closure over the current row. */
 export interface Compiled {
@@ -38,8 +37,17 @@ export interface RunContext {
   readonly materialized: Map<KSyntaxNode, Table>;
   /** Evaluates a tabular expression (injected to keep the scalar and tabular evaluators apart). */
   readonly evaluateTable: (expr: KExpression, scope: Scope) => Table;
-  /** Bounds on rows, series and time for this run. */
-  readonly budget: Budget;
+  /** Bounds on rows, series and time for this run (eval/limits.ts). */
+  readonly budget: RunBudget;
+}
+
+/** What operators ask of the run's bounds; each call throws an EvaluationError past its limit. */
+export interface RunBudget {
+  readonly limits: { readonly maxRows: number; readonly maxSeriesCells: number; readonly timeoutMs: number };
+  rows(n: number, what: string, node: KSyntaxNode | undefined): void;
+  seriesCells(n: number, node: KSyntaxNode | undefined): void;
+  time(node: KSyntaxNode | undefined): void;
+  tick(node: KSyntaxNode | undefined): void;
 }
 
 export type Binding = { readonly kind: "table"; get(): Table } | { readonly kind: "scalar"; readonly value: Compiled };

@@ -4,7 +4,7 @@
  * Passing one is an EvaluationError that names the operator (and so its line) and the limit.
  */
 import type { KSyntaxNode } from "../kusto/syntax";
-import { EvaluationError } from "./context";
+import { EvaluationError, type RunBudget } from "./context";
 
 export interface EngineLimits {
   /** Rows one operator may produce (range, join, mv-expand, union, ...). */
@@ -22,7 +22,7 @@ const CLOCK_EVERY = 0x3fff;
 
 const count = (n: number) => n.toLocaleString("en-US");
 
-export class Budget {
+export class Budget implements RunBudget {
   private ticks = 0;
   private readonly deadline: number;
 

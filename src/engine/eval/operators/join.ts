@@ -12,7 +12,7 @@ import { toStringValue } from "../../values/convert";
 import type { Column, KqlType, Row, Value } from "../../values/types";
 import type { Table } from "../../values/table";
 import { dense, pickColumns, reader, selectRows } from "../../values/table";
-import type { Budget } from "../limits";
+import type { RunBudget } from "../context";
 
 interface KeyPair {
   left: string;
@@ -131,7 +131,7 @@ function side(t: Table, selection: Int32Array, hasMissing: boolean): Table {
   return { columns: picked.columns, data, length: picked.length };
 }
 
-export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair[], node: KSyntaxNode, budget: Budget): Table {
+export function hashJoin(kind: string, left: Table, right: Table, pairs: KeyPair[], node: KSyntaxNode, budget: RunBudget): Table {
   const li = pairs.map((p) => columnIndex(left, p.left, node));
   const ri = pairs.map((p) => columnIndex(right, p.right, node));
   const types = sharedTypes(left, li, right, ri);
