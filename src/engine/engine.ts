@@ -196,6 +196,8 @@ export class KqlEngine {
   /** Offsets of arguments of todynamic()/parse_json() calls that are already dynamic. */
   private dynamicArgumentsOfParseJson(code: KKustoCode): Set<number> {
     const offsets = new Set<number>();
+    // walking the tree costs more than reading the text: most queries call none of these
+    if (!/todynamic|parse_?json|toobject/i.test(code.Text)) return offsets;
     loadKusto().Syntax.SyntaxElement.WalkNodes(code.Syntax, (n: KSyntaxNode) => {
       if (n.Kind !== this.kinds.syntax.FunctionCallExpression) return;
       const call = n as KCall;

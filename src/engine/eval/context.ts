@@ -44,7 +44,7 @@ export interface RunContext {
 /** What operators ask of the run's bounds; each call throws an EvaluationError past its limit. */
 export interface RunBudget {
   readonly limits: { readonly maxRows: number; readonly maxSeriesCells: number; readonly timeoutMs: number };
-  rows(n: number, what: string, node: KSyntaxNode | undefined): void;
+  rows(n: number, what: string | (() => string), node: KSyntaxNode | undefined): void;
   seriesCells(n: number, node: KSyntaxNode | undefined): void;
   time(node: KSyntaxNode | undefined): void;
   tick(node: KSyntaxNode | undefined): void;

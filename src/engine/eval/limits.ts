@@ -30,11 +30,11 @@ export class Budget implements RunBudget {
     this.deadline = Date.now() + limits.timeoutMs;
   }
 
-  /** Throws when `what` (an operator) has produced more rows than the limit. */
-  rows(n: number, what: string, node: KSyntaxNode | undefined): void {
+  /** Throws when `what` (an operator; a function when naming it costs time) has produced more rows than the limit. */
+  rows(n: number, what: string | (() => string), node: KSyntaxNode | undefined): void {
     if (n > this.limits.maxRows)
       throw new EvaluationError(
-        `${what} produces more than ${count(this.limits.maxRows)} rows, the local engine's limit for one operator (docs/engine.md, "Limits")`,
+        `${typeof what === "string" ? what : what()} produces more than ${count(this.limits.maxRows)} rows, the local engine's limit for one operator (docs/engine.md, "Limits")`,
         node,
       );
   }

@@ -255,7 +255,8 @@ function mvApply(op: KMvApply, input: Table, scope: Scope, run: RunContext): Tab
 export function applyOperator(op: KExpression, input: Table | undefined, scope: Scope, run: RunContext): Table {
   run.budget.time(op);
   const out = operatorResult(op, input, scope, run);
-  run.budget.rows(out.length, `\`${operatorName(op)}\``, op);
+  // the name only when the limit is passed: printing a syntax node walks its whole subtree
+  run.budget.rows(out.length, () => `\`${operatorName(op)}\``, op);
   return out;
 }
 
