@@ -7,11 +7,11 @@ describe("checking before running", () => {
     const p = problems(`datatable(a:string)["x"]
 | extend g = geo_info_from_ip_address("1.2.3.4")
 | evaluate autocluster()
-| extend c = parse_command_line(a, "windows")`);
+| extend c = zlib_compress_to_base64_string(a)`);
     expect(p.map((x) => [x.kind, x.message])).toEqual([
       ["unsupported", "the local engine does not support `geo_info_from_ip_address()` (line 2)"],
       ["unsupported", "the local engine does not support `evaluate autocluster()` (line 3)"],
-      ["unsupported", "the local engine does not support `parse_command_line()` (line 4)"],
+      ["unsupported", "the local engine does not support `zlib_compress_to_base64_string()` (line 4)"],
     ]);
     expect(p[1]).toMatchObject({ line: 3, column: 3 });
   });

@@ -94,6 +94,16 @@ const SCALAR_CASES: Record<string, Case[]> = {
     [`pack_dictionary("a", 1, "b", "x")`, { a: 1, b: "x" }],
     [`array_reverse(dynamic(["this", "is", "an", "example"]))`, ["example", "an", "is", "this"]],
   ],
+  commandLine: [
+    // the docs' example, then CommandLineToArgvW's quoting and backslash rules
+    [`parse_command_line("echo \\"hello world!\\"", "windows")`, ["echo", "hello world!"]],
+    [`parse_command_line("cmd.exe  /c   whoami", "windows")`, ["cmd.exe", "/c", "whoami"]],
+    [
+      `parse_command_line(@"""C:\\Program Files\\x.exe"" -a ""b c"" d\\""e f\\\\""g h"" i\\\\\\j", "windows")`,
+      ["C:\\Program Files\\x.exe", "-a", "b c", 'd"e', "f\\g h", "i\\\\\\j"],
+    ],
+    [`parse_command_line("", "windows")`, []],
+  ],
   ip: [
     [`has_any_ipv4_prefix("this is 127.0.0.1", dynamic(["127.0.", "192.168."]))`, true],
     [`has_any_ipv4_prefix("This is a test", dynamic(["127.0.", "192.168."]))`, false],

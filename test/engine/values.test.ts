@@ -16,6 +16,13 @@ describe("datetime and timespan text", () => {
     expect(formatDatetime(parseDatetime("12/31/2016 23:59:59.1234567")!)).toBe("2016-12-31T23:59:59.1234567Z");
     expect(parseDatetime("02/30/2016")).toBe(null);
     expect(parseDatetime("13/01/2016")).toBe(null);
+    // the UTC shapes read without Temporal: same answers as Temporal, invalid dates refused
+    expect(formatDatetime(parseDatetime("2026-11-20T12:00:00Z")!)).toBe("2026-11-20T12:00:00Z");
+    expect(formatDatetime(parseDatetime("2026-11-20 11:30:00.1234567")!)).toBe("2026-11-20T11:30:00.1234567Z");
+    expect(formatDatetime(parseDatetime("2016-02-29")!)).toBe("2016-02-29T00:00:00Z");
+    expect(formatDatetime(parseDatetime("0050-01-01")!)).toBe("0050-01-01T00:00:00Z");
+    expect(parseDatetime("2026-02-29")).toBe(null);
+    expect(parseDatetime("2026-13-01")).toBe(null);
     expect(parseDatetime("not a date")).toBe(null);
     expect(parseDatetime("")).toBe(null);
   });

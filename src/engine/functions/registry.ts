@@ -10,6 +10,7 @@ import { WINDOW_FUNCTIONS } from "./window";
 import { XML_FUNCTIONS } from "./xml";
 import { SERIES_FUNCTIONS } from "./series";
 import type { ScalarFunction } from "./types";
+import { COMMAND_LINE_FUNCTIONS } from "./commandLine";
 
 export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map(
   Object.entries({
@@ -22,6 +23,7 @@ export const SCALAR_FUNCTIONS: ReadonlyMap<string, ScalarFunction> = new Map(
     ...IP_FUNCTIONS,
     ...WINDOW_FUNCTIONS,
     ...XML_FUNCTIONS,
+    ...COMMAND_LINE_FUNCTIONS,
     ...SERIES_FUNCTIONS,
   }),
 );
