@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { runTests } from "../src/cli/commands/test";
+import { runQueryCommand } from "../src/cli/commands/query";
 import { renderTestJson, renderTestJunit, renderTestText } from "../src/cli/render/testReport";
 import { loadTableSchemas } from "../src/kql/environment";
 import { buildDesiredState } from "../src/loader/desiredState";
@@ -213,5 +214,19 @@ describe("content errors", () => {
     expect(await runTests({ content: dir, format: "text" }, out, err)).toBe(1);
     expect(err.text).toContain("fix them first, since the tests run the content's own queries, functions and watchlists.");
     expect(err.text).not.toContain("unmanaged");
+  });
+});
+
+describe("sentinel-iac query on an engine defect", () => {
+  it("says it is an internal error of the local engine and exits 1, without a stack trace", () => {
+    const dir = writeContent({ "rules/analytics/R.yaml": rule() });
+    // JSON nested 100,000 levels deep exhausts the call stack while the engine copies it
+    const deep = `${"[".repeat(100_000)}1${"]".repeat(100_000)}`;
+    const out = new Collected();
+    const err = new Collected();
+    const code = runQueryCommand(`print x = parse_json('${deep}')`, { content: dir, format: "json" }, out, err);
+    expect(code).toBe(1);
+    expect(err.text).toBe("error: internal error in the local KQL engine: Maximum call stack size exceeded\n");
+    expect(out.text).toBe("");
   });
 });

@@ -85,7 +85,14 @@ export function runAdhocQuery(options: AdhocQueryOptions): AdhocQueryResult | Co
     replaced.set(list.key, rowsOf(file, "--watchlist"));
   }
   const engine = new KqlEngine(engineSchema(state, schemas));
-  const result = engine.run(options.query, { now: options.now ?? new Date(), tables, watchlists: watchlistData(state, replaced) });
+  let result: ReturnType<KqlEngine["run"]>;
+  try {
+    result = engine.run(options.query, { now: options.now ?? new Date(), tables, watchlists: watchlistData(state, replaced) });
+  } catch (error) {
+    // a defect of the engine, not of the query: said as such, not as a stack trace
+    if (!(error instanceof Error) || error instanceof ConfigError) throw error;
+    return { ok: false, contentDir, problems: [{ message: `internal error in the local KQL engine: ${error.message}` }] };
+  }
   if (!result.ok)
     return {
       ok: false,
