@@ -142,6 +142,18 @@ describe("scalar functions without a case elsewhere", () => {
     ]);
   });
 
+  it("series_decompose with a period: the seasonal median per phase first, then the trend of the rest (the docs' order)", () => {
+    // phase 0: 1, 2, 3, 2 (median 2); phase 1: 10, 11, 12, 11 (median 11); the rest averages 0
+    expect(rows(`print (baseline, seasonal, trend, residual) = series_decompose(dynamic([1, 10, 2, 11, 3, 12, 2, 11]), 2)`)).toEqual([
+      {
+        baseline: [2, 11, 2, 11, 2, 11, 2, 11],
+        seasonal: [2, 11, 2, 11, 2, 11, 2, 11],
+        trend: [0, 0, 0, 0, 0, 0, 0, 0],
+        residual: [-1, -1, 0, 0, 1, 1, 0, 0],
+      },
+    ]);
+  });
+
   it("series_decompose: the avg trend (the default) and no seasonality for a straight line", () => {
     expect(rows(`print (baseline, seasonal, trend, residual) = series_decompose(dynamic([1, 2, 3, 4, 5, 6]))`)).toEqual([
       {

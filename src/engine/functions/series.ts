@@ -3,9 +3,10 @@
  * (series_fit_line, series_decompose_anomalies) return a tuple: a JS array of their values,
  * which extend/project spread into columns.
  *
- * series_decompose_anomalies follows Kusto's documented method, simplified: baseline = trend
- * ('avg' mean, 'linefit' least squares, 'none') plus a seasonal mean per phase when a period is
- * given (automatic period detection, seasonality=-1, is not done: no seasonal part); anomalies
+ * series_decompose_anomalies follows Kusto's documented method, simplified: baseline = the
+ * seasonal median per phase when a period is given (automatic period detection, seasonality=-1,
+ * is not done: no seasonal part) plus the trend of the rest ('avg' mean, 'linefit' least
+ * squares, 'none'); anomalies
  * by Tukey's fence on the residuals (ctukey: 10th-90th percentile, tukey: 25th-75th).
  * Scores are close to, not identical with, the service's.
  */
@@ -45,23 +46,40 @@ function percentile(sorted: number[], p: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
 }
 
-export function baselineOf(y: number[], period: number, trend: string): number[] {
-  let base: number[];
-  if (trend === "linefit") base = fitLine(y).line;
-  else if (trend === "none") base = y.map(() => 0);
-  else {
-    const mean = y.reduce((a, b) => a + b, 0) / (y.length || 1);
-    base = y.map(() => mean);
-  }
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function trendOf(y: number[], trend: string): number[] {
+  if (trend === "linefit") return fitLine(y).line;
+  if (trend === "none") return y.map(() => 0);
+  const mean = y.reduce((a, b) => a + b, 0) / (y.length || 1);
+  return y.map(() => mean);
+}
+
+/**
+ * The documented order of series_decompose: the seasonal component first (the median of the
+ * points in the same phase, when a period is given; else 0), then the trend of the series
+ * without it ('avg' mean, 'linefit' least squares, 'none'), baseline = seasonal + trend.
+ */
+export function decompose(y: number[], period: number, trend: string): { seasonal: number[]; trend: number[]; baseline: number[] } {
+  let seasonal = y.map(() => 0);
   if (period > 1 && y.length >= 2 * period) {
-    const detrended = y.map((v, i) => v - base[i]!);
-    const phase = Array.from({ length: period }, (_, p) => {
-      const vals = detrended.filter((_, i) => i % period === p);
-      return vals.reduce((a, b) => a + b, 0) / (vals.length || 1);
-    });
-    base = base.map((b, i) => b + phase[i % period]!);
+    const phase = Array.from({ length: period }, (_, p) => median(y.filter((_, i) => i % period === p)));
+    seasonal = y.map((_, i) => phase[i % period]!);
   }
-  return base;
+  const trendLine = trendOf(
+    y.map((v, i) => v - seasonal[i]!),
+    trend,
+  );
+  return { seasonal, trend: trendLine, baseline: y.map((_, i) => seasonal[i]! + trendLine[i]!) };
+}
+
+export function baselineOf(y: number[], period: number, trend: string): number[] {
+  return decompose(y, period, trend).baseline;
 }
 
 export function decomposeAnomalies(y: number[], threshold: number, period: number, trend: string, method: string): [number[], number[], number[]] {
@@ -120,10 +138,8 @@ const seriesDecompose: ScalarFunction = {
     return (row) => {
       const y = numbers(f(row));
       if (!y) return [null, null, null, null];
-      const trendLine = baselineOf(y, 0, trendKind);
-      const baseline = baselineOf(y, period, trendKind);
-      const seasonal = baseline.map((b, i) => b - trendLine[i]!);
-      return [baseline, seasonal, trendLine, y.map((v, i) => v - baseline[i]!)];
+      const d = decompose(y, period, trendKind);
+      return [d.baseline, d.seasonal, d.trend, y.map((v, i) => v - d.baseline[i]!)];
     };
   },
 };
