@@ -6,7 +6,8 @@
  */
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { deployConnection, type DeployConnection } from "../src/azure/deployConnection";
+import type { DeployConnection } from "../src/azure/deployConnection";
+import { standInConnection } from "./helpers/standInConnection";
 import { SavedSearchWriter } from "../src/azure/savedSearchWriter";
 import { extraCaTrust } from "../src/azure/trust";
 import { savedFunctionProvider, type SavedFunctionInputs } from "../src/pulumi/savedFunction";
@@ -44,13 +45,7 @@ beforeAll(async () => {
     state: workspace(),
     onRequest: (request) => timeline.push({ at: performance.now(), request: { ...request } }),
   });
-  const { tenantId, clientId, clientSecret } = standIn.credentials;
-  const settings: Record<string, string> = { tenantId, clientId, clientSecret, subscriptionId: SUB };
-  connection = await deployConnection((key) => settings[key], {
-    armEndpoint: standIn.armEndpoint,
-    authorityHost: standIn.authorityHost,
-    caPem: standIn.caPem,
-  });
+  connection = await standInConnection(standIn, SUB);
 });
 afterAll(() => standIn.close());
 beforeEach(() => {

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deployClients } from "../src/azure/deployClients";
-import { deployConnection, type DeployConnection } from "../src/azure/deployConnection";
+import type { DeployConnection } from "../src/azure/deployConnection";
+import { standInConnection } from "./helpers/standInConnection";
 import { bulkItemId, csvUploads, WatchlistRowsWriter, type Row } from "../src/azure/watchlistRowsWriter";
 import type { WatchlistProperties } from "../src/model/types";
 import { packRows, rowsHash, watchlistRowsProvider, type WatchlistRowsInputs } from "../src/pulumi/watchlistRows";
@@ -47,13 +48,7 @@ let connection: DeployConnection;
 
 beforeAll(async () => {
   standIn = await startStandIn({ state: workspace(), pageSize: { watchlistItems: 200 }, watchlistUploadDelayMs: 150 });
-  const { tenantId, clientId, clientSecret } = standIn.credentials;
-  const settings: Record<string, string> = { tenantId, clientId, clientSecret, subscriptionId: SUB };
-  connection = await deployConnection((key) => settings[key], {
-    armEndpoint: standIn.armEndpoint,
-    authorityHost: standIn.authorityHost,
-    caPem: standIn.caPem,
-  });
+  connection = await standInConnection(standIn, SUB);
 });
 afterAll(() => standIn.close());
 beforeEach(() => {
@@ -215,13 +210,7 @@ describe("a service that normalises cells (Sentinel's behaviour is unknown; the 
       },
     });
     try {
-      const { tenantId, clientId, clientSecret } = trimming.credentials;
-      const settings: Record<string, string> = { tenantId, clientId, clientSecret, subscriptionId: SUB };
-      const c = await deployConnection((key) => settings[key], {
-        armEndpoint: trimming.armEndpoint,
-        authorityHost: trimming.authorityHost,
-        caPem: trimming.caPem,
-      });
+      const c = await standInConnection(trimming, SUB);
       const rows = [{ IPOrRange: "10.0.0.1", Description: "Padded ", Owner: "NetEng" }];
       await expect(new WatchlistRowsWriter(c, { pollMs: 10 }).reconcile(SCOPE, WATCHLIST, COLUMNS, rows)).rejects.toThrow(
         `row '10.0.0.1' column Description reads back as "Padded", not "Padded "; run \`pulumi up\` again`,

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AzureWriteError } from "../../src/azure/deployClients";
 import { deployConnection, type DeployConnection } from "../../src/azure/deployConnection";
+import { standInConnection } from "../helpers/standInConnection";
 import { redactSecrets } from "../../src/azure/redact";
 import { SavedSearchWriter } from "../../src/azure/savedSearchWriter";
 import { WatchlistRowsWriter } from "../../src/azure/watchlistRowsWriter";
@@ -43,13 +44,7 @@ const FAST = { limits: { maxRetries: 3, retryDelayMs: 10, maxRetryDelayMs: 50, t
 
 beforeAll(async () => {
   standIn = await startStandIn({ state: workspace(), pageSize: { watchlistItems: 5 } });
-  const { tenantId, clientId, clientSecret } = standIn.credentials;
-  const settings: Record<string, string> = { tenantId, clientId, clientSecret, subscriptionId: SUB };
-  connection = await deployConnection((key) => settings[key], {
-    armEndpoint: standIn.armEndpoint,
-    authorityHost: standIn.authorityHost,
-    caPem: standIn.caPem,
-  });
+  connection = await standInConnection(standIn, SUB);
 });
 afterEach(() => {
   standIn.setState(workspace());
