@@ -184,12 +184,35 @@ describe("reading stack configuration", () => {
   it("a key the stack file leaves out takes Pulumi.yaml's default, in either spelling", () => {
     const dir = writeContent({
       "Pulumi.yaml":
-        "name: p\nruntime: nodejs\nconfig:\n  contentDir:\n    type: string\n    default: content\n  sentinel-iac:nrtRules: skip\n",
+        "name: sentinel-iac\nruntime: nodejs\nconfig:\n  contentDir:\n    type: string\n    default: content\n  sentinel-iac:nrtRules: skip\n",
       "Pulumi.prod.yaml": "config:\n  sentinel-iac:workspaceName: ws\n",
       "Pulumi.dev.yaml": "config:\n  sentinel-iac:contentDir: other\n",
     });
     expect(readStackFile(dir, "prod").settings).toMatchObject({ contentDir: "content", stack: { nrtRules: "skip" } });
     expect(readStackFile(dir, "dev").settings.contentDir).toBe("other");
+  });
+
+  it("reads Pulumi.yaml as Pulumi does: a declaration's value, and bare keys only in a project named sentinel-iac", () => {
+    const stackFiles = { "Pulumi.prod.yaml": "config:\n  sentinel-iac:workspaceName: ws\n" };
+    const valued = writeContent({
+      ...stackFiles,
+      "Pulumi.yaml": "name: sentinel-iac\nruntime: nodejs\nconfig:\n  sentinel-iac:contentDir:\n    value: detections\n",
+    });
+    expect(readStackFile(valued, "prod").settings.contentDir).toBe("detections");
+    // In a project named soc, a bare key is soc:contentDir, which the program (reading sentinel-iac:*) never sees.
+    const renamed = writeContent({
+      ...stackFiles,
+      "Pulumi.yaml": "name: soc\nruntime: nodejs\nconfig:\n  contentDir:\n    default: detections\n  sentinel-iac:nrtRules: skip\n",
+    });
+    expect(readStackFile(renamed, "prod").settings).toMatchObject({ contentDir: ".", stack: { nrtRules: "skip" } });
+  });
+
+  it("refuses an encrypted sentinel-iac setting instead of reading Pulumi.yaml's value in its place", () => {
+    const dir = writeContent({
+      "Pulumi.yaml": "name: sentinel-iac\nruntime: nodejs\nconfig:\n  contentDir:\n    default: content\n",
+      "Pulumi.prod.yaml": "config:\n  sentinel-iac:contentDir:\n    secure: AAABAGN0ZXh0\n",
+    });
+    expect(() => readStackFile(dir, "prod")).toThrow("sentinel-iac:contentDir is encrypted");
   });
 
   it("reads lists written by `pulumi config set --path` and as JSON text", () => {

@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { ConfigError, type ProjectSettings } from "../config/settings";
 import { listStacks, readStackFile } from "../config/stackFile";
 import { buildDesiredState } from "../loader/desiredState";
 import { buildValidatedState } from "../loader/validatedState";
@@ -96,7 +97,15 @@ export class ChangeLoader {
   baseStack(stack: string): { settings: StackSettings; contentDir: string } | undefined {
     const baseProjectDir = join(this.checkout.root, pathInRepository(this.checkout.repositoryRoot, this.projectDir));
     if (!existsSync(join(baseProjectDir, `Pulumi.${stack}.yaml`))) return undefined;
-    const { settings } = readStackFile(baseProjectDir, stack);
+    let settings: ProjectSettings;
+    try {
+      // The base's file was written for the code of its day: a setting since removed is no reason to stop.
+      settings = readStackFile(baseProjectDir, stack, { ignoreUnknownKeys: true }).settings;
+    } catch (error) {
+      // A stack file the change repairs cannot say what the base deployed; compare with today's settings.
+      if (error instanceof ConfigError) return undefined;
+      throw error;
+    }
     return { settings: settings.stack, contentDir: resolve(this.projectDir, settings.contentDir) };
   }
 

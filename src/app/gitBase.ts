@@ -11,7 +11,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 
 export class GitBaseError extends Error {}
 
@@ -68,9 +68,19 @@ function repositoryRoot(dir: string): string {
   }
 }
 
-/** `dir` relative to the repository root, through symlinks (git reports real paths). */
+/**
+ * `dir` relative to the repository root, through symlinks (git reports real paths). `dir` need not
+ * exist in the working tree (a folder the change moves or deletes still names a place at the
+ * base): its nearest existing ancestor is resolved, and the rest is appended as written.
+ */
 export function pathInRepository(root: string, dir: string): string {
-  const inside = relative(root, realpathSync(resolve(dir)))
+  let existing = resolve(dir);
+  const missing: string[] = [];
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    missing.unshift(basename(existing));
+    existing = dirname(existing);
+  }
+  const inside = relative(root, join(realpathSync(existing), ...missing))
     .split(sep)
     .join("/");
   if (inside.startsWith("..")) throw new GitBaseError(`${dir} is outside the git repository at ${root}`);

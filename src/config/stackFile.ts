@@ -12,7 +12,15 @@ export interface StackFile {
   raw: Record<string, unknown>;
 }
 
-export function readStackFile(projectDir: string, stack: string): StackFile {
+export interface StackFileOptions {
+  /**
+   * Ignore keys that are not settings of this version (an older commit's stack file may hold a
+   * setting since renamed or removed): what such a file meant is read as well as it can be.
+   */
+  readonly ignoreUnknownKeys?: boolean;
+}
+
+export function readStackFile(projectDir: string, stack: string, options: StackFileOptions = {}): StackFile {
   const path = join(projectDir, `Pulumi.${stack}.yaml`);
   if (!existsSync(path)) {
     throw new ConfigError(
@@ -28,19 +36,33 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
   const config = (typeof doc === "object" && doc !== null && "config" in doc ? (doc as { config: unknown }).config : {}) ?? {};
   if (typeof config !== "object" || Array.isArray(config)) throw new ConfigError(`${path}: 'config' must be a mapping.`);
   const raw = config as Record<string, unknown>;
+  const encrypted = new Set<string>();
   for (const [key, value] of Object.entries(raw)) {
-    if (typeof value === "object" && value !== null && "secure" in value) raw[key] = undefined;
+    if (typeof value === "object" && value !== null && "secure" in value) {
+      raw[key] = undefined;
+      encrypted.add(key);
+    }
   }
-  checkSettingKeys(Object.keys(raw), path, "Rename or remove it in that file.");
-  // A key the stack leaves out takes Pulumi.yaml's default, as `pulumi up` does.
+  if (!options.ignoreUnknownKeys) checkSettingKeys(Object.keys(raw), path, "Rename or remove it in that file.");
+  // A key the stack leaves out takes Pulumi.yaml's value, as `pulumi up` does. An encrypted one is
+  // set, but the CLI cannot decrypt it: refuse rather than read the project's value in its place.
   const defaults = projectDefaults(projectDir);
-  const settings = readProjectSettings((key) => raw[`${CONFIG_NAMESPACE}:${key}`] ?? defaults.get(key));
+  const settings = readProjectSettings((key) => {
+    const name = `${CONFIG_NAMESPACE}:${key}`;
+    if (encrypted.has(name))
+      throw new ConfigError(
+        `${path}: ${name} is encrypted; sentinel-iac settings are not secrets, so set it in plain text (pulumi config set ${name} <value>).`,
+      );
+    return raw[name] ?? defaults.get(key);
+  });
   return { stack, path, settings, raw };
 }
 
 /**
- * The defaults Pulumi.yaml declares for this project's settings (`config: <key>: default:`), which
- * the engine gives a stack that does not set the key. Empty when there is no Pulumi.yaml.
+ * The values Pulumi.yaml gives this project's settings, which the engine uses for a stack that does
+ * not set the key: `sentinel-iac:<key>` with a plain value or a declaration's `value:` or
+ * `default:`; a key without a namespace belongs to the project named in Pulumi.yaml, so it is ours
+ * only when that name is sentinel-iac (the namespace the program reads). Empty without Pulumi.yaml.
  */
 export function projectDefaults(projectDir: string): Map<string, unknown> {
   const path = join(projectDir, "Pulumi.yaml");
@@ -52,15 +74,22 @@ export function projectDefaults(projectDir: string): Map<string, unknown> {
   } catch (error) {
     throw new ConfigError(`${path} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const config = typeof doc === "object" && doc !== null ? (doc as { config?: unknown }).config : undefined;
+  const project = typeof doc === "object" && doc !== null ? (doc as { name?: unknown; config?: unknown }) : {};
+  const config = project.config;
   if (typeof config !== "object" || config === null || Array.isArray(config)) return defaults;
+  const ownsBareKeys = project.name === CONFIG_NAMESPACE;
   for (const [name, declared] of Object.entries(config as Record<string, unknown>)) {
-    // `key` and `sentinel-iac:key` both name the project's own setting.
-    const key = name.startsWith(`${CONFIG_NAMESPACE}:`) ? name.slice(CONFIG_NAMESPACE.length + 1) : name.includes(":") ? undefined : name;
+    const key = name.startsWith(`${CONFIG_NAMESPACE}:`)
+      ? name.slice(CONFIG_NAMESPACE.length + 1)
+      : !name.includes(":") && ownsBareKeys
+        ? name
+        : undefined;
     if (key === undefined) continue;
-    // A declaration with a type holds its value under `default`; a bare value is the value.
+    // A declaration (a mapping with type, description, ...) holds its value under `value` or
+    // `default`; anything else is the value itself.
     const isDeclaration = typeof declared === "object" && declared !== null && !Array.isArray(declared);
-    const value = isDeclaration ? (declared as { default?: unknown }).default : declared;
+    const declaration = declared as { value?: unknown; default?: unknown };
+    const value = isDeclaration ? (declaration.value ?? declaration.default) : declared;
     if (value !== undefined) defaults.set(key, value);
   }
   return defaults;

@@ -3,7 +3,7 @@
  * retired.yaml, whatever the route, and every stack is checked whichever one a command names.
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { summarizeChange } from "../../src/app/baseContent";
@@ -138,6 +138,39 @@ describe("a stack's content folder moved (contentDir)", () => {
         .map((f) => /leaves stack (\w+)/.exec(f.message)?.[1]),
     );
     expect(stacks).toEqual(new Set(["dev", "prod"]));
+  });
+});
+
+describe("the base's stack files, read as they were", () => {
+  it("a content folder the change moves, with its contentDir: the same detections, nothing leaves", async () => {
+    const dir = repository();
+    mkdirSync(join(dir, "content"));
+    git(dir, "mv", "rules", "content/rules");
+    git(dir, "mv", "functions", "content/functions");
+    git(dir, "mv", "watchlists", "content/watchlists");
+    appendFileSync(join(dir, "Pulumi.prod.yaml"), "  sentinel-iac:contentDir: content\n");
+    appendFileSync(join(dir, "Pulumi.dev.yaml"), "  sentinel-iac:contentDir: content\n");
+    git(dir, "commit", "-qam", "content in a folder");
+    git(dir, "branch", "-qf", "main");
+    git(dir, "mv", "content", "detections");
+    for (const stack of ["prod", "dev"]) {
+      const file = join(dir, `Pulumi.${stack}.yaml`);
+      writeFileSync(file, readFileSync(file, "utf8").replace("contentDir: content", "contentDir: detections"));
+    }
+    for (const options of [{ stack: "prod" }, { content: join(dir, "detections") }]) {
+      const { findings } = await summarizeChange({ base: "main", projectDir: dir, ...options });
+      expect(findings.filter((f) => f.severity === "error")).toEqual([]);
+    }
+  });
+
+  it("a setting the base's stack file has and this version no longer knows does not stop the check", async () => {
+    const dir = repository();
+    appendFileSync(join(dir, "Pulumi.prod.yaml"), "  sentinel-iac:legacySetting: x\n");
+    git(dir, "commit", "-qam", "old setting");
+    git(dir, "branch", "-qf", "main");
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), PROD);
+    rmSync(join(dir, ROPC_RULE));
+    expect(await errors(dir)).toEqual([["unacknowledged-removal", ROPC_ID]]);
   });
 });
 
