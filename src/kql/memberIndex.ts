@@ -11,6 +11,10 @@
  *   names are not plain printable ASCII are always checked as the scan would, and a name
  *   that is not plain ASCII, a case-insensitive lookup or a lookup of all members takes the scan;
  * - the candidates are filtered by the library's own match test, in member order.
+ * One known difference: under a locale whose collation ignores punctuation (th_TH, for one),
+ * the scan's `localeCompare` finds `My_Table` when a query writes `MyTable`; the index does
+ * not. Kusto matches names exactly, so the index is the faithful one there; in the default
+ * and English locales the two agree.
  */
 import type { BridgeList, KDatabaseSymbol, KSymbol } from "./kusto";
 
