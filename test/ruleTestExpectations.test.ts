@@ -46,6 +46,22 @@ describe("includes and excludes on dynamic columns", () => {
     expect(includes(sets, { Countries: { unordered: ["NL", "RU"] } })).toBe(true);
   });
 
+  it("matches { unordered } elements one to one even when an earlier element could take a later one's match", () => {
+    const r = result(`print Pairs = dynamic([[2, 1], [1, 2]])`);
+    // The first pattern fits both actual arrays; only the second pattern fixes which it must take.
+    expect(includes(r, { Pairs: { unordered: [{ unordered: [1, 2] }, [2, 1]] } })).toBe(true);
+    expect(
+      includes(r, {
+        Pairs: {
+          unordered: [
+            [2, 1],
+            [2, 1],
+          ],
+        },
+      }),
+    ).toBe(false);
+  });
+
   it("compares bags key by key, nested values as written", () => {
     const r = result(`print B = dynamic({"city": "Oslo", "geo": {"lat": 59.9, "tags": ["a", "b"]}})`);
     expect(includes(r, { B: { city: "Oslo", geo: { lat: 59.9, tags: ["a", "b"] } } })).toBe(true);

@@ -97,12 +97,7 @@ export function matchesExpected(e: Expected, actual: JsonValue): boolean {
       return Array.isArray(actual) && actual.length === e.items.length && e.items.every((x, i) => matchesExpected(x, actual[i]!));
     case "unordered": {
       if (!Array.isArray(actual) || actual.length !== e.items.length) return false;
-      // a multiset match: each expected element takes one actual element
-      const unused = [...actual];
-      return e.items.every((x) => {
-        const i = unused.findIndex((y) => matchesExpected(x, y));
-        return i >= 0 && unused.splice(i, 1).length === 1;
-      });
+      return everyMatchedOnce(e.items, actual);
     }
     case "bag": {
       if (typeof actual !== "object" || actual === null || Array.isArray(actual)) return false;
@@ -110,6 +105,35 @@ export function matchesExpected(e: Expected, actual: JsonValue): boolean {
       return keys.length === e.entries.length && e.entries.every(([k, x]) => k in actual && matchesExpected(x, actual[k]!));
     }
   }
+}
+
+/**
+ * Whether each expected element can take its own actual element (a perfect bipartite matching,
+ * found by augmenting paths). Taking the first fit is not enough once elements are patterns
+ * themselves: `{ unordered: [1, 2] }` fits both `[1, 2]` and `[2, 1]`, and could take the one a
+ * later, stricter element needs.
+ */
+function everyMatchedOnce(expected: readonly Expected[], actual: readonly JsonValue[]): boolean {
+  const fits = expected.map((x) => actual.map((y) => matchesExpected(x, y)));
+  const takenBy: (number | undefined)[] = actual.map(() => undefined);
+  const place = (i: number, visited: boolean[]): boolean => {
+    for (let j = 0; j < actual.length; j++) {
+      if (!fits[i]![j] || visited[j]) continue;
+      visited[j] = true;
+      const holder = takenBy[j];
+      if (holder === undefined || place(holder, visited)) {
+        takenBy[j] = i;
+        return true;
+      }
+    }
+    return false;
+  };
+  return expected.every((_, i) =>
+    place(
+      i,
+      actual.map(() => false),
+    ),
+  );
 }
 
 /** The expected value as it reads in a report. */
