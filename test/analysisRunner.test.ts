@@ -1,7 +1,8 @@
 /** Analysis is reused by content hash within a run and across runs, and workers give the same results. */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Type from "typebox";
 import { describe, expect, it } from "vitest";
 import { analyzeAll } from "../src/kql/analysisRunner";
 import { ContentCache } from "../src/cache/contentCache";
@@ -77,11 +78,18 @@ describe("analysis runner", () => {
 
   it("a damaged or foreign cache file is ignored, not fatal", () => {
     const dir = mkdtempSync(join(tmpdir(), "sentinel-iac-cache-test-"));
-    const cache = new ContentCache<string>("x", "v1", dir);
+    const cache = new ContentCache("x", "v1", Type.String(), dir);
     cache.set("k", "value");
     cache.save();
-    expect(new ContentCache<string>("x", "v1", dir).get("k")).toBe("value");
-    expect(new ContentCache<string>("x", "v2", dir).get("k")).toBeUndefined();
+    expect(new ContentCache("x", "v1", Type.String(), dir).get("k")).toBe("value");
+    expect(new ContentCache("x", "v2", Type.String(), dir).get("k")).toBeUndefined();
+    // A value not of the schema's shape is a miss, and is left out when the cache is saved again.
+    const numbers = new ContentCache("x", "v1", Type.Number(), dir);
+    expect(numbers.get("k")).toBeUndefined();
+    numbers.set("other", 1);
+    numbers.save();
+    expect(JSON.parse(readFileSync(join(dir, "x.json"), "utf8"))).toMatchObject({ entries: { other: { v: 1 } } });
+    expect(Object.keys((JSON.parse(readFileSync(join(dir, "x.json"), "utf8")) as { entries: object }).entries)).toEqual(["other"]);
   });
 });
 

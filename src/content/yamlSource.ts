@@ -15,7 +15,7 @@ import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Diagnostic, SourcePosition } from "../diagnostics/diagnostic";
 import type { FieldPath, ScalarLayout, SourceDocument, SourceRange } from "../diagnostics/source";
-import { placementStore, noteTreeBuilt } from "./placementCache";
+import { placeFits, placementStore, noteTreeBuilt, TextLines } from "./placementCache";
 import { contentHash } from "../cache/contentCache";
 
 export interface YamlParseResult {
@@ -101,6 +101,7 @@ function firstLine(message: string): string {
 class DocumentSource implements SourceDocument {
   private positioned?: PositionedDocument;
   private textHash?: string;
+  private lines?: TextLines;
 
   constructor(
     readonly file: string,
@@ -114,13 +115,20 @@ class DocumentSource implements SourceDocument {
     return (this.positioned ??= positionedDocument(this.text));
   }
 
-  /** A place from the cache, else found in the tree and kept. Places depend only on the text. */
-  private placed<T extends SourceRange | ScalarLayout>(key: string, find: () => T | undefined): T | undefined {
+  /**
+   * A place from the cache, else found in the tree and kept. Places depend only on the text.
+   * The cache is untrusted: a place that is not of the kind asked for or not inside this text is found again.
+   */
+  private placed<T extends SourceRange | ScalarLayout>(key: string, kind: "range" | "layout", find: () => T | undefined): T | undefined {
     const store = placementStore();
     if (!store) return find();
     const fileKey = (this.textHash ??= contentHash(this.text));
     const known = store.get(fileKey);
-    if (known && key in known) return (known[key] ?? undefined) as T | undefined;
+    if (known && Object.hasOwn(known, key)) {
+      const place = known[key];
+      if (place === null || place === undefined) return undefined;
+      if (placeFits(kind, place, (this.lines ??= new TextLines(this.text)))) return place as T;
+    }
     const found = find();
     store.set(fileKey, { ...known, [key]: found ?? null });
     return found;
@@ -131,11 +139,11 @@ class DocumentSource implements SourceDocument {
   }
 
   locate(path: FieldPath, part: "key" | "value" = "value"): SourceRange | undefined {
-    return this.placed(`${part}:${JSON.stringify(path)}`, () => this.locateInTree(path, part));
+    return this.placed(`${part}:${JSON.stringify(path)}`, "range", () => this.locateInTree(path, part));
   }
 
   scalarLayout(path: FieldPath): ScalarLayout | undefined {
-    return this.placed(`layout:${JSON.stringify(path)}`, () => this.layoutInTree(path));
+    return this.placed(`layout:${JSON.stringify(path)}`, "layout", () => this.layoutInTree(path));
   }
 
   private locateInTree(path: FieldPath, part: "key" | "value"): SourceRange | undefined {

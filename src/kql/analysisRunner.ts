@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { cacheEnabled, contentCache, contentHash } from "../cache/contentCache";
-import { analyzeQuery, ANALYZER_VERSION, type AnalysisInput, type QueryAnalysis } from "./analyze";
+import { analysisFits, analyzeQuery, ANALYZER_VERSION, type AnalysisInput, type QueryAnalysis } from "./analyze";
+import { QueryAnalysisSchema } from "./cachedShapes";
 import { environmentFingerprint, type KqlEnvironment } from "./environment";
 import { buildGlobals } from "./globals";
 import type { WorkerJob } from "./worker/analysisWorker";
@@ -42,7 +43,7 @@ export async function analyzeAll(
 ): Promise<{ results: QueryAnalysis[]; stats: RunnerStats }> {
   const useCache = options.useCache ?? cacheEnabled();
   const fingerprint = environmentFingerprint(env);
-  const cache = useCache ? contentCache<QueryAnalysis>("kql-analysis", `${ANALYZER_VERSION}/${KUSTO_VERSION}`) : undefined;
+  const cache = useCache ? contentCache("kql-analysis", `${ANALYZER_VERSION}/${KUSTO_VERSION}`, QueryAnalysisSchema) : undefined;
   const keys = inputs.map((i) => contentHash(fingerprint, i.functionParameters ?? "\u0000query", i.text));
   const known = new Map<string, QueryAnalysis>();
   const missing = new Map<string, AnalysisInput>();
@@ -50,7 +51,8 @@ export async function analyzeAll(
   keys.forEach((key, i) => {
     if (known.has(key) || missing.has(key)) return;
     const hit = cache?.get(key);
-    if (hit) {
+    // The cache is untrusted: a result whose offsets fall outside this query is analyzed again.
+    if (hit && analysisFits(inputs[i]!, hit)) {
       known.set(key, hit);
       cached++;
     } else {

@@ -19,19 +19,22 @@ import {
 } from "./kusto";
 import type { BuiltGlobals } from "./globals";
 
-export type FindingSeverity = "error" | "warning" | "info";
+export const FINDING_SEVERITIES = ["error", "warning", "info"] as const;
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
 
-export type FindingKind =
-  | "syntax"
-  | "unknown-table"
-  | "unknown-function"
-  | "unknown-column"
-  | "fuzzy-table"
-  | "type"
-  | "unknown-watchlist"
-  | "dynamic-watchlist"
-  | "implicit-conversion"
-  | "other";
+export const FINDING_KINDS = [
+  "syntax",
+  "unknown-table",
+  "unknown-function",
+  "unknown-column",
+  "fuzzy-table",
+  "type",
+  "unknown-watchlist",
+  "dynamic-watchlist",
+  "implicit-conversion",
+  "other",
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export interface KqlFinding {
   kind: FindingKind;
@@ -132,13 +135,26 @@ function timespanMs(value: unknown): number | undefined {
   return typeof v?.getTotalMilliseconds === "function" ? v.getTotalMilliseconds() : undefined;
 }
 
+/** What follows a function body in the text analyzed (see analyzeQuery). */
+const BODY_SUFFIX = "\n};";
+
+/**
+ * Whether an analysis could have come from `input`: every finding and lookback starts inside its text
+ * and ends at most where the analyzed text ends. For results read back from the (untrusted) cache.
+ */
+export function analysisFits(input: AnalysisInput, analysis: QueryAnalysis): boolean {
+  const end = input.text.length + (input.functionParameters === undefined ? 0 : BODY_SUFFIX.length);
+  const inside = (span: { start: number; length: number }) => span.start <= input.text.length && span.start + span.length <= end;
+  return analysis.findings.every(inside) && analysis.lookbacks.every(inside);
+}
+
 export function analyzeQuery(input: AnalysisInput, built: BuiltGlobals): QueryAnalysis {
   const K = loadKusto();
   const kind = kinds(K);
   // A function body is analyzed inside `let __body = (<parameters>) { <body> };`, so its
   // parameters are in scope; offsets are shifted back to the body text afterwards.
   const prefix = input.functionParameters === undefined ? "" : `let __body = (${input.functionParameters}) {\n`;
-  const text = input.functionParameters === undefined ? input.text : `${prefix}${input.text}\n};`;
+  const text = input.functionParameters === undefined ? input.text : `${prefix}${input.text}${BODY_SUFFIX}`;
   const code = K.KustoCode.ParseAndAnalyze(text, built.globals);
   const toBody = (offset: number) => Math.max(0, Math.min(input.text.length, offset - prefix.length));
 

@@ -1,6 +1,7 @@
 /** Query references, computed once per distinct query text and kept in the content cache. */
 import { createRequire } from "node:module";
 import { cacheEnabled, contentCache, contentHash } from "../cache/contentCache";
+import { QueryReferencesSchema } from "./cachedShapes";
 import { extractReferences, type QueryReferences } from "./references";
 
 /** Bump when extractReferences changes what it returns. */
@@ -15,9 +16,9 @@ export interface ReferenceLookup {
 
 export function referenceLookup(useCache = cacheEnabled()): ReferenceLookup {
   if (!useCache) return { referencesOf: extractReferences, save: () => undefined };
-  const cache = contentCache<QueryReferences>("kql-references", `${EXTRACTOR_VERSION}/${KUSTO_VERSION}`);
+  const cache = contentCache("kql-references", `${EXTRACTOR_VERSION}/${KUSTO_VERSION}`, QueryReferencesSchema);
   return {
-    referencesOf(query) {
+    referencesOf(query): QueryReferences {
       const key = contentHash(query);
       const cached = cache.get(key);
       if (cached) return cached;
