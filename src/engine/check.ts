@@ -5,7 +5,7 @@
  */
 import { toArray } from "../kql/kusto";
 import type { KCall, KEvaluate, KLetStatementNode, KNamedParameter, KSyntaxNode, KNode } from "./kusto/syntax";
-import { ARITHMETIC_KINDS, STRING_OPERATOR_KINDS, type Kinds } from "./kusto/kinds";
+import { ARITHMETIC_KINDS, SCALAR_OPERATOR_KINDS, STRING_OPERATOR_KINDS, type Kinds } from "./kusto/kinds";
 import { SCALAR_FUNCTIONS } from "./functions/registry";
 import { AGGREGATE_NAMES } from "./aggregates/aggregates";
 import { SUPPORTED_PLUGINS } from "./eval/operators/plugins";
@@ -13,9 +13,10 @@ import { JOIN_KINDS } from "./eval/operators/join";
 
 /** Syntax kinds the evaluator handles (by name; every other kind is reported). */
 const SUPPORTED_SYNTAX = new Set<string>([
-  // the evaluator's string and arithmetic operators, from the lists it dispatches on
+  // the evaluator's operators, from the lists it dispatches on
   ...STRING_OPERATOR_KINDS,
   ...ARITHMETIC_KINDS,
+  ...SCALAR_OPERATOR_KINDS,
   // structure
   "QueryBlock",
   "List",
@@ -87,24 +88,6 @@ const SUPPORTED_SYNTAX = new Set<string>([
   "MvExpandExpression",
   "MvApplyExpression",
   "MvApplySubqueryExpression",
-  "UnaryPlusExpression",
-  "UnaryMinusExpression",
-  "LessThanExpression",
-  "LessThanOrEqualExpression",
-  "GreaterThanExpression",
-  "GreaterThanOrEqualExpression",
-  "EqualExpression",
-  "NotEqualExpression",
-  "AndExpression",
-  "OrExpression",
-  "InExpression",
-  "InCsExpression",
-  "NotInExpression",
-  "NotInCsExpression",
-  "BetweenExpression",
-  "NotBetweenExpression",
-  "HasAnyExpression",
-  "HasAllExpression",
   // operators
   "FilterOperator",
   "ExtendOperator",

@@ -9,7 +9,7 @@ import { convertValue, toStringValue } from "../values/convert";
 import { newBag } from "../values/dynamic";
 import type { Dyn, KqlType, Row } from "../values/types";
 import type { RE2JS } from "re2js";
-import { NO_ROW } from "../eval/context";
+import { NO_ROW, type Compiled } from "../eval/context";
 
 function codePointLength(s: string): number {
   let n = 0;
@@ -215,24 +215,17 @@ const extractAll: ScalarFunction = {
   },
 };
 
-const replaceRegex: ScalarFunction = {
-  build([src, pattern, rewrite]) {
-    const fs = stringArg(src!);
-    const fr = regexArg(pattern!);
-    const fw = stringArg(rewrite!);
-    return (row) => regexReplace(fr(row), fs(row), fw(row));
-  },
-};
+function replaceWith(src: Compiled, pattern: Compiled, rewrite: Compiled): RowFn {
+  const fs = stringArg(src);
+  const fr = regexArg(pattern);
+  const fw = stringArg(rewrite);
+  return (row) => regexReplace(fr(row), fs(row), fw(row));
+}
+
+const replaceRegex: ScalarFunction = { build: ([src, pattern, rewrite]) => replaceWith(src!, pattern!, rewrite!) };
 
 /** Legacy replace(regex, rewrite, text). */
-const replaceLegacy: ScalarFunction = {
-  build([pattern, rewrite, src]) {
-    const fs = stringArg(src!);
-    const fr = regexArg(pattern!);
-    const fw = stringArg(rewrite!);
-    return (row) => regexReplace(fr(row), fs(row), fw(row));
-  },
-};
+const replaceLegacy: ScalarFunction = { build: ([pattern, rewrite, src]) => replaceWith(src!, pattern!, rewrite!) };
 
 const countof: ScalarFunction = {
   build([src, search, kind]) {

@@ -45,6 +45,28 @@ export const ARITHMETIC_KINDS = [
   "ModuloExpression",
 ] as const;
 
+/** The comparison, logical, set and range operators the evaluator implements (eval/scalar.ts). */
+export const SCALAR_OPERATOR_KINDS = [
+  "UnaryPlusExpression",
+  "UnaryMinusExpression",
+  "LessThanExpression",
+  "LessThanOrEqualExpression",
+  "GreaterThanExpression",
+  "GreaterThanOrEqualExpression",
+  "EqualExpression",
+  "NotEqualExpression",
+  "AndExpression",
+  "OrExpression",
+  "InExpression",
+  "InCsExpression",
+  "NotInExpression",
+  "NotInCsExpression",
+  "BetweenExpression",
+  "NotBetweenExpression",
+  "HasAnyExpression",
+  "HasAllExpression",
+] as const;
+
 const SYNTAX_KIND_NAMES = [
   ...ARITHMETIC_KINDS,
   ...STRING_OPERATOR_KINDS,
@@ -102,29 +124,12 @@ const SYNTAX_KIND_NAMES = [
   "SchemaTypeExpression",
   "WildcardedName",
   "BracketedName",
-  // scalar operators
-  "UnaryPlusExpression",
-  "UnaryMinusExpression",
-  "LessThanExpression",
-  "LessThanOrEqualExpression",
-  "GreaterThanExpression",
-  "GreaterThanOrEqualExpression",
-  "EqualExpression",
-  "NotEqualExpression",
-  "AndExpression",
-  "OrExpression",
-  "InExpression",
-  "InCsExpression",
-  "NotInExpression",
-  "NotInCsExpression",
-  "BetweenExpression",
-  "NotBetweenExpression",
+  ...SCALAR_OPERATOR_KINDS,
+  // looked up so the check can name them; not evaluated
   "LikeExpression",
   "LikeCsExpression",
   "NotLikeExpression",
   "NotLikeCsExpression",
-  "HasAnyExpression",
-  "HasAllExpression",
   // query operators
   "AsOperator",
   "CountOperator",
